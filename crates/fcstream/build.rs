@@ -1,0 +1,22 @@
+//! Generates the wire types and the tonic service/client from `proto/freeclimb.proto`.
+//!
+//! protoc comes from `protoc-bin-vendored`, so a fresh machine needs no system protoc.
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let protoc = protoc_bin_vendored::protoc_bin_path()?;
+    std::env::set_var("PROTOC", protoc);
+    let include = protoc_bin_vendored::include_path()?;
+    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    let proto = proto_dir.join("freeclimb.proto");
+    println!("cargo:rerun-if-changed={}", proto.display());
+    tonic_prost_build::configure()
+        .build_server(true)
+        .build_client(true)
+        // Audio payloads become `bytes::Bytes`: an echoed frame is never copied.
+        .bytes(".")
+        // Kept for gRPC server reflection.
+        .file_descriptor_set_path(
+            std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("freeclimb_descriptor.bin"),
+        )
+        .compile_protos(&[proto], &[proto_dir, include])?;
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! One phone call as the app sees it: [`Call`], its command half [`CallControl`] and its event
+//! half [`CallEvents`].
+//!
+//! Every command returns a future that resolves when the platform acknowledges it, and fails
+//! with [`Error::CallEnded`] if the call ends first. Events arrive in order through
+//! [`Call::next`] or the [`futures_core::Stream`] impl.
+//!
+//! Layout: [`queue`] (events to the app), [`playback`] (pacing and play outcomes),
+//! [`session`] (the protocol state machine, no I/O), [`driver`] (the task that runs it).
+
+pub(crate) mod driver;
+pub mod playback;
+pub(crate) mod queue;
+pub(crate) mod session;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::audio::{dtmf, Audio};
+use crate::error::{EndCause, Error, Result};
+use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
+use driver::Shared;
+use queue::EventQueue;
+use session::Request;
+
+pub use playback::{PlayOutcome, PlaybackConfig};
+pub use session::CallStats;
+
+/// The longest key press the platform accepts; longer ones are reduced to it.
+pub const MAX_PRESS_MS: u32 = 8000;
+
+/// The command half of a call: cheap to clone, usable from any task.
+#[derive(Clone)]
+pub struct CallControl {
+    /// Who the call is with.
+    info: Arc<CallInfo>,
+    /// Requests to the call's driver.
+    requests: mpsc::Sender<Request>,
+    /// Why the call ended, once it has.
+    shared: Arc<Shared>,
+}
+
+/// The event half of a call: what the platform tells the app, in order.
+pub struct CallEvents {
+    /// Who the call is with.
+    info: Arc<CallInfo>,
+    /// The events.
+    queue: Arc<EventQueue>,
+    /// Why the call ended, once it has.
+    shared: Arc<Shared>,
+}
+
+/// One phone call: commands ([`CallControl`], reachable through `Deref`) and events.
+///
+/// ```no_run
+/// use fcstream::{Audio, Call, Event};
+/// use std::time::Duration;
+///
+/// async fn greet(mut call: Call) -> fcstream::Result<()> {
+///     call.play(Audio::tone(440.0, Duration::from_millis(500), 8000)).await?;
+///     while let Some(event) = call.next().await {
+///         if let Event::DtmfEnded { digit: '#', .. } = event {
+///             call.hangup().await?;
+///         }
+///     }
+///     Ok(())
+/// }
+/// ```
+pub struct Call {
+    /// Commands.
+    control: CallControl,
+    /// Events.
+    events: CallEvents,
+}
+
+/// A play in progress: a future of its [`PlayOutcome`]. Dropping it does not stop the audio
+/// (use [`CallControl::clear`] for that).
+pub struct Playback {
+    /// The driver's answer.
+    rx: oneshot::Receiver<Result<PlayOutcome>>,
+    /// Why the call ended, if the driver went away.
+    shared: Arc<Shared>,
+}
+
+fn ended(shared: &Shared) -> Error {
+    Error::CallEnded(
+        shared
+            .ended
+            .get()
+            .cloned()
+            .unwrap_or_else(|| EndCause::Server("the call's task stopped".into())),
+    )
+}
+
+impl Future for Playback {
+    type Output = Result<PlayOutcome>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.rx).poll(cx) {
+            Poll::Ready(Ok(r)) => Poll::Ready(r),
+            Poll::Ready(Err(_)) => Poll::Ready(Err(ended(&self.shared))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Call {
+    /// Builds a call and the driver's ends of its channels.
+    pub(crate) fn new(
+        info: Arc<CallInfo>,
+        request_capacity: usize,
+        event_capacity: usize,
+    ) -> (Self, mpsc::Receiver<Request>, Arc<EventQueue>, Arc<Shared>) {
+        let (tx, rx) = mpsc::channel(request_capacity.max(1));
+        let queue = Arc::new(EventQueue::new(event_capacity));
+        let shared = Arc::new(Shared::default());
+        let call = Call {
+            control: CallControl {
+                info: info.clone(),
+                requests: tx,
+                shared: shared.clone(),
+            },
+            events: CallEvents {
+                info,
+                queue: queue.clone(),
+                shared: shared.clone(),
+            },
+        };
+        (call, rx, queue, shared)
+    }
+
+    /// Splits the call into its command half and its event half, for code that listens while
+    /// it talks (barge-in with `tokio::select!`).
+    pub fn split(self) -> (CallControl, CallEvents) {
+        (self.control, self.events)
+    }
+
+    /// The next event; `None` once the call is over and every event was taken.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.events.next().await
+    }
+
+    /// Waits for up to `max_digits` caller key presses, `timeout` in all; see
+    /// [`CallEvents::gather_digits`].
+    pub async fn gather_digits(
+        &mut self,
+        max_digits: usize,
+        timeout: Duration,
+    ) -> Result<Option<String>> {
+        self.events.gather_digits(max_digits, timeout).await
+    }
+
+    /// Events dropped because the app did not read them fast enough.
+    pub fn dropped_events(&self) -> u64 {
+        self.events.dropped_events()
+    }
+}
+
+impl std::ops::Deref for Call {
+    type Target = CallControl;
+    fn deref(&self) -> &CallControl {
+        &self.control
+    }
+}
+
+impl futures_core::Stream for Call {
+    type Item = Event;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        Pin::new(&mut self.events).poll_next(cx)
+    }
+}
+
+impl CallControl {
+    /// Who the call is with.
+    pub fn info(&self) -> &CallInfo {
+        &self.info
+    }
+
+    /// The SIP call id.
+    pub fn call_id(&self) -> &str {
+        &self.info.call_id
+    }
+
+    /// Why the call ended, once it has.
+    pub fn end_cause(&self) -> Option<EndCause> {
+        self.shared.ended.get().cloned()
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Request) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        if self.requests.send(make(tx)).await.is_err() {
+            return Err(ended(&self.shared));
+        }
+        rx.await.unwrap_or_else(|_| Err(ended(&self.shared)))
+    }
+
+    /// Plays `audio` to the caller and waits until the platform reports it played
+    /// ([`PlayOutcome::Completed`]) or a clear dropped it ([`PlayOutcome::Interrupted`]).
+    ///
+    /// The clip is converted to the call's format, sent in chunks and paced (see
+    /// [`PlaybackConfig`]).
+    pub async fn play(&self, audio: Audio) -> Result<PlayOutcome> {
+        self.start_play(audio).await?.await
+    }
+
+    /// Queues `audio` and returns at once with a [`Playback`] to await later. Plays are heard
+    /// in the order they were started.
+    pub async fn start_play(&self, audio: Audio) -> Result<Playback> {
+        let wire = audio.convert(self.info.content_type)?;
+        let (tx, rx) = oneshot::channel();
+        let request = Request::Play {
+            audio: wire.data().clone(),
+            reply: tx,
+        };
+        if self.requests.send(request).await.is_err() {
+            return Err(ended(&self.shared));
+        }
+        Ok(Playback {
+            rx,
+            shared: self.shared.clone(),
+        })
+    }
+
+    /// Clears the platform's audio buffer: what is queued and the rest of what is playing is
+    /// dropped, and every play started before resolves [`PlayOutcome::Interrupted`]. Resolves
+    /// when the platform confirms.
+    pub async fn clear(&self) -> Result<()> {
+        self.ask(|reply| Request::Clear { reply }).await
+    }
+
+    /// Presses DTMF keys on the call (`0-9 * # A-D`), each held `press_ms` (1..=8000, longer is
+    /// reduced to 8000) with `break_ms` of silence between. Resolves when the platform reports
+    /// the keys played. Invalid digits or a zero press are rejected before anything is sent.
+    pub async fn press_dtmf(&self, digits: &str, press_ms: u32, break_ms: u32) -> Result<()> {
+        dtmf::validate(digits)?;
+        if press_ms == 0 {
+            return Err(Error::InvalidArgument(
+                "press_ms must be 1..=8000 (the platform ignores 0)".into(),
+            ));
+        }
+        let press_ms = press_ms.min(MAX_PRESS_MS);
+        let digits = digits.to_ascii_lowercase();
+        self.ask(|reply| Request::PressDtmf {
+            digits,
+            press_ms,
+            break_ms,
+            reply,
+        })
+        .await
+    }
+
+    /// Asks how many entries the platform's DTMF or audio buffer holds.
+    pub async fn query_buffer(&self, kind: BufferKind) -> Result<BufferDepth> {
+        self.ask(|reply| Request::Query { kind, reply }).await
+    }
+
+    /// Hangs up (`TerminateCallMessage`) and waits for the end of the call; returns why it
+    /// ended (normally `APPLICATION_DISCONNECT` from the platform).
+    pub async fn hangup(&self) -> Result<EndCause> {
+        match self.ask(|reply| Request::Hangup { reply }).await {
+            Err(Error::CallEnded(cause)) => Ok(cause),
+            other => other,
+        }
+    }
+
+    /// Sends `EndGrpcStreamMessage`. **FreeClimb does not implement it** ("do not use"); it
+    /// exists for completeness and resolves once sent. The platform answers with an error.
+    pub async fn end_stream(&self, action_url: &str) -> Result<()> {
+        let action_url = action_url.to_string();
+        self.ask(|reply| Request::EndStream { action_url, reply })
+            .await
+    }
+}
+
+impl CallEvents {
+    /// Who the call is with.
+    pub fn info(&self) -> &CallInfo {
+        &self.info
+    }
+
+    /// Why the call ended, once it has.
+    pub fn end_cause(&self) -> Option<EndCause> {
+        self.shared.ended.get().cloned()
+    }
+
+    /// The next event; `None` once the call is over and every event was taken.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.queue.pop().await
+    }
+
+    /// Events dropped because the app did not read them fast enough.
+    pub fn dropped_events(&self) -> u64 {
+        self.queue.dropped()
+    }
+
+    /// Waits for up to `max_digits` caller key presses within `timeout`. Returns the digits
+    /// pressed (`None` if none), stopping early at `max_digits`. Other events that arrive
+    /// meanwhile are consumed. Fails with [`Error::CallEnded`] if the call ends first.
+    pub async fn gather_digits(
+        &mut self,
+        max_digits: usize,
+        timeout: Duration,
+    ) -> Result<Option<String>> {
+        let mut digits = String::new();
+        // A press counts once: on its start, or on its end when no start was seen.
+        let mut open: Option<char> = None;
+        let deadline = tokio::time::Instant::now() + timeout;
+        while digits.len() < max_digits {
+            let event = match tokio::time::timeout_at(deadline, self.queue.pop()).await {
+                Ok(Some(event)) => event,
+                Ok(None) => return Err(ended(&self.shared)),
+                Err(_) => break,
+            };
+            match event {
+                Event::DtmfStarted { digit, .. } => {
+                    digits.push(digit);
+                    open = Some(digit);
+                }
+                Event::DtmfEnded { digit, .. } => {
+                    if open.take() != Some(digit) {
+                        digits.push(digit);
+                    }
+                }
+                Event::CallEnded(end) => {
+                    return Err(Error::CallEnded(EndCause::Platform(end)));
+                }
+                _ => {}
+            }
+        }
+        Ok((!digits.is_empty()).then_some(digits))
+    }
+}
+
+impl futures_core::Stream for CallEvents {
+    type Item = Event;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        self.queue.poll_pop(cx)
+    }
+}

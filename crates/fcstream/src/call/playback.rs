@@ -1,0 +1,535 @@
+//! Playback pacing: how much of each clip is at the platform, and when a clip is done.
+//!
+//! A clip is sent as chunks (entries of the platform's audio buffer) under one id, with
+//! `sequence_num` increasing and `last_message` on the final chunk. The [`Pacer`] sends a chunk
+//! only while the audio queued at the platform stays under [`PlaybackConfig::max_ahead`] and the
+//! entry count under [`PlaybackConfig::max_entries`], so a 10-minute clip never floods the
+//! platform's bounded buffer. Credit comes back three ways, so that no platform variant can
+//! make a play hang:
+//!
+//! 1. `NotifyAudioPlaybackCompletedMessage(id)`: the oldest outstanding entry with that id is
+//!    done, and so is every entry queued before it (the buffer plays in order).
+//! 2. `NotifyBufferDepthMessage(Audio)`: of the entries sent before the query, only the last
+//!    `depth` are still at the platform (depth is taken to include the entry now playing).
+//! 3. A watchdog: when the oldest entry should have finished `stall_grace` ago and nothing
+//!    arrived, the pacer asks for the depth. That covers platforms that report a completion
+//!    only once per id, lost acknowledgements and entries the platform dropped.
+//!
+//! The pacer is a plain state machine (no I/O, no task): the session feeds it and sends
+//! what it returns, and tests drive it with a virtual clock.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use crate::audio::ContentType;
+use crate::command::Command;
+use crate::error::Result;
+
+/// How playback is paced. The defaults keep about one second of audio at the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaybackConfig {
+    /// Length of one chunk (one platform buffer entry) of a long clip. Default 200 ms.
+    pub chunk: Duration,
+    /// At most this much audio is sent ahead of what the caller has heard. Default 1 s.
+    /// At least one entry is always allowed, whatever its length.
+    pub max_ahead: Duration,
+    /// At most this many entries are outstanding at the platform. Default 16; keep it under
+    /// the platform's buffer size.
+    pub max_entries: usize,
+    /// How long past an entry's expected end the pacer waits before asking the platform for
+    /// its buffer depth. Default 500 ms.
+    pub stall_grace: Duration,
+}
+
+impl Default for PlaybackConfig {
+    fn default() -> Self {
+        Self {
+            chunk: Duration::from_millis(200),
+            max_ahead: Duration::from_secs(1),
+            max_entries: 16,
+            stall_grace: Duration::from_millis(500),
+        }
+    }
+}
+
+/// How a play ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlayOutcome {
+    /// The platform reported the final chunk played.
+    Completed,
+    /// A clear dropped (part of) it.
+    Interrupted,
+}
+
+pub(crate) type PlayReply = oneshot::Sender<Result<PlayOutcome>>;
+
+/// A clip being played.
+struct Play {
+    /// Monotone key: orders plays and tells which existed when a clear was sent.
+    key: u64,
+    /// The id sent with every chunk.
+    id: String,
+    /// The whole clip, in the call's format.
+    audio: Bytes,
+    /// Bytes already sent.
+    offset: usize,
+    /// Next chunk's sequence number.
+    sequence: u32,
+    /// A clear stopped it: no more chunks are sent.
+    stopped: bool,
+    /// Whoever awaits the outcome (taken when answered).
+    reply: Option<PlayReply>,
+}
+
+impl Play {
+    fn unsent(&self) -> bool {
+        !self.stopped && self.offset < self.audio.len()
+    }
+}
+
+/// One chunk at the platform.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Monotone index over all entries of the call.
+    index: u64,
+    /// The play it belongs to.
+    play: u64,
+    /// Its id, to match completions.
+    id: String,
+    /// How long it plays.
+    duration: Duration,
+    /// Whether it is the play's final chunk.
+    last: bool,
+    /// When it should finish if the platform plays in real time from now on.
+    expected_end: Instant,
+}
+
+/// Where a clear cut the call's playback, to settle when the platform acknowledges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ClearMark {
+    /// Entries with a lower index were dropped by the platform.
+    entries: u64,
+    /// Plays with a lower key were stopped.
+    plays: u64,
+}
+
+/// The playback state of one call. See the module docs.
+pub(crate) struct Pacer {
+    /// Limits.
+    config: PlaybackConfig,
+    /// The call's format (chunk sizes, durations, the content type sent).
+    content_type: ContentType,
+    /// Chunk length in bytes (whole samples).
+    chunk_bytes: usize,
+    /// Plays not yet answered, oldest first.
+    plays: VecDeque<Play>,
+    /// Key of the next play.
+    next_play: u64,
+    /// Entries sent and believed still at the platform, oldest first.
+    outstanding: VecDeque<Entry>,
+    /// Entries a clear was sent for, kept until its acknowledgement so that a completion that
+    /// crossed the clear on the wire still counts.
+    clearing: VecDeque<Entry>,
+    /// Sum of `outstanding` durations.
+    queued: Duration,
+    /// Index of the next entry.
+    next_index: u64,
+    /// Entries sent since the call began (for stats).
+    pub(crate) entries_sent: u64,
+    /// Set when a completion suggests the platform reports once per id: ask for the depth now.
+    want_query: bool,
+}
+
+impl Pacer {
+    pub(crate) fn new(config: PlaybackConfig, content_type: ContentType) -> Self {
+        let chunk_bytes = content_type
+            .bytes_for(config.chunk)
+            .max(content_type.bytes_per_sample());
+        Self {
+            config,
+            content_type,
+            chunk_bytes,
+            plays: VecDeque::new(),
+            next_play: 0,
+            outstanding: VecDeque::new(),
+            clearing: VecDeque::new(),
+            queued: Duration::ZERO,
+            next_index: 0,
+            entries_sent: 0,
+            want_query: false,
+        }
+    }
+
+    /// Audio now queued at the platform, as far as the pacer knows.
+    #[cfg(test)]
+    pub(crate) fn queued(&self) -> Duration {
+        self.queued
+    }
+
+    /// Entries now outstanding at the platform.
+    #[cfg(test)]
+    pub(crate) fn outstanding(&self) -> usize {
+        self.outstanding.len()
+    }
+
+    /// Adds a clip (already in the call's format) under `id`.
+    pub(crate) fn enqueue(&mut self, id: String, audio: Bytes, reply: PlayReply) {
+        if audio.is_empty() {
+            // The platform rejects empty payloads; an empty clip has nothing to wait for.
+            let _ = reply.send(Ok(PlayOutcome::Completed));
+            return;
+        }
+        let key = self.next_play;
+        self.next_play += 1;
+        self.plays.push_back(Play {
+            key,
+            id,
+            audio,
+            offset: 0,
+            sequence: 0,
+            stopped: false,
+            reply: Some(reply),
+        });
+    }
+
+    /// Sends every chunk the limits allow.
+    pub(crate) fn pump(&mut self, now: Instant, out: &mut Vec<Command>) {
+        while let Some(play) = self.plays.iter_mut().find(|p| p.unsent()) {
+            let len = self.chunk_bytes.min(play.audio.len() - play.offset);
+            let duration = self.content_type.duration_of(len);
+            if !self.outstanding.is_empty()
+                && (self.queued + duration > self.config.max_ahead
+                    || self.outstanding.len() >= self.config.max_entries)
+            {
+                break;
+            }
+            let data = play.audio.slice(play.offset..play.offset + len);
+            play.offset += len;
+            let last = play.offset == play.audio.len();
+            out.push(Command::PlayAudio {
+                id: play.id.clone(),
+                audio: data,
+                content_type: self.content_type.as_str().to_string(),
+                sequence: play.sequence,
+                last,
+            });
+            play.sequence += 1;
+            let start = self.outstanding.back().map_or(now, |e| e.expected_end.max(now));
+            self.outstanding.push_back(Entry {
+                index: self.next_index,
+                play: play.key,
+                id: play.id.clone(),
+                duration,
+                last,
+                expected_end: start + duration,
+            });
+            self.next_index += 1;
+            self.entries_sent += 1;
+            self.queued += duration;
+        }
+    }
+
+    /// A `PlaybackCompleted(id)` arrived. Returns false for an id with nothing outstanding.
+    pub(crate) fn on_completed(&mut self, id: &str, now: Instant) -> bool {
+        if let Some(pos) = self.outstanding.iter().position(|e| e.id == id) {
+            let done: Vec<Entry> = self.outstanding.drain(..=pos).collect();
+            for e in &done {
+                self.queued = self.queued.saturating_sub(e.duration);
+            }
+            self.finish_entries(done);
+            self.reanchor(now);
+            // The play's final chunk is sent but chunks of it remain: a platform reporting once
+            // per id would leave it hanging, so check the depth rather than wait.
+            if self.outstanding.iter().any(|e| e.id == id && e.last) {
+                self.want_query = true;
+            }
+            true
+        } else if let Some(pos) = self.clearing.iter().position(|e| e.id == id) {
+            let done: Vec<Entry> = self.clearing.drain(..=pos).collect();
+            self.finish_entries(done);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Marks a clear as sent: stops every play that exists now and takes its entries out of
+    /// the credit count (the platform's buffer is empty once it processes the clear).
+    pub(crate) fn begin_clear(&mut self) -> ClearMark {
+        for play in &mut self.plays {
+            play.stopped = true;
+        }
+        self.clearing.extend(self.outstanding.drain(..));
+        self.queued = Duration::ZERO;
+        self.want_query = false;
+        ClearMark {
+            entries: self.next_index,
+            plays: self.next_play,
+        }
+    }
+
+    /// The platform acknowledged the clear marked `mark`: plays it stopped end `Interrupted`.
+    pub(crate) fn finish_clear(&mut self, mark: ClearMark) {
+        self.clearing.retain(|e| e.index >= mark.entries);
+        let mut kept = VecDeque::with_capacity(self.plays.len());
+        for mut play in self.plays.drain(..) {
+            if play.key < mark.plays && play.stopped {
+                if let Some(reply) = play.reply.take() {
+                    let _ = reply.send(Ok(PlayOutcome::Interrupted));
+                }
+            } else {
+                kept.push_back(play);
+            }
+        }
+        self.plays = kept;
+    }
+
+    /// The mark to record when an audio depth query is sent.
+    pub(crate) fn query_mark(&mut self) -> u64 {
+        self.want_query = false;
+        self.next_index
+    }
+
+    /// A depth answer for a query sent at `mark`: of the entries sent before it, only the
+    /// last `depth` are still at the platform.
+    pub(crate) fn on_depth(&mut self, mark: u64, depth: u32, now: Instant) {
+        let before = self
+            .outstanding
+            .iter()
+            .take_while(|e| e.index < mark)
+            .count();
+        let done_count = before.saturating_sub(depth as usize);
+        if done_count == 0 {
+            return;
+        }
+        let done: Vec<Entry> = self.outstanding.drain(..done_count).collect();
+        for e in &done {
+            self.queued = self.queued.saturating_sub(e.duration);
+        }
+        self.finish_entries(done);
+        self.reanchor(now);
+    }
+
+    /// When the pacer next wants a depth query (None: no need).
+    pub(crate) fn query_deadline(&self, now: Instant) -> Option<Instant> {
+        if self.want_query {
+            return Some(now);
+        }
+        self.outstanding
+            .front()
+            .map(|e| e.expected_end + self.config.stall_grace)
+    }
+
+    /// Fails every unanswered play (the call ended).
+    pub(crate) fn fail_all(&mut self, err: impl Fn() -> crate::Error) {
+        for mut play in self.plays.drain(..) {
+            if let Some(reply) = play.reply.take() {
+                let _ = reply.send(Err(err()));
+            }
+        }
+        self.outstanding.clear();
+        self.clearing.clear();
+        self.queued = Duration::ZERO;
+    }
+
+    /// Resolves the plays whose final chunk is among `done`.
+    fn finish_entries(&mut self, done: Vec<Entry>) {
+        for e in done.into_iter().filter(|e| e.last) {
+            if let Some(pos) = self.plays.iter().position(|p| p.key == e.play) {
+                if let Some(mut play) = self.plays.remove(pos) {
+                    if let Some(reply) = play.reply.take() {
+                        let outcome = if play.stopped {
+                            PlayOutcome::Interrupted
+                        } else {
+                            PlayOutcome::Completed
+                        };
+                        let _ = reply.send(Ok(outcome));
+                    }
+                }
+            }
+        }
+    }
+
+    /// After progress, the next entry starts now: re-estimate when each should end.
+    fn reanchor(&mut self, now: Instant) {
+        let mut t = now;
+        for e in &mut self.outstanding {
+            t += e.duration;
+            e.expected_end = t;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pacer() -> Pacer {
+        Pacer::new(PlaybackConfig::default(), ContentType::Mulaw8k)
+    }
+
+    fn clip(secs: u64) -> Bytes {
+        vec![0xFFu8; 8000 * secs as usize].into()
+    }
+
+    fn ids(out: &[Command]) -> Vec<(String, u32, bool, usize)> {
+        out.iter()
+            .map(|c| match c {
+                Command::PlayAudio {
+                    id,
+                    sequence,
+                    last,
+                    audio,
+                    ..
+                } => (id.clone(), *sequence, *last, audio.len()),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn long_clip_is_chunked_and_paced() {
+        let mut p = pacer();
+        let (tx, mut rx) = oneshot::channel();
+        p.enqueue("p1".into(), clip(3), tx);
+        let mut out = vec![];
+        let now = Instant::now();
+        p.pump(now, &mut out);
+        // 1 s ahead of 200 ms chunks: five entries.
+        let sent = ids(&out);
+        assert_eq!(sent.len(), 5);
+        assert!(sent.iter().all(|(id, _, last, len)| id == "p1" && !last && *len == 1600));
+        assert_eq!(sent.iter().map(|s| s.1).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(p.queued(), Duration::from_secs(1));
+        // Each completion frees room for one more chunk.
+        let mut total = 5;
+        let mut last_seen = false;
+        while !last_seen {
+            assert!(p.on_completed("p1", now));
+            out.clear();
+            p.pump(now, &mut out);
+            for (_, _, last, _) in ids(&out) {
+                total += 1;
+                last_seen |= last;
+            }
+            assert!(p.queued() <= Duration::from_secs(1));
+        }
+        assert_eq!(total, 15);
+        assert!(rx.try_recv().is_err(), "not complete before its last chunk");
+        for _ in 0..4 {
+            p.on_completed("p1", now);
+            assert!(rx.try_recv().is_err());
+        }
+        p.on_completed("p1", now);
+        assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn once_per_id_platform_is_settled_by_depth() {
+        let mut p = pacer();
+        let (tx, mut rx) = oneshot::channel();
+        p.enqueue("p1".into(), clip(2), tx);
+        let mut out = vec![];
+        let now = Instant::now();
+        p.pump(now, &mut out);
+        assert_eq!(out.len(), 5);
+        // No completion arrives: the watchdog fires after the first entry's end + grace.
+        let deadline = p.query_deadline(now).unwrap();
+        assert_eq!(deadline, now + Duration::from_millis(700));
+        let mark = p.query_mark();
+        // The platform says 2 entries remain of the 5 sent before the query.
+        p.on_depth(mark, 2, deadline);
+        assert_eq!(p.outstanding(), 2);
+        out.clear();
+        p.pump(deadline, &mut out);
+        assert_eq!(out.len(), 3);
+        // Then all of the clip is sent, the one completion for the id arrives at the end.
+        let mark = p.query_mark();
+        p.on_depth(mark, 0, deadline);
+        out.clear();
+        p.pump(deadline, &mut out);
+        assert_eq!(ids(&out).last().unwrap().2, true);
+        assert!(p.on_completed("p1", deadline));
+        assert!(rx.try_recv().is_err());
+        // The pacer asks at once rather than waiting for the watchdog.
+        assert_eq!(p.query_deadline(deadline), Some(deadline));
+        let mark = p.query_mark();
+        p.on_depth(mark, 0, deadline);
+        assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn clear_interrupts_current_plays_only() {
+        let mut p = pacer();
+        let (tx1, mut rx1) = oneshot::channel();
+        let (tx2, mut rx2) = oneshot::channel();
+        p.enqueue("p1".into(), clip(2), tx1);
+        let mut out = vec![];
+        let now = Instant::now();
+        p.pump(now, &mut out);
+        let mark = p.begin_clear();
+        p.enqueue("p2".into(), clip(1), tx2);
+        out.clear();
+        p.pump(now, &mut out);
+        // p1 sends nothing more; p2 starts at once (the platform's buffer is empty after a clear).
+        assert!(ids(&out).iter().all(|s| s.0 == "p2"));
+        assert_eq!(out.len(), 5);
+        p.finish_clear(mark);
+        assert_eq!(rx1.try_recv().unwrap().unwrap(), PlayOutcome::Interrupted);
+        assert!(rx2.try_recv().is_err());
+        for _ in 0..5 {
+            p.on_completed("p2", now);
+        }
+        assert_eq!(rx2.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn completion_that_crossed_a_clear_still_completes() {
+        let mut p = pacer();
+        let (tx, mut rx) = oneshot::channel();
+        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx); // 100 ms: one chunk
+        let mut out = vec![];
+        p.pump(Instant::now(), &mut out);
+        let mark = p.begin_clear();
+        assert!(p.on_completed("p1", Instant::now()));
+        assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+        p.finish_clear(mark);
+    }
+
+    #[test]
+    fn unknown_ids_are_ignored() {
+        let mut p = pacer();
+        assert!(!p.on_completed("nope", Instant::now()));
+    }
+
+    #[test]
+    fn empty_clip_completes_at_once() {
+        let mut p = pacer();
+        let (tx, mut rx) = oneshot::channel();
+        p.enqueue("p1".into(), Bytes::new(), tx);
+        assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+        let mut out = vec![];
+        p.pump(Instant::now(), &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn entry_limit_is_respected() {
+        let config = PlaybackConfig {
+            max_entries: 3,
+            ..PlaybackConfig::default()
+        };
+        let mut p = Pacer::new(config, ContentType::L16At16k);
+        for i in 0..10 {
+            let (tx, _rx) = oneshot::channel();
+            p.enqueue(format!("p{i}"), vec![0u8; 640].into(), tx);
+        }
+        let mut out = vec![];
+        p.pump(Instant::now(), &mut out);
+        assert_eq!(out.len(), 3);
+    }
+}

@@ -1,0 +1,76 @@
+//! The library's error type: precise variants a caller can match on, never a panic.
+
+use crate::audio::{dtmf::InvalidDigits, AudioError};
+use crate::event::CallEnd;
+
+/// Why a call is over, as seen by a command that was still waiting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndCause {
+    /// The platform said so with `NotifyCallEndedMessage`.
+    Platform(CallEnd),
+    /// The platform's stream closed without a `NotifyCallEndedMessage` (an abrupt network loss).
+    StreamClosed,
+    /// The stream failed (transport or decoding error).
+    StreamError(String),
+    /// The app's handler returned (or every handle of the call was dropped).
+    HandlerFinished,
+    /// The server ended the call (shutdown, a limit, a protocol violation).
+    Server(String),
+}
+
+impl std::fmt::Display for EndCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Platform(end) => write!(f, "{end}"),
+            Self::StreamClosed => f.write_str("the stream closed without NotifyCallEndedMessage"),
+            Self::StreamError(e) => write!(f, "the stream failed: {e}"),
+            Self::HandlerFinished => f.write_str("the handler finished"),
+            Self::Server(why) => write!(f, "ended by the server: {why}"),
+        }
+    }
+}
+
+/// Everything that can go wrong in fcstream.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The call ended before the command was acknowledged.
+    #[error("call ended: {0}")]
+    CallEnded(EndCause),
+    /// DTMF digits the platform would reject; nothing was sent.
+    #[error(transparent)]
+    InvalidDigits(#[from] InvalidDigits),
+    /// An argument out of range; nothing was sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// Audio that could not be read or converted.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// The platform broke the wire contract.
+    #[error("protocol violation: {0}")]
+    Protocol(String),
+    /// The server could not bind or serve.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    /// An I/O error (binding a socket, reading a file).
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// An error from the application's own code, carried through a handler's `?`.
+    #[error("{0}")]
+    App(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl Error {
+    /// Wraps any application error so a handler can return it.
+    pub fn app(e: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        Self::App(e.into())
+    }
+
+    /// Whether this error only says the call is over (the usual way a handler stops).
+    pub fn is_call_ended(&self) -> bool {
+        matches!(self, Self::CallEnded(_))
+    }
+}
+
+/// `Result` with fcstream's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,54 @@
+//! # fcstream
+//!
+//! Write a FreeClimb Audio Streaming phone call as straight-line async Rust.
+//!
+//! ```no_run
+//! use fcstream::{Audio, Call, Server};
+//! use std::time::Duration;
+//!
+//! async fn menu(mut call: Call) -> fcstream::Result<()> {
+//!     call.play(Audio::tone(440.0, Duration::from_millis(300), 8000)).await?;
+//!     match call.gather_digits(1, Duration::from_secs(5)).await?.as_deref() {
+//!         Some("1") => {
+//!             call.press_dtmf("1", 100, 50).await?;
+//!         }
+//!         _ => {
+//!             call.hangup().await?;
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> fcstream::Result<()> {
+//!     Server::bind("0.0.0.0:50051").serve(menu).await
+//! }
+//! ```
+//!
+//! ## Layout
+//!
+//! - [`proto`]: the wire types generated from `proto/freeclimb.proto`, for who wants them raw.
+//! - [`event`] and [`command`]: the same messages as plain Rust ([`Event`] from the platform,
+//!   [`Command`] to it), converted from and to the wire in exactly one place each.
+//! - [`audio`]: content types, µ-law, l16 byte order, resampling, framing, WAV, DTMF tones.
+//! - [`call`]: one call: the event queue, playback pacing, the protocol state machine
+//!   (no I/O) and the task that drives it; [`Call`] is what a handler gets.
+//! - [`server`]: the tonic service and [`Server`], one task per call.
+#![warn(missing_docs)]
+
+pub mod audio;
+pub mod call;
+pub mod command;
+pub mod error;
+pub mod event;
+pub mod proto;
+pub mod server;
+
+pub use audio::{Audio, ContentType};
+pub use call::{Call, CallControl, CallEvents, CallStats, PlayOutcome, Playback, PlaybackConfig};
+pub use command::Command;
+pub use error::{EndCause, Error, Result};
+pub use event::{
+    Ack, AudioFrame, BufferDepth, BufferKind, CallEnd, CallInfo, Direction, EndReason, Event,
+};
+pub use server::{CallConfig, CallService, Handler, Server};

@@ -1,0 +1,8 @@
+//! The raw wire types, generated at build time from `proto/freeclimb.proto`.
+//!
+//! This module exists so that people who want the protocol as it is can reach it; the rest of
+//! the library works with the plain types of [`crate::event`] and [`crate::command`], which are
+//! converted from and to these in exactly one place each.
+#![allow(missing_docs, clippy::all, clippy::pedantic)]
+
+tonic::include_proto!("freeclimb");
