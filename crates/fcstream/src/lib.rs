@@ -36,6 +36,7 @@
 //! - [`server`]: the tonic service and [`Server`], one task per call.
 #![warn(missing_docs)]
 
+pub mod apps;
 pub mod audio;
 pub mod call;
 pub mod command;

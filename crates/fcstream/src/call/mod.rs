@@ -306,8 +306,7 @@ impl CallEvents {
         timeout: Duration,
     ) -> Result<Option<String>> {
         let mut digits = String::new();
-        // A press counts once: on its start, or on its end when no start was seen.
-        let mut open: Option<char> = None;
+        let mut presses = KeyPresses::default();
         let deadline = tokio::time::Instant::now() + timeout;
         while digits.len() < max_digits {
             let event = match tokio::time::timeout_at(deadline, self.queue.pop()).await {
@@ -315,23 +314,45 @@ impl CallEvents {
                 Ok(None) => return Err(ended(&self.shared)),
                 Err(_) => break,
             };
-            match event {
-                Event::DtmfStarted { digit, .. } => {
-                    digits.push(digit);
-                    open = Some(digit);
-                }
-                Event::DtmfEnded { digit, .. } => {
-                    if open.take() != Some(digit) {
-                        digits.push(digit);
-                    }
-                }
-                Event::CallEnded(end) => {
-                    return Err(Error::CallEnded(EndCause::Platform(end)));
-                }
-                _ => {}
+            if let Event::CallEnded(end) = event {
+                return Err(Error::CallEnded(EndCause::Platform(end)));
+            }
+            if let Some(digit) = presses.press(&event) {
+                digits.push(digit);
             }
         }
         Ok((!digits.is_empty()).then_some(digits))
+    }
+}
+
+/// Turns the platform's DTMF start/end notifications into key presses, each counted once: on
+/// its start, or on its end when no start was seen (a platform may send either or both).
+#[derive(Debug, Default, Clone)]
+pub struct KeyPresses {
+    /// The key whose start was counted and whose end has not come yet.
+    open: Option<char>,
+}
+
+impl KeyPresses {
+    /// The key pressed, if `event` is a new press.
+    ///
+    /// ```
+    /// use fcstream::call::KeyPresses;
+    /// use fcstream::Event;
+    /// let mut k = KeyPresses::default();
+    /// assert_eq!(k.press(&Event::DtmfStarted { digit: '5', at: None }), Some('5'));
+    /// assert_eq!(k.press(&Event::DtmfEnded { digit: '5', at: None }), None);
+    /// assert_eq!(k.press(&Event::DtmfEnded { digit: '#', at: None }), Some('#'));
+    /// ```
+    pub fn press(&mut self, event: &Event) -> Option<char> {
+        match *event {
+            Event::DtmfStarted { digit, .. } => {
+                self.open = Some(digit);
+                Some(digit)
+            }
+            Event::DtmfEnded { digit, .. } => (self.open.take() != Some(digit)).then_some(digit),
+            _ => None,
+        }
     }
 }
 

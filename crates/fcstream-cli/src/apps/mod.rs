@@ -1,0 +1,10 @@
+//! The names of the apps built into the `fcstream` binary (`fcstream serve --app NAME`).
+
+use clap::ValueEnum;
+
+/// A built-in app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum App {
+    /// Plays the caller's audio back and answers each key press with the same key.
+    Echo,
+}

@@ -1,0 +1,3 @@
+//! One module per `fcstream` subcommand.
+
+pub mod serve;
