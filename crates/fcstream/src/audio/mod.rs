@@ -284,4 +284,35 @@ mod tests {
             assert!((i32::from(*x) - i32::from(*y)).abs() <= i32::from(x.unsigned_abs() / 16 + 8));
         }
     }
+
+    #[test]
+    fn wav_48k_stereo_converts_to_l16_16k_with_right_duration() {
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 48000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut cursor = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
+            for i in 0..24_000 {
+                let t = f64::from(i) / 48000.0;
+                let s = (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16;
+                w.write_sample(s).unwrap();
+                w.write_sample(s / 2).unwrap();
+            }
+            w.finalize().unwrap();
+        }
+        let clip = Audio::from_wav_bytes(cursor.get_ref()).unwrap();
+        assert_eq!(clip.format(), AudioFormat::Pcm16 { rate: 48000 });
+        assert_eq!(clip.duration(), Duration::from_millis(500));
+        let wire = clip.convert(ContentType::L16At16k).unwrap();
+        assert_eq!(wire.format(), AudioFormat::Wire(ContentType::L16At16k));
+        assert_eq!(wire.data().len(), 16_000); // 8000 samples of 2 bytes
+        assert_eq!(wire.duration(), Duration::from_millis(500));
+        // The mix-down is the mean of the channels: peak about 6000.
+        let peak = wire.samples().iter().map(|s| s.unsigned_abs()).max().unwrap();
+        assert!((5700..=6300).contains(&peak), "peak {peak}");
+    }
 }

@@ -1,0 +1,1 @@
+//! The FreeClimb platform side of an audio stream (work in progress).
