@@ -10,13 +10,26 @@ use fcstream::audio::l16::{self, ByteOrder};
 /// fcstream: build, run and test FreeClimb Audio Streaming apps.
 #[derive(Debug, Parser)]
 #[command(name = "fcstream", version, about, propagate_version = true)]
-#[command(after_help = "Examples:\n  fcstream serve --app echo          # run the echo app on 0.0.0.0:50051\n  fcstream serve --help")]
+#[command(
+    after_help = "Examples:\n  fcstream serve --app echo          # run the echo app on 0.0.0.0:50051\n  fcstream serve --help"
+)]
 struct Cli {
     /// Log format.
-    #[arg(long, global = true, value_enum, default_value = "text", env = "FCSTREAM_LOG_FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        env = "FCSTREAM_LOG_FORMAT"
+    )]
     log_format: LogFormat,
     /// Byte order of audio/l16 payloads (the specification does not say; RFC 3551 is big).
-    #[arg(long, global = true, default_value = "big", env = "FCSTREAM_L16_BYTE_ORDER")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "big",
+        env = "FCSTREAM_L16_BYTE_ORDER"
+    )]
     l16_byte_order: ByteOrder,
     #[command(subcommand)]
     command: Command,

@@ -320,7 +320,8 @@ impl Server {
             })?,
         };
         info!(addr = %listener.local_addr()?, "fcstream listening");
-        let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+        let incoming =
+            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
         tonic::transport::Server::builder()
             .max_concurrent_streams(self.max_streams_per_connection)
             .http2_keepalive_interval(self.keepalive)

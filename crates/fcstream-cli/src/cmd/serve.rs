@@ -11,7 +11,9 @@ use fcstream::apps::echo;
 
 /// Options of `fcstream serve`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  fcstream serve --app echo\n  fcstream serve --listen 127.0.0.1:50051 --app echo --log-format json\n  RUST_LOG=fcstream=debug fcstream serve")]
+#[command(
+    after_help = "Examples:\n  fcstream serve --app echo\n  fcstream serve --listen 127.0.0.1:50051 --app echo --log-format json\n  RUST_LOG=fcstream=debug fcstream serve"
+)]
 pub struct ServeArgs {
     /// Address of the gRPC server (FreeClimb's AudioStream location points here).
     #[arg(long, default_value = "0.0.0.0:50051", env = "FCSTREAM_LISTEN")]
@@ -44,7 +46,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let server = Server::bind(args.listen.clone()).call_config(config);
     info!(app = ?args.app, "serving");
     match args.app {
-        App::Echo => server.serve_with_shutdown(echo, crate::shutdown_signal()).await?,
+        App::Echo => {
+            server
+                .serve_with_shutdown(echo, crate::shutdown_signal())
+                .await?
+        }
     }
     Ok(())
 }

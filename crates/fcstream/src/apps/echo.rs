@@ -23,7 +23,10 @@ pub async fn echo(call: Call) -> Result<()> {
         } else if let Some(digit) = presses.press(&event) {
             let control = control.clone();
             tokio::spawn(async move {
-                if let Err(e) = control.press_dtmf(&digit.to_string(), PRESS_MS, BREAK_MS).await {
+                if let Err(e) = control
+                    .press_dtmf(&digit.to_string(), PRESS_MS, BREAK_MS)
+                    .await
+                {
                     debug!(error = %e, %digit, "echoing a key press failed");
                 }
             });

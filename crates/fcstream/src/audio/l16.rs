@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn parses_names() {
         assert_eq!("LE".parse::<ByteOrder>().unwrap(), ByteOrder::LittleEndian);
-        assert_eq!("network".parse::<ByteOrder>().unwrap(), ByteOrder::BigEndian);
+        assert_eq!(
+            "network".parse::<ByteOrder>().unwrap(),
+            ByteOrder::BigEndian
+        );
         assert!("middle".parse::<ByteOrder>().is_err());
     }
 }

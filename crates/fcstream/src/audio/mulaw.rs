@@ -3,29 +3,35 @@
 //! Decoding is a 256-entry table; encoding is a 16384-entry table over the 14-bit magnitude
 //! that G.711 actually uses, both built once at compile time.
 
-/// The G.711 µ-law bias added to the magnitude before segment search.
+/// The G.711 µ-law bias, in 16-bit units (33 in G.191's 14-bit units).
 const BIAS: i32 = 0x84;
-/// The largest magnitude µ-law represents (after the bias is added it fits 15 bits).
-const CLIP: i32 = 32635;
 
+/// ITU-T G.191 (Software Tool Library) `ulaw_compress`, the reference encoder. It reads only
+/// the top 14 bits of the sample (`x >> 2`, or `!x >> 2` for negatives), which is what makes
+/// the 16384-entry table below exact.
 const fn encode_slow(sample: i16) -> u8 {
-    let mut s = sample as i32;
-    let sign = if s < 0 { 0x80 } else { 0 };
-    if s < 0 {
-        s = -s;
+    let x = sample as i32;
+    let mut absno = if x < 0 {
+        ((!x) >> 2) + 33
+    } else {
+        (x >> 2) + 33
+    };
+    if absno > 0x1FFF {
+        absno = 0x1FFF;
     }
-    if s > CLIP {
-        s = CLIP;
+    let mut i = absno >> 6;
+    let mut segno = 1;
+    while i != 0 {
+        segno += 1;
+        i >>= 1;
     }
-    s += BIAS;
-    let mut exponent = 7;
-    let mut mask = 0x4000;
-    while exponent > 0 && (s & mask) == 0 {
-        exponent -= 1;
-        mask >>= 1;
+    let high_nibble = 0x8 - segno;
+    let low_nibble = 0xF - ((absno >> segno) & 0xF);
+    let mut out = (high_nibble << 4) | low_nibble;
+    if x >= 0 {
+        out |= 0x80;
     }
-    let mantissa = (s >> (exponent + 3)) & 0x0F;
-    !((sign | (exponent << 4) | mantissa) as u8)
+    out as u8
 }
 
 const fn decode_slow(byte: u8) -> i16 {
@@ -111,7 +117,12 @@ mod tests {
         assert_eq!(decode(0xF0), 120);
         assert_eq!(decode(0x70), -120);
         assert_eq!(decode(0xEF), 132);
-        assert_eq!(decode(0x8F), 7932);
+        assert_eq!(decode(0x8F), 16764);
+        assert_eq!(decode(0xA0), 7932);
+        // Small negatives follow G.191 (one's complement before the shift).
+        assert_eq!(encode(-4), 0x7F);
+        assert_eq!(encode(-5), 0x7E);
+        assert_eq!(encode(100), 0xF2);
     }
 
     #[test]

@@ -218,7 +218,10 @@ impl Pacer {
                 last,
             });
             play.sequence += 1;
-            let start = self.outstanding.back().map_or(now, |e| e.expected_end.max(now));
+            let start = self
+                .outstanding
+                .back()
+                .map_or(now, |e| e.expected_end.max(now));
             self.outstanding.push_back(Entry {
                 index: self.next_index,
                 play: play.key,
@@ -336,18 +339,14 @@ impl Pacer {
         self.queued = Duration::ZERO;
     }
 
-    /// Resolves the plays whose final chunk is among `done`.
+    /// Resolves the plays whose final chunk is among `done`: the whole clip was heard, even
+    /// if a clear was sent after it (the completion crossed the clear on the wire).
     fn finish_entries(&mut self, done: Vec<Entry>) {
         for e in done.into_iter().filter(|e| e.last) {
             if let Some(pos) = self.plays.iter().position(|p| p.key == e.play) {
                 if let Some(mut play) = self.plays.remove(pos) {
                     if let Some(reply) = play.reply.take() {
-                        let outcome = if play.stopped {
-                            PlayOutcome::Interrupted
-                        } else {
-                            PlayOutcome::Completed
-                        };
-                        let _ = reply.send(Ok(outcome));
+                        let _ = reply.send(Ok(PlayOutcome::Completed));
                     }
                 }
             }
@@ -402,8 +401,13 @@ mod tests {
         // 1 s ahead of 200 ms chunks: five entries.
         let sent = ids(&out);
         assert_eq!(sent.len(), 5);
-        assert!(sent.iter().all(|(id, _, last, len)| id == "p1" && !last && *len == 1600));
-        assert_eq!(sent.iter().map(|s| s.1).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert!(sent
+            .iter()
+            .all(|(id, _, last, len)| id == "p1" && !last && *len == 1600));
+        assert_eq!(
+            sent.iter().map(|s| s.1).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3, 4]
+        );
         assert_eq!(p.queued(), Duration::from_secs(1));
         // Each completion frees room for one more chunk.
         let mut total = 5;
@@ -452,7 +456,7 @@ mod tests {
         p.on_depth(mark, 0, deadline);
         out.clear();
         p.pump(deadline, &mut out);
-        assert_eq!(ids(&out).last().unwrap().2, true);
+        assert!(ids(&out).last().unwrap().2);
         assert!(p.on_completed("p1", deadline));
         assert!(rx.try_recv().is_err());
         // The pacer asks at once rather than waiting for the watchdog.

@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 use tracing::{debug, trace, warn};
 
-use super::playback::{ClearMark, Pacer, PlaybackConfig, PlayReply};
+use super::playback::{ClearMark, Pacer, PlayReply, PlaybackConfig};
 use crate::command::Command;
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
@@ -42,7 +42,10 @@ pub(crate) enum Request {
     /// Hang up.
     Hangup { reply: Reply<EndCause> },
     /// Send `EndGrpcStreamMessage` (unimplemented by the platform).
-    EndStream { action_url: String, reply: Reply<()> },
+    EndStream {
+        action_url: String,
+        reply: Reply<()>,
+    },
 }
 
 /// A depth query on the wire, oldest first per buffer kind.
@@ -219,7 +222,10 @@ impl Session {
     /// Handles a platform event; returns what the app should see (None: nothing).
     pub(crate) fn platform(&mut self, event: Event, now: Instant) -> Option<Event> {
         if self.ended.is_some() {
-            trace!(kind = event.kind(), "event after the end of the call ignored");
+            trace!(
+                kind = event.kind(),
+                "event after the end of the call ignored"
+            );
             return None;
         }
         match &event {
@@ -562,7 +568,9 @@ mod tests {
             metadata: vec![],
             content_type: ContentType::Mulaw8k,
         };
-        assert!(s.platform(Event::CallStarted(info), Instant::now()).is_none());
+        assert!(s
+            .platform(Event::CallStarted(info), Instant::now())
+            .is_none());
         assert!(s.ended().is_none());
     }
 }
