@@ -14,6 +14,12 @@ pub enum EndCause {
     StreamError(String),
     /// The app's handler returned (or every handle of the call was dropped).
     HandlerFinished,
+    /// No platform message arrived for the configured idle timeout.
+    IdleTimeout,
+    /// The call reached the configured maximum duration (the server hung up).
+    MaxDuration,
+    /// The server was shutting down and its drain timeout ran out.
+    Shutdown,
     /// The server ended the call (shutdown, a limit, a protocol violation).
     Server(String),
 }
@@ -25,6 +31,9 @@ impl std::fmt::Display for EndCause {
             Self::StreamClosed => f.write_str("the stream closed without NotifyCallEndedMessage"),
             Self::StreamError(e) => write!(f, "the stream failed: {e}"),
             Self::HandlerFinished => f.write_str("the handler finished"),
+            Self::IdleTimeout => f.write_str("no message from the platform within the idle timeout"),
+            Self::MaxDuration => f.write_str("the call reached the maximum call duration"),
+            Self::Shutdown => f.write_str("the server shut down (drain timeout)"),
             Self::Server(why) => write!(f, "ended by the server: {why}"),
         }
     }

@@ -52,4 +52,4 @@ pub use error::{EndCause, Error, Result};
 pub use event::{
     Ack, AudioFrame, BufferDepth, BufferKind, CallEnd, CallInfo, Direction, EndReason, Event,
 };
-pub use server::{CallConfig, CallService, Handler, Server};
+pub use server::{CallConfig, CallService, Handler, Metrics, Server, Shutdown, TlsConfig};

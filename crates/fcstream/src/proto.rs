@@ -6,3 +6,7 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 tonic::include_proto!("freeclimb");
+
+/// The encoded `FileDescriptorSet` of `proto/freeclimb.proto`, for gRPC server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/freeclimb_descriptor.bin"));

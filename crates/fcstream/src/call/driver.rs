@@ -1,26 +1,42 @@
 //! The task that runs one call: reads the platform's stream, feeds the [`Session`], sends its
-//! commands, and wakes it for timers. One per call; it shares nothing with other calls.
+//! commands, and wakes it for timers. One per call; it shares nothing with other calls but the
+//! server's metrics, which it updates in batches.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use futures_core::Stream;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, Instant};
 use tokio_stream::StreamExt;
-use tracing::{debug, trace, warn};
+use tracing::{debug, info, trace, warn};
 
 use super::queue::EventQueue;
-use super::session::{Request, Session};
+use super::session::{CallStats, Request, Session};
 use crate::command::Command;
 use crate::error::EndCause;
 use crate::event::Event;
 use crate::proto::{AppMessage, PlatformMessage};
+use crate::server::metrics::Metrics;
+use crate::server::shutdown::Phase;
+
+/// Frames between two flushes of a call's counters into the server's metrics.
+const FLUSH_EVERY_FRAMES: u64 = 250;
 
 /// What the driver and the app's handles share: written once, when the call ends.
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
     /// Why the call ended; set before the driver lets go of anything the app waits on.
     pub(crate) ended: OnceLock<EndCause>,
+}
+
+/// Time limits of one call.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Timers {
+    /// End the call when the platform is silent this long.
+    pub(crate) idle: Option<Duration>,
+    /// Hang up when the call has lasted this long.
+    pub(crate) max_duration: Option<Duration>,
 }
 
 /// Everything one driver needs.
@@ -37,6 +53,19 @@ pub(crate) struct Driver<S> {
     pub(crate) out: mpsc::Sender<Result<AppMessage, tonic::Status>>,
     /// Set at the end.
     pub(crate) shared: Arc<Shared>,
+    /// Idle timeout and maximum duration.
+    pub(crate) timers: Timers,
+    /// The server's phase (`None`: never shuts down).
+    pub(crate) phase: Option<watch::Receiver<Phase>>,
+    /// The server's metrics.
+    pub(crate) metrics: Metrics,
+}
+
+/// Which timer woke the driver.
+enum Wake {
+    Session,
+    Idle,
+    MaxDuration,
 }
 
 impl<S> Driver<S>
@@ -44,61 +73,106 @@ where
     S: Stream<Item = Result<PlatformMessage, tonic::Status>> + Unpin,
 {
     /// Runs the call to its end; returns why it ended and the call's counters.
-    pub(crate) async fn run(mut self) -> (EndCause, super::CallStats) {
+    pub(crate) async fn run(mut self) -> (EndCause, CallStats) {
+        let started = Instant::now();
+        let mut last_heard = started;
+        let mut flushed = CallStats::default();
         let mut batch: Vec<Command> = Vec::new();
         let cause = loop {
             batch.extend(self.session.take_outbound());
-            for cmd in batch.drain(..) {
-                trace!(kind = cmd.kind(), "to platform");
-                if self.out.send(Ok(cmd.to_proto())).await.is_err() {
-                    // tonic dropped the response stream: the platform is gone.
-                    self.session.end(EndCause::StreamClosed);
-                    break;
-                }
+            if !self.send_all(&mut batch).await {
+                // tonic dropped the response stream: the platform is gone.
+                self.session.end(EndCause::StreamClosed);
+            }
+            for latency in self.session.take_play_latencies() {
+                self.metrics.play_latency.observe(latency.as_secs_f64());
+            }
+            if self.session.stats.frames_in - flushed.frames_in >= FLUSH_EVERY_FRAMES {
+                self.metrics.add_stats(&self.session.stats, &flushed);
+                flushed = self.session.stats;
             }
             if let Some(cause) = self.session.ended() {
                 break cause.clone();
             }
-            let deadline = self.session.deadline(Instant::now());
+            let now = Instant::now();
+            let (wake_at, wake) = [
+                (self.session.deadline(now), Wake::Session),
+                (self.timers.idle.map(|d| last_heard + d), Wake::Idle),
+                (self.timers.max_duration.map(|d| started + d), Wake::MaxDuration),
+            ]
+            .into_iter()
+            .filter_map(|(at, w)| at.map(|at| (at, w)))
+            .min_by_key(|(at, _)| *at)
+            .map_or((None, Wake::Session), |(at, w)| (Some(at), w));
             tokio::select! {
                 biased;
-                msg = self.inbound.next() => match msg {
-                    Some(Ok(msg)) => self.on_message(msg),
-                    Some(Err(status)) => {
-                        debug!(code = ?status.code(), message = status.message(), "platform stream failed");
-                        self.session.end(EndCause::StreamError(status.message().to_string()));
+                msg = self.inbound.next() => {
+                    last_heard = Instant::now();
+                    match msg {
+                        Some(Ok(msg)) => self.on_message(msg),
+                        Some(Err(status)) => {
+                            debug!(code = ?status.code(), message = status.message(), "platform stream failed");
+                            self.session.end(EndCause::StreamError(status.message().to_string()));
+                        }
+                        None => self.session.end(EndCause::StreamClosed),
                     }
-                    None => self.session.end(EndCause::StreamClosed),
-                },
+                }
                 req = self.requests.recv() => match req {
                     Some(req) => self.session.request(req, Instant::now()),
                     None => {
                         // Every handle of the call is gone: the handler finished. Send what
                         // it asked for last, then end the stream.
                         batch.extend(self.session.take_outbound());
-                        for cmd in batch.drain(..) {
-                            if self.out.send(Ok(cmd.to_proto())).await.is_err() {
-                                break;
-                            }
-                        }
+                        self.send_all(&mut batch).await;
                         self.session.end(EndCause::HandlerFinished);
-                        break EndCause::HandlerFinished;
                     }
                 },
-                _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
-                    self.session.timeout(Instant::now());
+                changed = wait_terminating(&mut self.phase) => {
+                    if changed {
+                        info!("drain timeout: ending the call");
+                        self.session.end(EndCause::Shutdown);
+                    }
                 }
+                _ = sleep_until(wake_at.unwrap_or(now)), if wake_at.is_some() => match wake {
+                    Wake::Session => self.session.timeout(Instant::now()),
+                    Wake::Idle => {
+                        warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
+                        self.session.end(EndCause::IdleTimeout);
+                    }
+                    Wake::MaxDuration => {
+                        info!(max = ?self.timers.max_duration, "maximum call duration reached: hanging up");
+                        let mut hangup = vec![Command::TerminateCall];
+                        self.send_all(&mut hangup).await;
+                        self.session.end(EndCause::MaxDuration);
+                    }
+                },
             }
         };
+        self.metrics.add_stats(&self.session.stats, &flushed);
+        self.metrics.dropped_events.inc_by(self.events.dropped());
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());
         self.events.close();
         (cause, self.session.stats)
     }
 
+    /// Sends and empties `batch`; false if the response stream is gone.
+    async fn send_all(&mut self, batch: &mut Vec<Command>) -> bool {
+        for cmd in batch.drain(..) {
+            trace!(kind = cmd.kind(), "to platform");
+            if self.out.send(Ok(cmd.to_proto())).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
     fn on_message(&mut self, msg: PlatformMessage) {
         match Event::from_proto(msg) {
             Ok(Some(event)) => {
+                if let Event::Error { id, .. } = &event {
+                    self.metrics.error(&format!("platform:{}", truncate(id)));
+                }
                 if let Some(event) = self.session.platform(event, Instant::now()) {
                     if self.events.push(event) && self.events.dropped() == 1 {
                         warn!("the app is not keeping up with its events: dropping the oldest caller audio (counted)");
@@ -108,5 +182,27 @@ where
             Ok(None) => debug!("platform message with no payload this version knows; skipped"),
             Err(e) => warn!(error = %e, "malformed platform message skipped"),
         }
+    }
+}
+
+/// Resolves `true` when the phase becomes `Terminating`; never resolves without a phase (or
+/// once its sender is gone).
+async fn wait_terminating(phase: &mut Option<watch::Receiver<Phase>>) -> bool {
+    let Some(rx) = phase else {
+        return std::future::pending().await;
+    };
+    if rx.wait_for(|p| *p == Phase::Terminating).await.is_ok() {
+        true
+    } else {
+        *phase = None;
+        false
+    }
+}
+
+/// A platform error id, bounded for use as a metric label.
+fn truncate(id: &str) -> &str {
+    match id.char_indices().nth(48) {
+        Some((i, _)) => &id[..i],
+        None => id,
     }
 }

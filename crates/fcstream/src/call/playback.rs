@@ -83,6 +83,8 @@ struct Play {
     stopped: bool,
     /// Whoever awaits the outcome (taken when answered).
     reply: Option<PlayReply>,
+    /// When the app asked for it (for the play-latency metric).
+    asked: Instant,
 }
 
 impl Play {
@@ -142,6 +144,8 @@ pub(crate) struct Pacer {
     pub(crate) entries_sent: u64,
     /// Set when a completion suggests the platform reports once per id: ask for the depth now.
     want_query: bool,
+    /// How long completed plays took from request to final completion, not yet collected.
+    latencies: Vec<Duration>,
 }
 
 impl Pacer {
@@ -161,6 +165,7 @@ impl Pacer {
             next_index: 0,
             entries_sent: 0,
             want_query: false,
+            latencies: Vec::new(),
         }
     }
 
@@ -177,7 +182,7 @@ impl Pacer {
     }
 
     /// Adds a clip (already in the call's format) under `id`.
-    pub(crate) fn enqueue(&mut self, id: String, audio: Bytes, reply: PlayReply) {
+    pub(crate) fn enqueue(&mut self, id: String, audio: Bytes, reply: PlayReply, now: Instant) {
         if audio.is_empty() {
             // The platform rejects empty payloads; an empty clip has nothing to wait for.
             let _ = reply.send(Ok(PlayOutcome::Completed));
@@ -193,6 +198,7 @@ impl Pacer {
             sequence: 0,
             stopped: false,
             reply: Some(reply),
+            asked: now,
         });
     }
 
@@ -243,7 +249,7 @@ impl Pacer {
             for e in &done {
                 self.queued = self.queued.saturating_sub(e.duration);
             }
-            self.finish_entries(done);
+            self.finish_entries(done, now);
             self.reanchor(now);
             // The play's final chunk is sent but chunks of it remain: a platform reporting once
             // per id would leave it hanging, so check the depth rather than wait.
@@ -253,7 +259,7 @@ impl Pacer {
             true
         } else if let Some(pos) = self.clearing.iter().position(|e| e.id == id) {
             let done: Vec<Entry> = self.clearing.drain(..=pos).collect();
-            self.finish_entries(done);
+            self.finish_entries(done, now);
             true
         } else {
             false
@@ -313,8 +319,13 @@ impl Pacer {
         for e in &done {
             self.queued = self.queued.saturating_sub(e.duration);
         }
-        self.finish_entries(done);
+        self.finish_entries(done, now);
         self.reanchor(now);
+    }
+
+    /// Durations of plays completed since the last call.
+    pub(crate) fn take_latencies(&mut self) -> std::vec::Drain<'_, Duration> {
+        self.latencies.drain(..)
     }
 
     /// When the pacer next wants a depth query (None: no need).
@@ -341,13 +352,14 @@ impl Pacer {
 
     /// Resolves the plays whose final chunk is among `done`: the whole clip was heard, even
     /// if a clear was sent after it (the completion crossed the clear on the wire).
-    fn finish_entries(&mut self, done: Vec<Entry>) {
+    fn finish_entries(&mut self, done: Vec<Entry>, now: Instant) {
         for e in done.into_iter().filter(|e| e.last) {
             if let Some(pos) = self.plays.iter().position(|p| p.key == e.play) {
                 if let Some(mut play) = self.plays.remove(pos) {
                     if let Some(reply) = play.reply.take() {
                         let _ = reply.send(Ok(PlayOutcome::Completed));
                     }
+                    self.latencies.push(now.saturating_duration_since(play.asked));
                 }
             }
         }
@@ -394,7 +406,7 @@ mod tests {
     async fn long_clip_is_chunked_and_paced() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(3), tx);
+        p.enqueue("p1".into(), clip(3), tx, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
@@ -436,7 +448,7 @@ mod tests {
     async fn once_per_id_platform_is_settled_by_depth() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx);
+        p.enqueue("p1".into(), clip(2), tx, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
@@ -471,12 +483,12 @@ mod tests {
         let mut p = pacer();
         let (tx1, mut rx1) = oneshot::channel();
         let (tx2, mut rx2) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx1);
+        p.enqueue("p1".into(), clip(2), tx1, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
         let mark = p.begin_clear();
-        p.enqueue("p2".into(), clip(1), tx2);
+        p.enqueue("p2".into(), clip(1), tx2, Instant::now());
         out.clear();
         p.pump(now, &mut out);
         // p1 sends nothing more; p2 starts at once (the platform's buffer is empty after a clear).
@@ -495,7 +507,7 @@ mod tests {
     async fn completion_that_crossed_a_clear_still_completes() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx); // 100 ms: one chunk
+        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx, Instant::now()); // 100 ms: one chunk
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);
         let mark = p.begin_clear();
@@ -514,7 +526,7 @@ mod tests {
     fn empty_clip_completes_at_once() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), Bytes::new(), tx);
+        p.enqueue("p1".into(), Bytes::new(), tx, Instant::now());
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);
@@ -530,7 +542,7 @@ mod tests {
         let mut p = Pacer::new(config, ContentType::L16At16k);
         for i in 0..10 {
             let (tx, _rx) = oneshot::channel();
-            p.enqueue(format!("p{i}"), vec![0u8; 640].into(), tx);
+            p.enqueue(format!("p{i}"), vec![0u8; 640].into(), tx, Instant::now());
         }
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);

@@ -137,6 +137,11 @@ impl Session {
         self.ended.as_ref()
     }
 
+    /// Durations of plays completed since the last call (request → final completion).
+    pub(crate) fn take_play_latencies(&mut self) -> std::vec::Drain<'_, Duration> {
+        self.pacer.take_latencies()
+    }
+
     /// Audio queued at the platform as far as the pacer knows (for tests and stats).
     #[cfg(test)]
     pub(crate) fn queued(&self) -> Duration {
@@ -161,7 +166,7 @@ impl Session {
         match req {
             Request::Play { audio, reply } => {
                 let id = self.id('p');
-                self.pacer.enqueue(id, audio, reply);
+                self.pacer.enqueue(id, audio, reply, now);
             }
             Request::Clear { reply } => {
                 let id = self.id('c');

@@ -1,0 +1,285 @@
+//! The gRPC server: accepts the platform's streams, starts one task per call, runs the app's
+//! handler on it; with TLS, health, reflection, limits, metrics and graceful drain.
+//!
+//! Layout: [`service`] (the tonic service and the per-call task), [`metrics`] (Prometheus),
+//! [`shutdown`] (drain phases). [`Server`] assembles them behind a builder with defaults that
+//! suit production.
+
+pub mod metrics;
+pub mod service;
+pub mod shutdown;
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use tracing::info;
+
+use crate::error::{Error, Result};
+use crate::proto::grpc_stream_service_server::GrpcStreamServiceServer;
+pub use metrics::Metrics;
+pub use service::{CallConfig, CallService, Handler, HandlerFuture};
+pub use shutdown::{Phase, Shutdown};
+
+/// Where the server listens: an address to bind, or a listener already bound.
+enum Bind {
+    /// Bound when serving starts (host names allowed).
+    Addr(String),
+    /// Bound by the caller (tests bind port 0 and read the port first).
+    Listener(TcpListener),
+}
+
+/// TLS for the gRPC port: a certificate chain and key (PEM), and optionally the CA that client
+/// certificates must chain to (mutual TLS: clients without a valid certificate are refused).
+#[derive(Clone)]
+pub struct TlsConfig {
+    /// The server's certificate chain, PEM.
+    pub cert_pem: Vec<u8>,
+    /// The server's private key, PEM.
+    pub key_pem: Vec<u8>,
+    /// CA certificates for client authentication, PEM (`None`: no client certificates).
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("mtls", &self.client_ca_pem.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn read_pem(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })
+}
+
+impl TlsConfig {
+    /// Reads the PEM files.
+    pub fn from_files(cert: &Path, key: &Path, client_ca: Option<&Path>) -> Result<Self> {
+        Ok(Self {
+            cert_pem: read_pem(cert)?,
+            key_pem: read_pem(key)?,
+            client_ca_pem: client_ca.map(read_pem).transpose()?,
+        })
+    }
+
+    fn to_tonic(&self) -> ServerTlsConfig {
+        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert_pem, &self.key_pem));
+        if let Some(ca) = &self.client_ca_pem {
+            tls = tls.client_ca_root(Certificate::from_pem(ca));
+        }
+        tls
+    }
+}
+
+/// The fcstream gRPC server.
+///
+/// ```no_run
+/// use fcstream::{Audio, Call, Server};
+/// use std::time::Duration;
+///
+/// async fn hello(call: Call) -> fcstream::Result<()> {
+///     call.play(Audio::tone(440.0, Duration::from_secs(1), 8000)).await?;
+///     call.hangup().await?;
+///     Ok(())
+/// }
+///
+/// # async fn run() -> fcstream::Result<()> {
+/// Server::bind("0.0.0.0:50051").serve(hello).await
+/// # }
+/// ```
+pub struct Server {
+    /// Where to listen.
+    bind: Bind,
+    /// Per-call settings.
+    config: CallConfig,
+    /// Calls at once; the next stream gets `RESOURCE_EXHAUSTED`.
+    max_calls: usize,
+    /// Largest platform message accepted, in bytes.
+    max_message_bytes: usize,
+    /// HTTP/2 streams (calls) one connection may carry at once.
+    max_streams_per_connection: u32,
+    /// HTTP/2 keepalive ping interval.
+    keepalive: Option<Duration>,
+    /// How long live calls may run on after the shutdown signal.
+    drain_timeout: Duration,
+    /// TLS, if any.
+    tls: Option<TlsConfig>,
+    /// Where the server's metrics go (share it to serve `/metrics`).
+    metrics: Metrics,
+    /// The server's phase (share it to drain or terminate from elsewhere).
+    shutdown: Shutdown,
+}
+
+impl Server {
+    /// A server that will listen on `addr` (e.g. `"0.0.0.0:50051"`).
+    pub fn bind(addr: impl Into<String>) -> Self {
+        Self::with_bind(Bind::Addr(addr.into()))
+    }
+
+    /// A server on a listener you bound (for example to port 0, reading the port first).
+    pub fn from_listener(listener: TcpListener) -> Self {
+        Self::with_bind(Bind::Listener(listener))
+    }
+
+    fn with_bind(bind: Bind) -> Self {
+        Self {
+            bind,
+            config: CallConfig::default(),
+            max_calls: 10_000,
+            max_message_bytes: 64 * 1024,
+            max_streams_per_connection: 10_000,
+            keepalive: Some(Duration::from_secs(30)),
+            drain_timeout: Duration::from_secs(300),
+            tls: None,
+            metrics: Metrics::new(),
+            shutdown: Shutdown::new(),
+        }
+    }
+
+    /// Per-call settings.
+    pub fn call_config(mut self, config: CallConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Calls at once (default 10 000); the next stream is refused with `RESOURCE_EXHAUSTED`
+    /// and the calls already running are unaffected.
+    pub fn max_calls(mut self, n: usize) -> Self {
+        self.max_calls = n;
+        self
+    }
+
+    /// Largest platform message accepted (default 64 KiB; a 20 ms frame is at most 640 bytes
+    /// of audio). A larger one ends its own call with an error.
+    pub fn max_message_bytes(mut self, n: usize) -> Self {
+        self.max_message_bytes = n;
+        self
+    }
+
+    /// How many calls one HTTP/2 connection may carry at once. Default 10 000: a platform may
+    /// multiplex many long-lived call streams on one connection.
+    pub fn max_streams_per_connection(mut self, n: u32) -> Self {
+        self.max_streams_per_connection = n;
+        self
+    }
+
+    /// HTTP/2 keepalive ping interval (None: off). Default 30 s.
+    pub fn keepalive(mut self, interval: Option<Duration>) -> Self {
+        self.keepalive = interval;
+        self
+    }
+
+    /// How long live calls may run on after the shutdown signal (default 300 s); then they
+    /// end with [`crate::EndCause::Shutdown`].
+    pub fn drain_timeout(mut self, timeout: Duration) -> Self {
+        self.drain_timeout = timeout;
+        self
+    }
+
+    /// Serves TLS (or mutual TLS) instead of plain HTTP/2.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Uses these metrics (keep a clone to render them).
+    pub fn metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Uses this phase handle (keep a clone to drain or terminate from elsewhere).
+    pub fn shutdown_handle(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = shutdown;
+        self
+    }
+
+    /// Serves until the process ends.
+    pub async fn serve<H: Handler>(self, handler: H) -> Result<()> {
+        self.serve_with_shutdown(handler, std::future::pending())
+            .await
+    }
+
+    /// Serves until `signal` resolves, then drains: new streams are refused, health turns
+    /// NOT_SERVING, connections get GOAWAY, live calls run on for up to the drain timeout and
+    /// are then ended cleanly. Returns when every call is over.
+    pub async fn serve_with_shutdown<H, F>(self, handler: H, signal: F) -> Result<()>
+    where
+        H: Handler,
+        F: Future<Output = ()> + Send,
+    {
+        let listener = match self.bind {
+            Bind::Listener(l) => l,
+            Bind::Addr(addr) => TcpListener::bind(&addr).await.map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot listen on {addr}: {e}"),
+                ))
+            })?,
+        };
+        let addr = listener.local_addr()?;
+        let (health, health_service) = tonic_health::server::health_reporter();
+        health
+            .set_serving::<GrpcStreamServiceServer<CallService<H>>>()
+            .await;
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
+        let calls = CallService::with_parts(
+            handler,
+            self.config,
+            self.max_calls,
+            self.metrics.clone(),
+            self.shutdown.clone(),
+        )
+        .into_server()
+        .max_decoding_message_size(self.max_message_bytes);
+
+        let shutdown = self.shutdown.clone();
+        let drain_timeout = self.drain_timeout;
+        let drain = async move {
+            signal.await;
+            info!(?drain_timeout, "draining: refusing new calls, live calls run on");
+            shutdown.drain();
+            health
+                .set_not_serving::<GrpcStreamServiceServer<CallService<H>>>()
+                .await;
+            health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+            tokio::spawn(async move {
+                tokio::time::sleep(drain_timeout).await;
+                if shutdown.phase() != Phase::Terminating {
+                    info!("drain timeout: ending the calls still running");
+                    shutdown.terminate();
+                }
+            });
+        };
+
+        let mut builder = tonic::transport::Server::builder()
+            .max_concurrent_streams(self.max_streams_per_connection)
+            .http2_keepalive_interval(self.keepalive);
+        if let Some(tls) = &self.tls {
+            builder = builder.tls_config(tls.to_tonic())?;
+        }
+        info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), "fcstream listening");
+        let incoming =
+            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+        builder
+            .add_service(health_service)
+            .add_service(reflection)
+            .add_service(calls)
+            .serve_with_incoming_shutdown(incoming, drain)
+            .await?;
+        info!("server stopped");
+        Ok(())
+    }
+}

@@ -1,0 +1,301 @@
+//! The tonic service for `freeclimb.GRPCStreamService`: admits a stream (limits, drain), waits
+//! for `NotifyCallStartedMessage`, and runs the call's driver beside the app's handler.
+//!
+//! It is thin on purpose: every decision about the call itself is the session's.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt;
+use tonic::{Request as GrpcRequest, Response, Status, Streaming};
+use tracing::{debug, error, info, info_span, warn, Instrument};
+
+use super::metrics::Metrics;
+use super::shutdown::{Phase, Shutdown};
+use crate::call::driver::{Driver, Timers};
+use crate::call::session::Session;
+use crate::call::{Call, PlaybackConfig};
+use crate::error::{EndCause, Result};
+use crate::event::{CallInfo, Event};
+use crate::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
+use crate::proto::{AppMessage, PlatformMessage};
+
+/// A boxed handler future.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
+
+/// What runs a call. Any `async fn(Call) -> fcstream::Result<()>` (or closure returning such a
+/// future) is a handler.
+pub trait Handler: Send + Sync + 'static {
+    /// Runs one call to its end.
+    fn handle(&self, call: Call) -> HandlerFuture;
+}
+
+impl<F, Fut> Handler for F
+where
+    F: Fn(Call) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    fn handle(&self, call: Call) -> HandlerFuture {
+        Box::pin(self(call))
+    }
+}
+
+/// Per-call settings. The defaults suit a real FreeClimb call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallConfig {
+    /// Playback pacing.
+    pub playback: PlaybackConfig,
+    /// Events held for an app that is not reading (then the oldest audio is dropped).
+    /// Default 500 (10 s of caller audio).
+    pub event_queue: usize,
+    /// Requests from the app waiting for the call's task. Default 64.
+    pub request_queue: usize,
+    /// Messages to the platform waiting for the transport. Default 64.
+    pub outbound_queue: usize,
+    /// How long a new stream may take to send `NotifyCallStartedMessage`. Default 10 s.
+    pub first_message_timeout: Duration,
+    /// End the call when no platform message arrives for this long (the platform sends audio
+    /// every 20 ms, so silence means a dead peer). Default 30 s; `None`: never.
+    pub idle_timeout: Option<Duration>,
+    /// Hang up (`TerminateCallMessage`) when a call has lasted this long. Default 4 h; `None`:
+    /// never.
+    pub max_duration: Option<Duration>,
+}
+
+impl Default for CallConfig {
+    fn default() -> Self {
+        Self {
+            playback: PlaybackConfig::default(),
+            event_queue: 500,
+            request_queue: 64,
+            outbound_queue: 64,
+            first_message_timeout: Duration::from_secs(10),
+            idle_timeout: Some(Duration::from_secs(30)),
+            max_duration: Some(Duration::from_secs(4 * 3600)),
+        }
+    }
+}
+
+/// What every stream of one service shares.
+struct ServiceState {
+    /// Per-call settings.
+    config: CallConfig,
+    /// The server's metrics.
+    metrics: Metrics,
+    /// One permit per running call.
+    permits: Arc<Semaphore>,
+    /// The configured maximum (for messages).
+    max_calls: usize,
+    /// The server's phase.
+    shutdown: Shutdown,
+}
+
+/// The tonic service for `freeclimb.GRPCStreamService`; use it to compose your own tonic
+/// server, or let [`crate::Server`] run it.
+pub struct CallService<H> {
+    /// The app.
+    handler: Arc<H>,
+    /// Limits, metrics, phase.
+    state: Arc<ServiceState>,
+}
+
+impl<H: Handler> CallService<H> {
+    /// A service running `handler` for every call, with at most 10 000 calls at once.
+    pub fn new(handler: H, config: CallConfig) -> Self {
+        Self::with_parts(handler, config, 10_000, Metrics::new(), Shutdown::new())
+    }
+
+    /// A service with every part given: call limit, metrics, shutdown phase.
+    pub fn with_parts(
+        handler: H,
+        config: CallConfig,
+        max_calls: usize,
+        metrics: Metrics,
+        shutdown: Shutdown,
+    ) -> Self {
+        Self {
+            handler: Arc::new(handler),
+            state: Arc::new(ServiceState {
+                config,
+                metrics,
+                permits: Arc::new(Semaphore::new(max_calls.min(Semaphore::MAX_PERMITS))),
+                max_calls,
+                shutdown,
+            }),
+        }
+    }
+
+    /// The service wrapped for tonic's router.
+    pub fn into_server(self) -> GrpcStreamServiceServer<Self> {
+        GrpcStreamServiceServer::new(self)
+    }
+}
+
+type Outbound = mpsc::Sender<Result<AppMessage, Status>>;
+
+#[tonic::async_trait]
+impl<H: Handler> GrpcStreamService for CallService<H> {
+    type SendIVRDataStream = ReceiverStream<Result<AppMessage, Status>>;
+
+    async fn send_ivr_data(
+        &self,
+        request: GrpcRequest<Streaming<PlatformMessage>>,
+    ) -> Result<Response<Self::SendIVRDataStream>, Status> {
+        let state = &self.state;
+        if state.shutdown.phase() != Phase::Running {
+            state.metrics.reject("draining");
+            return Err(Status::unavailable("the server is draining; try another replica"));
+        }
+        let Ok(permit) = state.permits.clone().try_acquire_owned() else {
+            state.metrics.reject("capacity");
+            warn!(max_calls = state.max_calls, "call refused: the server is at its call limit");
+            return Err(Status::resource_exhausted(format!(
+                "the server is at its limit of {} concurrent calls",
+                state.max_calls
+            )));
+        };
+        let remote = request.remote_addr();
+        let inbound = request.into_inner();
+        let (out_tx, out_rx) = mpsc::channel(state.config.outbound_queue.max(1));
+        tokio::spawn(run_call(
+            self.handler.clone(),
+            self.state.clone(),
+            inbound,
+            out_tx,
+            remote,
+            permit,
+        ));
+        Ok(Response::new(ReceiverStream::new(out_rx)))
+    }
+}
+
+/// Waits for the call to start, then runs driver and handler to the end. The permit is held
+/// for the whole call.
+async fn run_call<H: Handler>(
+    handler: Arc<H>,
+    state: Arc<ServiceState>,
+    mut inbound: Streaming<PlatformMessage>,
+    out: Outbound,
+    remote: Option<SocketAddr>,
+    _permit: OwnedSemaphorePermit,
+) {
+    let config = state.config;
+    let metrics = state.metrics.clone();
+    let info = match first_message(&mut inbound, config.first_message_timeout).await {
+        Ok(info) => info,
+        Err((cause, status)) => {
+            metrics.reject(cause);
+            warn!(?remote, code = ?status.code(), message = status.message(), "stream rejected before the call started");
+            let _ = out.send(Err(status)).await;
+            return;
+        }
+    };
+    let span = info_span!("call", call_id = %info.call_id, from = %info.from, to = %info.to);
+    async move {
+        info!(content_type = %info.content_type, direction = ?info.direction, metadata = ?info.metadata, ?remote, "call started");
+        metrics.active_calls.inc();
+        let info = Arc::new(info);
+        let (call, requests, events, shared) =
+            Call::new(info.clone(), config.request_queue, config.event_queue);
+        let driver = Driver {
+            session: Session::new(info, config.playback),
+            inbound,
+            requests,
+            events,
+            out: out.clone(),
+            shared,
+            timers: Timers {
+                idle: config.idle_timeout,
+                max_duration: config.max_duration,
+            },
+            phase: Some(state.shutdown.subscribe()),
+            metrics: metrics.clone(),
+        };
+        let handler_task = tokio::spawn(handler.handle(call).in_current_span());
+        let (cause, stats) = driver.run().await;
+        metrics.active_calls.dec();
+        metrics.call_ended(&cause);
+        info!(cause = %cause, frames_in = stats.frames_in, entries_out = stats.entries_out,
+              malformed = stats.frames_malformed, platform_errors = stats.platform_errors, "call ended");
+        // Unless the handler ended the call, the stream is over: let the platform see its end
+        // now, whatever the handler still does.
+        let out = (cause == EndCause::HandlerFinished).then_some(out);
+        let status = match handler_task.await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) if e.is_call_ended() => {
+                debug!(error = %e, "handler stopped at the end of the call");
+                None
+            }
+            Ok(Err(e)) => {
+                metrics.error("handler_error");
+                warn!(error = %e, "handler failed");
+                Some(Status::internal(format!("handler failed: {e}")))
+            }
+            Err(e) if e.is_panic() => {
+                metrics.error("handler_panic");
+                error!("handler panicked");
+                Some(Status::internal("handler panicked"))
+            }
+            Err(e) => Some(Status::internal(format!("handler task cancelled: {e}"))),
+        };
+        if let (Some(out), Some(status)) = (out, status) {
+            let _ = out.send(Err(status)).await;
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+/// Reads up to `NotifyCallStartedMessage`. Messages with no known payload are skipped; any
+/// other message first, a bad content type, an early end or a timeout reject the stream
+/// (with the metric label of the cause).
+async fn first_message(
+    inbound: &mut Streaming<PlatformMessage>,
+    timeout: Duration,
+) -> Result<CallInfo, (&'static str, Status)> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let msg = match tokio::time::timeout_at(deadline, inbound.next()).await {
+            Err(_) => {
+                return Err((
+                    "no_call_started",
+                    Status::deadline_exceeded(format!(
+                        "no NotifyCallStartedMessage within {timeout:?}"
+                    )),
+                ))
+            }
+            Ok(None) => {
+                return Err((
+                    "no_call_started",
+                    Status::failed_precondition("stream ended before NotifyCallStartedMessage"),
+                ))
+            }
+            Ok(Some(Err(status))) => return Err(("stream_error", status)),
+            Ok(Some(Ok(msg))) => msg,
+        };
+        match Event::from_proto(msg) {
+            Ok(Some(Event::CallStarted(info))) => return Ok(info),
+            Ok(Some(other)) => {
+                return Err((
+                    "bad_first_message",
+                    Status::failed_precondition(format!(
+                        "expected notify_call_started first, got {}",
+                        other.kind()
+                    )),
+                ))
+            }
+            Ok(None) => debug!("message with no known payload before the call started; skipped"),
+            Err(e) => {
+                return Err((
+                    "bad_call_started",
+                    Status::invalid_argument(format!("bad NotifyCallStartedMessage: {e}")),
+                ))
+            }
+        }
+    }
+}
