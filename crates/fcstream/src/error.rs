@@ -31,7 +31,9 @@ impl std::fmt::Display for EndCause {
             Self::StreamClosed => f.write_str("the stream closed without NotifyCallEndedMessage"),
             Self::StreamError(e) => write!(f, "the stream failed: {e}"),
             Self::HandlerFinished => f.write_str("the handler finished"),
-            Self::IdleTimeout => f.write_str("no message from the platform within the idle timeout"),
+            Self::IdleTimeout => {
+                f.write_str("no message from the platform within the idle timeout")
+            }
             Self::MaxDuration => f.write_str("the call reached the maximum call duration"),
             Self::Shutdown => f.write_str("the server shut down (drain timeout)"),
             Self::Server(why) => write!(f, "ended by the server: {why}"),

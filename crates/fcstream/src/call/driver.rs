@@ -72,8 +72,10 @@ impl<S> Driver<S>
 where
     S: Stream<Item = Result<PlatformMessage, tonic::Status>> + Unpin,
 {
-    /// Runs the call to its end; returns why it ended and the call's counters.
-    pub(crate) async fn run(mut self) -> (EndCause, CallStats) {
+    /// Runs the call to its end; returns why it ended, the call's counters, and the status
+    /// to end the stream with when the platform's side failed (so the platform learns why).
+    pub(crate) async fn run(mut self) -> (EndCause, CallStats, Option<tonic::Status>) {
+        let mut failure = None;
         let started = Instant::now();
         let mut last_heard = started;
         let mut flushed = CallStats::default();
@@ -98,7 +100,10 @@ where
             let (wake_at, wake) = [
                 (self.session.deadline(now), Wake::Session),
                 (self.timers.idle.map(|d| last_heard + d), Wake::Idle),
-                (self.timers.max_duration.map(|d| started + d), Wake::MaxDuration),
+                (
+                    self.timers.max_duration.map(|d| started + d),
+                    Wake::MaxDuration,
+                ),
             ]
             .into_iter()
             .filter_map(|(at, w)| at.map(|at| (at, w)))
@@ -113,6 +118,7 @@ where
                         Some(Err(status)) => {
                             debug!(code = ?status.code(), message = status.message(), "platform stream failed");
                             self.session.end(EndCause::StreamError(status.message().to_string()));
+                            failure = Some(status);
                         }
                         None => self.session.end(EndCause::StreamClosed),
                     }
@@ -153,7 +159,7 @@ where
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());
         self.events.close();
-        (cause, self.session.stats)
+        (cause, self.session.stats, failure)
     }
 
     /// Sends and empties `batch`; false if the response stream is gone.

@@ -359,7 +359,8 @@ impl Pacer {
                     if let Some(reply) = play.reply.take() {
                         let _ = reply.send(Ok(PlayOutcome::Completed));
                     }
-                    self.latencies.push(now.saturating_duration_since(play.asked));
+                    self.latencies
+                        .push(now.saturating_duration_since(play.asked));
                 }
             }
         }

@@ -160,14 +160,17 @@ impl Metrics {
     /// Adds what a call did since the last flush.
     pub(crate) fn add_stats(&self, now: &CallStats, before: &CallStats) {
         self.frames_in.inc_by(now.frames_in - before.frames_in);
-        self.entries_out.inc_by(now.entries_out - before.entries_out);
+        self.entries_out
+            .inc_by(now.entries_out - before.entries_out);
         self.frames_malformed
             .inc_by(now.frames_malformed - before.frames_malformed);
     }
 
     /// Counts the end of a call.
     pub(crate) fn call_ended(&self, cause: &EndCause) {
-        self.calls_ended.with_label_values(&[reason_label(cause)]).inc();
+        self.calls_ended
+            .with_label_values(&[reason_label(cause)])
+            .inc();
     }
 }
 

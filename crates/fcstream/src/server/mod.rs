@@ -23,6 +23,9 @@ pub use metrics::Metrics;
 pub use service::{CallConfig, CallService, Handler, HandlerFuture};
 pub use shutdown::{Phase, Shutdown};
 
+/// After the drain timeout ended the calls, how long other streams may linger.
+const FORCE_STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Where the server listens: an address to bind, or a listener already bound.
 enum Bind {
     /// Bound when serving starts (host names allowed).
@@ -71,7 +74,8 @@ impl TlsConfig {
     }
 
     fn to_tonic(&self) -> ServerTlsConfig {
-        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert_pem, &self.key_pem));
+        let mut tls =
+            ServerTlsConfig::new().identity(Identity::from_pem(&self.cert_pem, &self.key_pem));
         if let Some(ca) = &self.client_ca_pem {
             tls = tls.client_ca_root(Certificate::from_pem(ca));
         }
@@ -249,12 +253,17 @@ impl Server {
         let drain_timeout = self.drain_timeout;
         let drain = async move {
             signal.await;
-            info!(?drain_timeout, "draining: refusing new calls, live calls run on");
+            info!(
+                ?drain_timeout,
+                "draining: refusing new calls, live calls run on"
+            );
             shutdown.drain();
             health
                 .set_not_serving::<GrpcStreamServiceServer<CallService<H>>>()
                 .await;
-            health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+            health
+                .set_service_status("", tonic_health::ServingStatus::NotServing)
+                .await;
             tokio::spawn(async move {
                 tokio::time::sleep(drain_timeout).await;
                 if shutdown.phase() != Phase::Terminating {
@@ -273,12 +282,22 @@ impl Server {
         info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), "fcstream listening");
         let incoming =
             tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-        builder
+        let serve = builder
             .add_service(health_service)
             .add_service(reflection)
             .add_service(calls)
-            .serve_with_incoming_shutdown(incoming, drain)
-            .await?;
+            .serve_with_incoming_shutdown(incoming, drain);
+        // Graceful shutdown waits for every open stream, calls or not: a health Watch or a
+        // reflection stream must not keep the process up once calls were ended.
+        let mut phase = self.shutdown.subscribe();
+        let forced = async move {
+            let _ = phase.wait_for(|p| *p == Phase::Terminating).await;
+            tokio::time::sleep(FORCE_STOP_GRACE).await;
+        };
+        tokio::select! {
+            r = serve => r?,
+            _ = forced => tracing::warn!(grace = ?FORCE_STOP_GRACE, "streams still open after the calls ended; stopping anyway"),
+        }
         info!("server stopped");
         Ok(())
     }

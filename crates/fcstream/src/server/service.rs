@@ -149,11 +149,16 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
         let state = &self.state;
         if state.shutdown.phase() != Phase::Running {
             state.metrics.reject("draining");
-            return Err(Status::unavailable("the server is draining; try another replica"));
+            return Err(Status::unavailable(
+                "the server is draining; try another replica",
+            ));
         }
         let Ok(permit) = state.permits.clone().try_acquire_owned() else {
             state.metrics.reject("capacity");
-            warn!(max_calls = state.max_calls, "call refused: the server is at its call limit");
+            warn!(
+                max_calls = state.max_calls,
+                "call refused: the server is at its call limit"
+            );
             return Err(Status::resource_exhausted(format!(
                 "the server is at its limit of {} concurrent calls",
                 state.max_calls
@@ -217,7 +222,10 @@ async fn run_call<H: Handler>(
             metrics: metrics.clone(),
         };
         let handler_task = tokio::spawn(handler.handle(call).in_current_span());
-        let (cause, stats) = driver.run().await;
+        let (cause, stats, failure) = driver.run().await;
+        if let Some(status) = failure {
+            let _ = out.send(Err(status)).await;
+        }
         metrics.active_calls.dec();
         metrics.call_ended(&cause);
         info!(cause = %cause, frames_in = stats.frames_in, entries_out = stats.entries_out,

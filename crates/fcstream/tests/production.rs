@@ -1,0 +1,476 @@
+//! The production server over real loopback gRPC: TLS and mTLS, the call limit, message size
+//! limit, idle timeout and maximum duration, health, reflection, metrics and graceful drain.
+
+mod common;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::*;
+use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
+use fcstream::{
+    apps, Call, CallConfig, Command, ContentType, EndCause, EndReason, Event, Metrics, Server,
+    Shutdown, TlsConfig,
+};
+use tokio::sync::{mpsc, oneshot};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+
+/// Starts `server` on 127.0.0.1:0 with a shutdown trigger; returns the address, the trigger
+/// and the serve task.
+async fn start<H: fcstream::Handler>(
+    server: impl FnOnce(tokio::net::TcpListener) -> Server,
+    handler: H,
+) -> (
+    String,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<fcstream::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server(listener).serve_with_shutdown(handler, async {
+        let _ = stopped.await;
+    }));
+    (addr, stop, task)
+}
+
+async fn echo_once(p: &mut Platform, tag: u8) {
+    let frame = Bytes::from(vec![tag; p.info.content_type.frame_bytes()]);
+    p.audio(frame.clone()).await;
+    match p.expect().await {
+        Command::PlayAudio { id, audio, .. } => {
+            assert_eq!(audio, frame);
+            p.ack(Event::PlaybackCompleted, &id).await;
+        }
+        other => panic!("expected the echo, got {other:?}"),
+    }
+}
+
+// ---- TLS ---------------------------------------------------------------------------------
+
+struct Pki {
+    ca: String,
+    server_cert: String,
+    server_key: String,
+    client_cert: String,
+    client_key: String,
+    other_client_cert: String,
+    other_client_key: String,
+}
+
+fn pki() -> Pki {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let leaf = |names: Vec<String>, issuer: &CertifiedIssuer<'_, KeyPair>| {
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(names)
+            .unwrap()
+            .signed_by(&key, issuer)
+            .unwrap();
+        (cert.pem(), key.serialize_pem())
+    };
+    let (server_cert, server_key) = leaf(vec!["localhost".into(), "127.0.0.1".into()], &ca);
+    let (client_cert, client_key) = leaf(vec!["platform".into()], &ca);
+    // A client certificate from a CA the server does not trust.
+    let mut rogue_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    rogue_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let rogue = CertifiedIssuer::self_signed(rogue_params, KeyPair::generate().unwrap()).unwrap();
+    let (other_client_cert, other_client_key) = leaf(vec!["intruder".into()], &rogue);
+    Pki {
+        ca: ca.pem(),
+        server_cert,
+        server_key,
+        client_cert,
+        client_key,
+        other_client_cert,
+        other_client_key,
+    }
+}
+
+async fn tls_channel(
+    addr: &str,
+    ca: &str,
+    identity: Option<(&str, &str)>,
+) -> Result<Channel, tonic::transport::Error> {
+    let mut tls = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(ca))
+        .domain_name("localhost");
+    if let Some((cert, key)) = identity {
+        tls = tls.identity(Identity::from_pem(cert, key));
+    }
+    Endpoint::from_shared(format!("https://{addr}"))
+        .unwrap()
+        .tls_config(tls)?
+        .connect()
+        .await
+}
+
+/// Tries a whole call: Ok when the echo came back.
+async fn try_call(channel: Channel) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel(8);
+    let mut client = GrpcStreamServiceClient::new(channel);
+    tx.send(Event::CallStarted(call_info("CA-tls", ContentType::Mulaw8k)).to_proto())
+        .await
+        .unwrap();
+    let response = client
+        .send_ivr_data(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .map_err(|s| s.to_string())?
+        .into_inner();
+    let mut p = Platform {
+        tx: Some(tx),
+        rx: response,
+        info: call_info("CA-tls", ContentType::Mulaw8k),
+        sequence: 0,
+    };
+    echo_once(&mut p, 7).await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn tls_calls_work_and_mtls_refuses_clients_without_a_valid_certificate() {
+    let pki = pki();
+    // TLS only.
+    let tls = TlsConfig {
+        cert_pem: pki.server_cert.clone().into(),
+        key_pem: pki.server_key.clone().into(),
+        client_ca_pem: None,
+    };
+    let (addr, _stop, _task) = start(|l| Server::from_listener(l).tls(tls), apps::echo).await;
+    try_call(tls_channel(&addr, &pki.ca, None).await.unwrap())
+        .await
+        .unwrap();
+    // A plaintext client cannot talk to it.
+    let plain = Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await;
+    if let Ok(ch) = plain {
+        assert!(
+            try_call(ch).await.is_err(),
+            "plaintext call went through a TLS port"
+        );
+    }
+
+    // Mutual TLS.
+    let mtls = TlsConfig {
+        cert_pem: pki.server_cert.clone().into(),
+        key_pem: pki.server_key.clone().into(),
+        client_ca_pem: Some(pki.ca.clone().into()),
+    };
+    let (addr, _stop2, _task2) = start(|l| Server::from_listener(l).tls(mtls), apps::echo).await;
+    try_call(
+        tls_channel(&addr, &pki.ca, Some((&pki.client_cert, &pki.client_key)))
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    for identity in [
+        None,
+        Some((
+            pki.other_client_cert.as_str(),
+            pki.other_client_key.as_str(),
+        )),
+    ] {
+        let refused = match tls_channel(&addr, &pki.ca, identity).await {
+            Err(_) => true,
+            Ok(ch) => try_call(ch).await.is_err(),
+        };
+        assert!(
+            refused,
+            "a client without a valid certificate got a call through"
+        );
+    }
+}
+
+// ---- limits ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_call_over_the_limit_is_refused_at_once_and_the_others_keep_echoing() {
+    let (addr, _stop, _task) = start(|l| Server::from_listener(l).max_calls(2), apps::echo).await;
+    let channel = connect(&format!("http://{addr}")).await;
+    let mut a = Platform::start(channel.clone(), call_info("CA-a", ContentType::Mulaw8k)).await;
+    let mut b = Platform::start(channel.clone(), call_info("CA-b", ContentType::Mulaw8k)).await;
+    echo_once(&mut a, 1).await;
+    echo_once(&mut b, 2).await;
+    let (tx, rx) = mpsc::channel(1);
+    tx.send(Event::CallStarted(call_info("CA-c", ContentType::Mulaw8k)).to_proto())
+        .await
+        .unwrap();
+    let status = GrpcStreamServiceClient::new(channel.clone())
+        .send_ivr_data(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect_err("the third call is refused");
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+    assert!(
+        status.message().contains("limit of 2"),
+        "{}",
+        status.message()
+    );
+    echo_once(&mut a, 3).await;
+    echo_once(&mut b, 4).await;
+    // When one ends, a new call is accepted.
+    a.end(EndReason::CallerDisconnect).await;
+    assert_eq!(a.next().await.unwrap(), None);
+    let mut c = Platform::start(channel, call_info("CA-c2", ContentType::Mulaw8k)).await;
+    let mut accepted = false;
+    for _ in 0..50 {
+        // The permit is released when the first call's task finishes; retry briefly.
+        c.audio(vec![5u8; 160]).await;
+        match c.next().await {
+            Ok(Some(_)) => {
+                accepted = true;
+                break;
+            }
+            Err(s) if s.code() == tonic::Code::ResourceExhausted => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                c = Platform::start(
+                    connect(&format!("http://{addr}")).await,
+                    call_info("CA-c2", ContentType::Mulaw8k),
+                )
+                .await;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(accepted);
+}
+
+#[tokio::test]
+async fn an_oversize_message_ends_only_its_own_call() {
+    let (addr, _stop, _task) = start(
+        |l| Server::from_listener(l).max_message_bytes(1024),
+        apps::echo,
+    )
+    .await;
+    let channel = connect(&format!("http://{addr}")).await;
+    let mut good =
+        Platform::start(channel.clone(), call_info("CA-good", ContentType::L16At16k)).await;
+    let mut bad = Platform::start(channel, call_info("CA-big", ContentType::L16At16k)).await;
+    echo_once(&mut bad, 1).await;
+    bad.audio(vec![0u8; 4096]).await;
+    let status = bad
+        .next()
+        .await
+        .expect_err("the oversize message fails its stream");
+    assert!(
+        matches!(
+            status.code(),
+            tonic::Code::OutOfRange
+                | tonic::Code::ResourceExhausted
+                | tonic::Code::Internal
+                | tonic::Code::Cancelled
+        ),
+        "{status:?}"
+    );
+    echo_once(&mut good, 2).await;
+}
+
+#[tokio::test]
+async fn idle_timeout_and_max_duration_end_calls_with_their_reason() {
+    let (tx, mut rx) = mpsc::channel(4);
+    let handler = move |mut call: Call| {
+        let tx = tx.clone();
+        async move {
+            while call.next().await.is_some() {}
+            let _ = tx.send(call.end_cause()).await;
+            Ok(())
+        }
+    };
+    // Idle: the platform sends nothing after the call started.
+    let config = CallConfig {
+        idle_timeout: Some(Duration::from_millis(300)),
+        ..CallConfig::default()
+    };
+    let server = serve_tcp(handler.clone(), config).await;
+    let mut p = Platform::start(
+        connect(&server.url).await,
+        call_info("CA-idle", ContentType::Mulaw8k),
+    )
+    .await;
+    assert_eq!(p.next().await.unwrap(), None, "the stream ends");
+    assert_eq!(rx.recv().await.unwrap(), Some(EndCause::IdleTimeout));
+
+    // Max duration: the server hangs up, then ends the stream.
+    let config = CallConfig {
+        max_duration: Some(Duration::from_millis(400)),
+        ..CallConfig::default()
+    };
+    let server = serve_tcp(handler, config).await;
+    let mut p = Platform::start(
+        connect(&server.url).await,
+        call_info("CA-long", ContentType::Mulaw8k),
+    )
+    .await;
+    let tx = p.tx.clone().unwrap();
+    let keep_talking = async move {
+        for seq in 0.. {
+            let frame = fcstream::AudioFrame {
+                data: vec![0xFFu8; 160].into(),
+                sequence: seq,
+                start: None,
+                end: None,
+            };
+            let _ = tx.send(Event::Audio(frame).to_proto()).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let got = tokio::select! {
+        _ = keep_talking => unreachable!(),
+        cmd = p.next() => cmd.unwrap(),
+    };
+    assert_eq!(got, Some(Command::TerminateCall));
+    assert_eq!(rx.recv().await.unwrap(), Some(EndCause::MaxDuration));
+}
+
+// ---- health, reflection, metrics -----------------------------------------------------------
+
+#[tokio::test]
+async fn health_reflection_and_metrics() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::{health_client::HealthClient, HealthCheckRequest};
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+
+    let metrics = Metrics::new();
+    let m = metrics.clone();
+    let (addr, stop, task) = start(
+        move |l| {
+            Server::from_listener(l)
+                .metrics(m)
+                .drain_timeout(Duration::from_secs(30))
+        },
+        apps::echo,
+    )
+    .await;
+    let channel = connect(&format!("http://{addr}")).await;
+
+    let check = |channel: Channel| async move {
+        HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: "freeclimb.GRPCStreamService".into(),
+            })
+            .await
+            .map(|r| r.into_inner().status)
+    };
+    assert_eq!(
+        check(channel.clone()).await.unwrap(),
+        ServingStatus::Serving as i32
+    );
+
+    let (tx, rx) = mpsc::channel(1);
+    tx.send(ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    })
+    .await
+    .unwrap();
+    let mut replies = ServerReflectionClient::new(channel.clone())
+        .server_reflection_info(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(MessageResponse::ListServicesResponse(list)) =
+        replies.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("no service list")
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"freeclimb.GRPCStreamService"), "{names:?}");
+    assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
+    drop((tx, replies));
+
+    // Counters move during a call (flushed every 250 frames).
+    let mut p = Platform::start(
+        channel.clone(),
+        call_info("CA-metrics", ContentType::Mulaw8k),
+    )
+    .await;
+    for i in 0..260u32 {
+        echo_once(&mut p, (i % 200) as u8).await;
+    }
+    let text = metrics.render();
+    assert!(text.contains("fcstream_active_calls 1"), "{text}");
+    let frames: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("fcstream_frames_in_total "))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(frames >= 250, "{frames}");
+
+    // Drain: health flips, the live call goes on, then ends; the server returns.
+    stop.send(()).unwrap();
+    let mut flipped = false;
+    for _ in 0..100 {
+        if check(channel.clone()).await.ok() == Some(ServingStatus::NotServing as i32) {
+            flipped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(flipped, "health did not flip to NOT_SERVING");
+    echo_once(&mut p, 9).await;
+    p.end(EndReason::CallerDisconnect).await;
+    assert_eq!(p.next().await.unwrap(), None);
+    drop(channel);
+    tokio::time::timeout(SOON, task)
+        .await
+        .expect("server stops once the call is over")
+        .unwrap()
+        .unwrap();
+    let text = metrics.render();
+    assert!(text.contains("fcstream_active_calls 0"), "{text}");
+    assert!(
+        text.contains("fcstream_calls_ended_total{reason=\"caller_disconnect\"} 1"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn drain_lets_twenty_live_calls_finish_then_the_timeout_ends_the_rest() {
+    let shutdown = Shutdown::new();
+    let s = shutdown.clone();
+    let (addr, stop, task) = start(
+        move |l| {
+            Server::from_listener(l)
+                .shutdown_handle(s)
+                .drain_timeout(Duration::from_secs(2))
+        },
+        apps::echo,
+    )
+    .await;
+    let channel = connect(&format!("http://{addr}")).await;
+    let mut calls = Vec::new();
+    for i in 0..21 {
+        let mut p = Platform::start(
+            channel.clone(),
+            call_info(&format!("CA-{i}"), ContentType::Mulaw8k),
+        )
+        .await;
+        echo_once(&mut p, 1).await;
+        calls.push(p);
+    }
+    stop.send(()).unwrap();
+    // Twenty calls carry on through the drain and end normally.
+    let stubborn = calls.pop().unwrap();
+    for p in &mut calls {
+        echo_once(p, 2).await;
+        p.end(EndReason::CallerDisconnect).await;
+        assert_eq!(p.next().await.unwrap(), None);
+    }
+    // The last one never hangs up: the drain timeout ends it cleanly (OK, no error).
+    let mut stubborn = stubborn;
+    assert_eq!(stubborn.next().await.unwrap(), None);
+    assert_eq!(shutdown.phase(), fcstream::server::Phase::Terminating);
+    drop(channel);
+    tokio::time::timeout(SOON, task)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+}
