@@ -38,6 +38,7 @@
 
 pub mod apps;
 pub mod audio;
+pub mod auth;
 pub mod call;
 pub mod command;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod proto;
 pub mod server;
 
 pub use audio::{Audio, ContentType};
+pub use auth::StreamAuth;
 pub use call::{Call, CallControl, CallEvents, CallStats, PlayOutcome, Playback, PlaybackConfig};
 pub use command::Command;
 pub use error::{EndCause, Error, Result};

@@ -474,3 +474,130 @@ async fn drain_lets_twenty_live_calls_finish_then_the_timeout_ends_the_rest() {
         .unwrap()
         .unwrap();
 }
+
+// ---- stream authentication -------------------------------------------------------------------
+
+/// Opens a call with an optional `authorization` header; returns the first reply.
+async fn call_with(
+    channel: Channel,
+    bearer: Option<&str>,
+    info: fcstream::CallInfo,
+) -> Result<Platform, tonic::Status> {
+    let (tx, rx) = mpsc::channel(8);
+    tx.send(Event::CallStarted(info.clone()).to_proto())
+        .await
+        .unwrap();
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    if let Some(token) = bearer {
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    }
+    let response = GrpcStreamServiceClient::new(channel)
+        .send_ivr_data(request)
+        .await?;
+    let mut p = Platform {
+        tx: Some(tx),
+        rx: response.into_inner(),
+        info,
+        sequence: 0,
+    };
+    // The call is accepted only if the echo comes back (per-call tokens are checked after
+    // the stream opened, on NotifyCallStartedMessage).
+    let frame = Bytes::from(vec![1u8; 160]);
+    p.audio(frame.clone()).await;
+    match p.next().await? {
+        Some(Command::PlayAudio { audio, .. }) if audio == frame => Ok(p),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bearer_token_auth_accepts_the_right_token_only() {
+    let metrics = Metrics::new();
+    let m = metrics.clone();
+    let auth = fcstream::StreamAuth::default().bearer("platform-secret");
+    let (addr, _stop, _task) = start(
+        move |l| Server::from_listener(l).auth(auth).metrics(m),
+        apps::echo,
+    )
+    .await;
+    let channel = connect(&format!("http://{addr}")).await;
+    call_with(
+        channel.clone(),
+        Some("platform-secret"),
+        call_info("CA-1", ContentType::Mulaw8k),
+    )
+    .await
+    .unwrap();
+    for bad in [None, Some("wrong"), Some("")] {
+        let status = call_with(
+            channel.clone(),
+            bad,
+            call_info("CA-2", ContentType::Mulaw8k),
+        )
+        .await
+        .err()
+        .expect("refused");
+        assert_eq!(status.code(), tonic::Code::Unauthenticated, "{bad:?}");
+        assert!(!status.message().contains("platform-secret"));
+    }
+    assert!(metrics
+        .render()
+        .contains("fcstream_streams_rejected_total{cause=\"unauthenticated\"} 3"));
+}
+
+#[tokio::test]
+async fn per_call_tokens_are_bound_to_the_call_and_expire() {
+    use fcstream::auth::issue_call_token;
+    use std::time::SystemTime;
+    let key = b"per-call signing key".to_vec();
+    let (seen_tx, mut seen_rx) = mpsc::channel(4);
+    let handler = move |call: Call| {
+        let seen_tx = seen_tx.clone();
+        async move {
+            let _ = seen_tx.send(call.info().metadata.clone()).await;
+            apps::echo(call).await
+        }
+    };
+    let auth = fcstream::StreamAuth::default().call_tokens(key.clone());
+    let (addr, _stop, _task) = start(move |l| Server::from_listener(l).auth(auth), handler).await;
+    let channel = connect(&format!("http://{addr}")).await;
+    let with_token = |call_id: &str, token: String| {
+        let mut info = call_info(call_id, ContentType::Mulaw8k);
+        info.metadata = vec!["tenant=acme".into(), format!("fcstream-token={token}")];
+        info
+    };
+    let later = SystemTime::now() + Duration::from_secs(300);
+    let good = issue_call_token(&key, "CA-good", later);
+    call_with(channel.clone(), None, with_token("CA-good", good.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen_rx.recv().await.unwrap(),
+        vec!["tenant=acme".to_string()],
+        "the token is not shown to the app"
+    );
+
+    let refused = [
+        with_token("CA-other", good), // another call's token
+        with_token("CA-x", issue_call_token(b"wrong key", "CA-x", later)), // wrong key
+        with_token(
+            "CA-y",
+            issue_call_token(&key, "CA-y", SystemTime::now() - Duration::from_secs(1)),
+        ), // expired
+        call_info("CA-z", ContentType::Mulaw8k), // none
+    ];
+    for info in refused {
+        let id = info.call_id.clone();
+        let status = call_with(channel.clone(), None, info)
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(status.code(), tonic::Code::Unauthenticated, "{id}");
+    }
+    assert!(
+        seen_rx.try_recv().is_err(),
+        "no handler ran for a refused call"
+    );
+}

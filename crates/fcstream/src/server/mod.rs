@@ -17,10 +17,11 @@ use tokio::net::TcpListener;
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 use tracing::info;
 
+use crate::auth::StreamAuth;
 use crate::error::{Error, Result};
 use crate::proto::grpc_stream_service_server::GrpcStreamServiceServer;
 pub use metrics::Metrics;
-pub use service::{CallConfig, CallService, Handler, HandlerFuture};
+pub use service::{CallConfig, CallService, Handler, HandlerFuture, ServiceOptions};
 pub use shutdown::{Phase, Shutdown};
 
 /// After the drain timeout ended the calls, how long other streams may linger.
@@ -120,6 +121,8 @@ pub struct Server {
     metrics: Metrics,
     /// The server's phase (share it to drain or terminate from elsewhere).
     shutdown: Shutdown,
+    /// What a stream must present.
+    auth: StreamAuth,
 }
 
 impl Server {
@@ -145,7 +148,14 @@ impl Server {
             tls: None,
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
+            auth: StreamAuth::default(),
         }
+    }
+
+    /// Requires stream authentication (see [`crate::auth`]); off by default.
+    pub fn auth(mut self, auth: StreamAuth) -> Self {
+        self.auth = auth;
+        self
     }
 
     /// Per-call settings.
@@ -239,12 +249,16 @@ impl Server {
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .build_v1()
             .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
-        let calls = CallService::with_parts(
+        info!(auth = ?self.auth, "stream authentication");
+        let calls = CallService::with_options(
             handler,
             self.config,
-            self.max_calls,
-            self.metrics.clone(),
-            self.shutdown.clone(),
+            ServiceOptions {
+                max_calls: self.max_calls,
+                metrics: self.metrics.clone(),
+                shutdown: self.shutdown.clone(),
+                auth: self.auth.clone(),
+            },
         )
         .into_server()
         .max_decoding_message_size(self.max_message_bytes);

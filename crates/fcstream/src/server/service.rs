@@ -7,7 +7,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::ReceiverStream;
@@ -17,6 +17,7 @@ use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use super::metrics::Metrics;
 use super::shutdown::{Phase, Shutdown};
+use crate::auth::{strip_tokens, StreamAuth};
 use crate::call::driver::{Driver, Timers};
 use crate::call::session::Session;
 use crate::call::{Call, PlaybackConfig};
@@ -81,18 +82,39 @@ impl Default for CallConfig {
     }
 }
 
+/// The server-wide parts of a [`CallService`]; the defaults take up to 10 000 calls, with fresh
+/// metrics, no authentication, and a phase that never changes.
+#[derive(Debug, Clone)]
+pub struct ServiceOptions {
+    /// Calls at once; the next stream gets `RESOURCE_EXHAUSTED`.
+    pub max_calls: usize,
+    /// Where the calls' metrics go.
+    pub metrics: Metrics,
+    /// The server's phase (drain, terminate).
+    pub shutdown: Shutdown,
+    /// What a stream must present.
+    pub auth: StreamAuth,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> Self {
+        Self {
+            max_calls: 10_000,
+            metrics: Metrics::new(),
+            shutdown: Shutdown::new(),
+            auth: StreamAuth::default(),
+        }
+    }
+}
+
 /// What every stream of one service shares.
 struct ServiceState {
     /// Per-call settings.
     config: CallConfig,
-    /// The server's metrics.
-    metrics: Metrics,
+    /// Server-wide settings.
+    options: ServiceOptions,
     /// One permit per running call.
     permits: Arc<Semaphore>,
-    /// The configured maximum (for messages).
-    max_calls: usize,
-    /// The server's phase.
-    shutdown: Shutdown,
 }
 
 /// The tonic service for `freeclimb.GRPCStreamService`; use it to compose your own tonic
@@ -105,27 +127,22 @@ pub struct CallService<H> {
 }
 
 impl<H: Handler> CallService<H> {
-    /// A service running `handler` for every call, with at most 10 000 calls at once.
+    /// A service running `handler` for every call, with the default [`ServiceOptions`].
     pub fn new(handler: H, config: CallConfig) -> Self {
-        Self::with_parts(handler, config, 10_000, Metrics::new(), Shutdown::new())
+        Self::with_options(handler, config, ServiceOptions::default())
     }
 
-    /// A service with every part given: call limit, metrics, shutdown phase.
-    pub fn with_parts(
-        handler: H,
-        config: CallConfig,
-        max_calls: usize,
-        metrics: Metrics,
-        shutdown: Shutdown,
-    ) -> Self {
+    /// A service with server-wide options: call limit, metrics, shutdown phase, auth.
+    pub fn with_options(handler: H, config: CallConfig, options: ServiceOptions) -> Self {
+        let permits = Arc::new(Semaphore::new(
+            options.max_calls.min(Semaphore::MAX_PERMITS),
+        ));
         Self {
             handler: Arc::new(handler),
             state: Arc::new(ServiceState {
                 config,
-                metrics,
-                permits: Arc::new(Semaphore::new(max_calls.min(Semaphore::MAX_PERMITS))),
-                max_calls,
-                shutdown,
+                options,
+                permits,
             }),
         }
     }
@@ -147,21 +164,31 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
         request: GrpcRequest<Streaming<PlatformMessage>>,
     ) -> Result<Response<Self::SendIVRDataStream>, Status> {
         let state = &self.state;
-        if state.shutdown.phase() != Phase::Running {
-            state.metrics.reject("draining");
+        let options = &state.options;
+        if options.shutdown.phase() != Phase::Running {
+            options.metrics.reject("draining");
             return Err(Status::unavailable(
                 "the server is draining; try another replica",
             ));
         }
+        let authorization = request
+            .metadata()
+            .get("authorization")
+            .map(|v| v.as_bytes());
+        if let Err(e) = options.auth.check_bearer(authorization) {
+            options.metrics.reject("unauthenticated");
+            warn!(remote = ?request.remote_addr(), error = %e, "stream refused");
+            return Err(Status::unauthenticated(e.to_string()));
+        }
         let Ok(permit) = state.permits.clone().try_acquire_owned() else {
-            state.metrics.reject("capacity");
+            options.metrics.reject("capacity");
             warn!(
-                max_calls = state.max_calls,
+                max_calls = options.max_calls,
                 "call refused: the server is at its call limit"
             );
             return Err(Status::resource_exhausted(format!(
                 "the server is at its limit of {} concurrent calls",
-                state.max_calls
+                options.max_calls
             )));
         };
         let remote = request.remote_addr();
@@ -190,8 +217,19 @@ async fn run_call<H: Handler>(
     _permit: OwnedSemaphorePermit,
 ) {
     let config = state.config;
-    let metrics = state.metrics.clone();
-    let info = match first_message(&mut inbound, config.first_message_timeout).await {
+    let metrics = state.options.metrics.clone();
+    let checked = first_message(&mut inbound, config.first_message_timeout)
+        .await
+        .and_then(|mut info| {
+            state
+                .options
+                .auth
+                .check_call_token(&info.metadata, &info.call_id, SystemTime::now())
+                .map_err(|e| ("unauthenticated", Status::unauthenticated(e.to_string())))?;
+            strip_tokens(&mut info.metadata);
+            Ok(info)
+        });
+    let info = match checked {
         Ok(info) => info,
         Err((cause, status)) => {
             metrics.reject(cause);
@@ -218,7 +256,7 @@ async fn run_call<H: Handler>(
                 idle: config.idle_timeout,
                 max_duration: config.max_duration,
             },
-            phase: Some(state.shutdown.subscribe()),
+            phase: Some(state.options.shutdown.subscribe()),
             metrics: metrics.clone(),
         };
         let handler_task = tokio::spawn(handler.handle(call).in_current_span());

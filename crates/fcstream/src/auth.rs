@@ -1,0 +1,247 @@
+//! Stream authentication: who may open a call stream on this server. Off by default.
+//!
+//! Two mechanisms, usable together:
+//!
+//! 1. **A shared bearer token** in the gRPC request metadata (`authorization: Bearer <token>`),
+//!    for a platform or proxy you configure yourself.
+//! 2. **A per-call token** carried in the PerCL `AudioStream` metadata, which FreeClimb passes
+//!    unchanged into `NotifyCallStartedMessage.metadata` as the entry `fcstream-token=<token>`.
+//!    The webhook endpoint issues it when it answers the inbound-call webhook. It is an
+//!    HMAC-SHA256 over the call id and an expiry, so a leaked token cannot start another call,
+//!    nor the same call after it expires.
+//!
+//! Every comparison is constant-time. A rejected stream ends with `UNAUTHENTICATED` before any
+//! handler runs; secrets are never logged.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The metadata entry prefix that carries a per-call token.
+pub const CALL_TOKEN_PREFIX: &str = "fcstream-token=";
+
+/// Why a stream was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No `authorization: Bearer …` header while a bearer token is required.
+    #[error("missing bearer token (authorization: Bearer …)")]
+    MissingBearer,
+    /// A bearer token that does not match.
+    #[error("wrong bearer token")]
+    WrongBearer,
+    /// No `fcstream-token=` metadata entry while per-call tokens are required.
+    #[error("missing per-call token ({CALL_TOKEN_PREFIX}… in the AudioStream metadata)")]
+    MissingCallToken,
+    /// A per-call token that is not `v1.<expiry>.<hex>`.
+    #[error("malformed per-call token")]
+    MalformedCallToken,
+    /// A per-call token past its expiry.
+    #[error("per-call token expired {0:?} ago")]
+    ExpiredCallToken(Duration),
+    /// A per-call token not signed for this call id with this server's key.
+    #[error("per-call token not valid for this call")]
+    BadCallToken,
+}
+
+/// What a server requires of a stream (default: nothing).
+#[derive(Clone, Default)]
+pub struct StreamAuth {
+    /// The shared bearer token, if required.
+    bearer: Option<String>,
+    /// The key per-call tokens are signed with, if required.
+    call_key: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for StreamAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamAuth")
+            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("call_tokens", &self.call_key.is_some())
+            .finish()
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn mac(key: &[u8], call_id: &str, expiry: u64) -> HmacSha256 {
+    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    let mut m = HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    m.update(b"fcstream-call-token|v1|");
+    m.update(call_id.as_bytes());
+    m.update(b"|");
+    m.update(expiry.to_string().as_bytes());
+    m
+}
+
+/// Issues a per-call token for `call_id`, valid until `expiry`.
+///
+/// ```
+/// use fcstream::auth::{issue_call_token, StreamAuth};
+/// use std::time::{Duration, SystemTime};
+/// let key = b"a long random secret";
+/// let token = issue_call_token(key, "CA123", SystemTime::now() + Duration::from_secs(300));
+/// let auth = StreamAuth::default().call_tokens(key.to_vec());
+/// assert!(auth.check_call_token(&[format!("fcstream-token={token}")], "CA123", SystemTime::now()).is_ok());
+/// assert!(auth.check_call_token(&[format!("fcstream-token={token}")], "CA999", SystemTime::now()).is_err());
+/// ```
+pub fn issue_call_token(key: &[u8], call_id: &str, expiry: SystemTime) -> String {
+    let expiry = expiry.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let tag = mac(key, call_id, expiry).finalize().into_bytes();
+    format!("v1.{expiry}.{}", hex::encode(tag))
+}
+
+impl StreamAuth {
+    /// Requires `authorization: Bearer <token>` on every stream.
+    pub fn bearer(mut self, token: impl Into<String>) -> Self {
+        self.bearer = Some(token.into());
+        self
+    }
+
+    /// Requires a per-call token signed with `key` in the call's metadata.
+    pub fn call_tokens(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.call_key = Some(key.into());
+        self
+    }
+
+    /// Whether anything is required.
+    pub fn is_enabled(&self) -> bool {
+        self.bearer.is_some() || self.call_key.is_some()
+    }
+
+    /// Whether per-call tokens are required.
+    pub fn requires_call_token(&self) -> bool {
+        self.call_key.is_some()
+    }
+
+    /// Checks the request's `authorization` header value (None: absent).
+    pub fn check_bearer(&self, authorization: Option<&[u8]>) -> Result<(), AuthError> {
+        let Some(expected) = &self.bearer else {
+            return Ok(());
+        };
+        let value = authorization.ok_or(AuthError::MissingBearer)?;
+        let presented = value
+            .strip_prefix(b"Bearer ")
+            .or_else(|| value.strip_prefix(b"bearer "))
+            .ok_or(AuthError::MissingBearer)?;
+        // Compare digests, so the comparison takes the same time whatever the lengths.
+        let a = Sha256::digest(presented);
+        let b = Sha256::digest(expected.as_bytes());
+        if bool::from(a.ct_eq(&b)) {
+            Ok(())
+        } else {
+            Err(AuthError::WrongBearer)
+        }
+    }
+
+    /// Checks the per-call token among `metadata` for `call_id` at time `now`.
+    pub fn check_call_token(
+        &self,
+        metadata: &[String],
+        call_id: &str,
+        now: SystemTime,
+    ) -> Result<(), AuthError> {
+        let Some(key) = &self.call_key else {
+            return Ok(());
+        };
+        let token = metadata
+            .iter()
+            .find_map(|m| m.strip_prefix(CALL_TOKEN_PREFIX))
+            .ok_or(AuthError::MissingCallToken)?;
+        let mut parts = token.splitn(3, '.');
+        let (Some("v1"), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(AuthError::MalformedCallToken);
+        };
+        let expiry: u64 = expiry.parse().map_err(|_| AuthError::MalformedCallToken)?;
+        let tag = hex::decode(tag).map_err(|_| AuthError::MalformedCallToken)?;
+        mac(key, call_id, expiry)
+            .verify_slice(&tag)
+            .map_err(|_| AuthError::BadCallToken)?;
+        let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        if now > expiry {
+            return Err(AuthError::ExpiredCallToken(Duration::from_secs(
+                now - expiry,
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The metadata without per-call tokens (what the app gets to see).
+pub(crate) fn strip_tokens(metadata: &mut Vec<String>) {
+    metadata.retain(|m| !m.starts_with(CALL_TOKEN_PREFIX));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"test key";
+
+    fn meta(token: &str) -> Vec<String> {
+        vec!["tenant=acme".into(), format!("{CALL_TOKEN_PREFIX}{token}")]
+    }
+
+    #[test]
+    fn bearer() {
+        let auth = StreamAuth::default().bearer("s3cret");
+        assert_eq!(auth.check_bearer(Some(b"Bearer s3cret")), Ok(()));
+        assert_eq!(
+            auth.check_bearer(Some(b"Bearer s3cre")),
+            Err(AuthError::WrongBearer)
+        );
+        assert_eq!(
+            auth.check_bearer(Some(b"s3cret")),
+            Err(AuthError::MissingBearer)
+        );
+        assert_eq!(auth.check_bearer(None), Err(AuthError::MissingBearer));
+        assert_eq!(StreamAuth::default().check_bearer(None), Ok(()));
+    }
+
+    #[test]
+    fn call_tokens() {
+        let auth = StreamAuth::default().call_tokens(KEY);
+        let now = SystemTime::now();
+        let token = issue_call_token(KEY, "CA1", now + Duration::from_secs(60));
+        assert_eq!(auth.check_call_token(&meta(&token), "CA1", now), Ok(()));
+        assert_eq!(
+            auth.check_call_token(&meta(&token), "CA2", now),
+            Err(AuthError::BadCallToken)
+        );
+        let other_key = issue_call_token(b"other", "CA1", now + Duration::from_secs(60));
+        assert_eq!(
+            auth.check_call_token(&meta(&other_key), "CA1", now),
+            Err(AuthError::BadCallToken)
+        );
+        assert!(matches!(
+            auth.check_call_token(&meta(&token), "CA1", now + Duration::from_secs(120)),
+            Err(AuthError::ExpiredCallToken(_))
+        ));
+        // Moving the expiry forward breaks the signature.
+        let forged = token.replacen(".", ".9", 1);
+        assert_eq!(
+            auth.check_call_token(&meta(&forged), "CA1", now),
+            Err(AuthError::BadCallToken)
+        );
+        for bad in ["", "v2.1.00", "v1.x.00", "v1.1.zz", "v1.1"] {
+            assert_eq!(
+                auth.check_call_token(&meta(bad), "CA1", now),
+                Err(AuthError::MalformedCallToken),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            auth.check_call_token(&[], "CA1", now),
+            Err(AuthError::MissingCallToken)
+        );
+    }
+
+    #[test]
+    fn tokens_are_stripped_from_what_the_app_sees() {
+        let mut m = meta("v1.1.00");
+        strip_tokens(&mut m);
+        assert_eq!(m, vec!["tenant=acme".to_string()]);
+    }
+}
