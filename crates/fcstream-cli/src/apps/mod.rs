@@ -3,7 +3,8 @@
 use clap::ValueEnum;
 
 /// A built-in app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum App {
     /// Plays the caller's audio back and answers each key press with the same key.
     Echo,

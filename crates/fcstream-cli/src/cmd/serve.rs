@@ -1,56 +1,352 @@
-//! `fcstream serve`: runs a built-in app on the gRPC server.
+//! `fcstream serve`: runs a built-in app on the production gRPC server.
+//!
+//! Every setting comes from, in order of precedence: a flag, an `FCSTREAM_*` environment
+//! variable, the TOML file given with `--config`, the built-in default. `--print-config` shows
+//! the result (secrets redacted) and exits.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::{anyhow, Context};
 use clap::Args;
-use fcstream::{CallConfig, PlaybackConfig, Server};
-use tracing::info;
+use fcstream::{CallConfig, Metrics, PlaybackConfig, Server, Shutdown, StreamAuth, TlsConfig};
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
 
 use crate::apps::App;
-use fcstream::apps::echo;
 
-/// Options of `fcstream serve`.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  fcstream serve --app echo\n  fcstream serve --listen 127.0.0.1:50051 --app echo --log-format json\n  RUST_LOG=fcstream=debug fcstream serve"
-)]
+/// Options of `fcstream serve`. Every one is also a key of the `--config` TOML file (same
+/// name, snake_case) and an environment variable (`FCSTREAM_` + upper case).
+#[derive(Debug, Default, Clone, Args, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[command(after_help = "Examples:
+  fcstream serve --app echo
+  fcstream serve --listen 127.0.0.1:50051 --metrics 127.0.0.1:9090 --log-format json
+  fcstream serve --tls-cert cert.pem --tls-key key.pem --tls-client-ca ca.pem
+  fcstream serve --config fcstream.toml --print-config
+  RUST_LOG=fcstream=debug fcstream serve
+
+Precedence: flag > FCSTREAM_* environment variable > --config file > default.")]
 pub struct ServeArgs {
-    /// Address of the gRPC server (FreeClimb's AudioStream location points here).
-    #[arg(long, default_value = "0.0.0.0:50051", env = "FCSTREAM_LISTEN")]
-    pub listen: String,
-    /// Built-in app to run on every call.
-    #[arg(long, value_enum, default_value = "echo", env = "FCSTREAM_APP")]
-    pub app: App,
-    /// Length of one chunk of a long clip, in ms.
-    #[arg(long, default_value_t = 200)]
-    pub chunk_ms: u64,
-    /// Audio sent ahead of what the caller heard, at most, in ms.
-    #[arg(long, default_value_t = 1000)]
-    pub max_ahead_ms: u64,
-    /// Entries outstanding at the platform's audio buffer, at most.
-    #[arg(long, default_value_t = 16)]
-    pub max_entries: usize,
+    /// TOML file with any of these settings (keys as the flags, snake_case).
+    #[arg(long, env = "FCSTREAM_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Print the effective configuration (secrets redacted) and exit.
+    #[arg(long)]
+    #[serde(skip)]
+    pub print_config: bool,
+
+    /// Address of the gRPC server (the AudioStream location points here) [default: 0.0.0.0:50051].
+    #[arg(long, env = "FCSTREAM_LISTEN")]
+    pub listen: Option<String>,
+    /// Built-in app to run on every call [default: echo].
+    #[arg(long, value_enum, env = "FCSTREAM_APP")]
+    pub app: Option<App>,
+
+    /// Calls at once; the next gets RESOURCE_EXHAUSTED [default: 10000].
+    #[arg(long, env = "FCSTREAM_MAX_CALLS")]
+    pub max_calls: Option<usize>,
+    /// Largest platform message accepted, bytes [default: 65536].
+    #[arg(long, env = "FCSTREAM_MAX_MESSAGE_BYTES")]
+    pub max_message_bytes: Option<usize>,
+    /// End a call after this long without a platform message, e.g. 30s; "off" to disable [default: 30s].
+    #[arg(long, env = "FCSTREAM_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<String>,
+    /// Hang up calls that last this long, e.g. 4h; "off" to disable [default: 4h].
+    #[arg(long, env = "FCSTREAM_MAX_CALL_DURATION")]
+    pub max_call_duration: Option<String>,
+    /// After SIGTERM/SIGINT, how long live calls may run on [default: 300s].
+    #[arg(long, env = "FCSTREAM_DRAIN_TIMEOUT")]
+    pub drain_timeout: Option<String>,
+    /// HTTP/2 keepalive ping interval; "off" to disable [default: 30s].
+    #[arg(long, env = "FCSTREAM_KEEPALIVE")]
+    pub keepalive: Option<String>,
+    /// Calls one HTTP/2 connection may carry at once [default: 10000].
+    #[arg(long, env = "FCSTREAM_MAX_STREAMS_PER_CONNECTION")]
+    pub max_streams_per_connection: Option<u32>,
+
+    /// Length of one chunk of a long clip, ms [default: 200].
+    #[arg(long, env = "FCSTREAM_CHUNK_MS")]
+    pub chunk_ms: Option<u64>,
+    /// Audio sent ahead of what the caller heard, at most, ms [default: 1000].
+    #[arg(long, env = "FCSTREAM_MAX_AHEAD_MS")]
+    pub max_ahead_ms: Option<u64>,
+    /// Entries outstanding at the platform's audio buffer, at most [default: 16].
+    #[arg(long, env = "FCSTREAM_MAX_ENTRIES")]
+    pub max_entries: Option<usize>,
+
+    /// Serve Prometheus metrics on this address (GET /metrics), e.g. 127.0.0.1:9090.
+    #[arg(long, env = "FCSTREAM_METRICS")]
+    pub metrics: Option<String>,
+
+    /// TLS certificate chain (PEM). With --tls-key, the gRPC port speaks TLS.
+    #[arg(long, env = "FCSTREAM_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, env = "FCSTREAM_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// CA for client certificates (PEM): turns on mutual TLS.
+    #[arg(long, env = "FCSTREAM_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// Require `authorization: Bearer <token>` on every stream.
+    #[arg(long, env = "FCSTREAM_AUTH_BEARER_TOKEN", hide_env_values = true)]
+    pub auth_bearer_token: Option<String>,
+    /// Require a per-call token (HMAC, bound to the call id) signed with this key.
+    #[arg(long, env = "FCSTREAM_AUTH_CALL_TOKEN_KEY", hide_env_values = true)]
+    pub auth_call_token_key: Option<String>,
 }
 
-/// Runs the server until Ctrl-C or SIGTERM.
+/// `"30s"`, `"4h"`, `"500ms"` → Some; `"off"`/`"none"` → None.
+fn duration(
+    name: &str,
+    value: Option<&str>,
+    default: Option<Duration>,
+) -> anyhow::Result<Option<Duration>> {
+    match value {
+        None => Ok(default),
+        Some(v) if matches!(v.trim(), "off" | "none" | "0") => Ok(None),
+        Some(v) => humantime::parse_duration(v.trim())
+            .map(Some)
+            .map_err(|e| anyhow!("--{name} {v:?}: {e} (examples: 30s, 500ms, 4h, off)")),
+    }
+}
+
+impl ServeArgs {
+    /// Fills every unset field from `file`.
+    fn or(self, file: ServeArgs) -> ServeArgs {
+        macro_rules! pick {
+            ($($f:ident),*) => { ServeArgs { config: self.config, print_config: self.print_config, $($f: self.$f.or(file.$f)),* } };
+        }
+        pick!(
+            listen,
+            app,
+            max_calls,
+            max_message_bytes,
+            idle_timeout,
+            max_call_duration,
+            drain_timeout,
+            keepalive,
+            max_streams_per_connection,
+            chunk_ms,
+            max_ahead_ms,
+            max_entries,
+            metrics,
+            tls_cert,
+            tls_key,
+            tls_client_ca,
+            auth_bearer_token,
+            auth_call_token_key
+        )
+    }
+
+    /// Reads `--config` (if any) under the flags and environment.
+    pub fn resolve(self) -> anyhow::Result<ServeArgs> {
+        let Some(path) = self.config.clone() else {
+            return Ok(self);
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading --config {}", path.display()))?;
+        let file: ServeArgs = toml::from_str(&text).with_context(|| {
+            format!(
+                "parsing --config {} (keys are the flag names in snake_case)",
+                path.display()
+            )
+        })?;
+        Ok(self.or(file))
+    }
+
+    /// The effective configuration as TOML, every default written out and secrets redacted.
+    pub fn effective_toml(&self) -> anyhow::Result<String> {
+        let fmt = |d: Option<Duration>| {
+            d.map_or("off".to_string(), |d| {
+                humantime::format_duration(d).to_string()
+            })
+        };
+        let call = self.call_config()?;
+        let shown = ServeArgs {
+            listen: Some(self.listen()),
+            app: Some(self.app.unwrap_or(App::Echo)),
+            max_calls: Some(self.max_calls.unwrap_or(10_000)),
+            max_message_bytes: Some(self.max_message_bytes.unwrap_or(64 * 1024)),
+            idle_timeout: Some(fmt(call.idle_timeout)),
+            max_call_duration: Some(fmt(call.max_duration)),
+            drain_timeout: Some(fmt(Some(self.drain_timeout()?))),
+            keepalive: Some(fmt(duration(
+                "keepalive",
+                self.keepalive.as_deref(),
+                Some(Duration::from_secs(30)),
+            )?)),
+            max_streams_per_connection: Some(self.max_streams_per_connection.unwrap_or(10_000)),
+            chunk_ms: Some(call.playback.chunk.as_millis() as u64),
+            max_ahead_ms: Some(call.playback.max_ahead.as_millis() as u64),
+            max_entries: Some(call.playback.max_entries),
+            auth_bearer_token: self.auth_bearer_token.as_ref().map(|_| "<redacted>".into()),
+            auth_call_token_key: self
+                .auth_call_token_key
+                .as_ref()
+                .map(|_| "<redacted>".into()),
+            ..self.clone()
+        };
+        Ok(toml::to_string(&shown)?)
+    }
+
+    fn listen(&self) -> String {
+        self.listen
+            .clone()
+            .unwrap_or_else(|| "0.0.0.0:50051".into())
+    }
+
+    fn drain_timeout(&self) -> anyhow::Result<Duration> {
+        Ok(duration(
+            "drain-timeout",
+            self.drain_timeout.as_deref(),
+            Some(Duration::from_secs(300)),
+        )?
+        .unwrap_or(Duration::ZERO))
+    }
+
+    fn call_config(&self) -> anyhow::Result<CallConfig> {
+        let d = CallConfig::default();
+        let p = PlaybackConfig::default();
+        Ok(CallConfig {
+            playback: PlaybackConfig {
+                chunk: self
+                    .chunk_ms
+                    .map_or(p.chunk, |ms| Duration::from_millis(ms.max(20))),
+                max_ahead: self.max_ahead_ms.map_or(p.max_ahead, Duration::from_millis),
+                max_entries: self.max_entries.map_or(p.max_entries, |n| n.max(1)),
+                ..p
+            },
+            idle_timeout: duration("idle-timeout", self.idle_timeout.as_deref(), d.idle_timeout)?,
+            max_duration: duration(
+                "max-call-duration",
+                self.max_call_duration.as_deref(),
+                d.max_duration,
+            )?,
+            ..d
+        })
+    }
+
+    /// The server these settings describe, with its metrics and phase handle.
+    pub fn server(&self, shutdown: Shutdown, metrics: Metrics) -> anyhow::Result<Server> {
+        let mut server = Server::bind(self.listen())
+            .call_config(self.call_config()?)
+            .max_calls(self.max_calls.unwrap_or(10_000))
+            .max_message_bytes(self.max_message_bytes.unwrap_or(64 * 1024))
+            .max_streams_per_connection(self.max_streams_per_connection.unwrap_or(10_000))
+            .keepalive(duration(
+                "keepalive",
+                self.keepalive.as_deref(),
+                Some(Duration::from_secs(30)),
+            )?)
+            .drain_timeout(self.drain_timeout()?)
+            .metrics(metrics)
+            .shutdown_handle(shutdown);
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                server = server.tls(TlsConfig::from_files(
+                    cert,
+                    key,
+                    self.tls_client_ca.as_deref(),
+                )?);
+            }
+            (None, None) if self.tls_client_ca.is_none() => {}
+            _ => {
+                return Err(anyhow!(
+                    "TLS needs both --tls-cert and --tls-key (and --tls-client-ca only with them)"
+                ))
+            }
+        }
+        let mut auth = StreamAuth::default();
+        if let Some(token) = &self.auth_bearer_token {
+            auth = auth.bearer(token.clone());
+        }
+        if let Some(key) = &self.auth_call_token_key {
+            auth = auth.call_tokens(key.as_bytes().to_vec());
+        }
+        Ok(server.auth(auth))
+    }
+}
+
+/// Serves `GET /metrics` in Prometheus text format until `stop` resolves.
+async fn serve_metrics(
+    addr: String,
+    metrics: Metrics,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("--metrics: cannot listen on {addr}"))?;
+    info!(addr = %listener.local_addr()?, "metrics on /metrics");
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let metrics = metrics.clone();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4",
+                    )],
+                    metrics.render(),
+                )
+            }
+        }),
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await?;
+    Ok(())
+}
+
+/// Runs the server until SIGTERM/SIGINT, drains, exits.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let config = CallConfig {
-        playback: PlaybackConfig {
-            chunk: Duration::from_millis(args.chunk_ms.max(20)),
-            max_ahead: Duration::from_millis(args.max_ahead_ms),
-            max_entries: args.max_entries.max(1),
-            ..PlaybackConfig::default()
-        },
-        ..CallConfig::default()
+    let args = args.resolve()?;
+    if args.print_config {
+        print!("{}", args.effective_toml()?);
+        return Ok(());
+    }
+    let shutdown = Shutdown::new();
+    let metrics = Metrics::new();
+    let server = args.server(shutdown.clone(), metrics.clone())?;
+    let app = args.app.unwrap_or(App::Echo);
+    info!(?app, "serving");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        crate::shutdown_signal().await;
+        let _ = stop_tx.send(true);
     };
-    let server = Server::bind(args.listen.clone()).call_config(config);
-    info!(app = ?args.app, "serving");
-    match args.app {
+    let metrics_task = match &args.metrics {
+        Some(addr) => {
+            let mut rx = stop_rx.clone();
+            let stop = async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            Some(tokio::spawn(serve_metrics(
+                addr.clone(),
+                metrics.clone(),
+                stop,
+            )))
+        }
+        None => None,
+    };
+    let result = match app {
         App::Echo => {
             server
-                .serve_with_shutdown(echo, crate::shutdown_signal())
-                .await?
+                .serve_with_shutdown(fcstream::apps::echo, signal)
+                .await
+        }
+    };
+    if let Some(task) = metrics_task {
+        match task.await {
+            Ok(Err(e)) => warn!(error = %e, "metrics endpoint failed"),
+            Err(e) => warn!(error = %e, "metrics endpoint task failed"),
+            Ok(Ok(())) => {}
         }
     }
+    result?;
+    info!("bye");
     Ok(())
 }
