@@ -43,6 +43,8 @@ pub mod call;
 pub mod command;
 pub mod error;
 pub mod event;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod proto;
 pub mod server;
 

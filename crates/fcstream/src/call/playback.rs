@@ -170,7 +170,6 @@ impl Pacer {
     }
 
     /// Audio now queued at the platform, as far as the pacer knows.
-    #[cfg(test)]
     pub(crate) fn queued(&self) -> Duration {
         self.queued
     }

@@ -143,7 +143,6 @@ impl Session {
     }
 
     /// Audio queued at the platform as far as the pacer knows (for tests and stats).
-    #[cfg(test)]
     pub(crate) fn queued(&self) -> Duration {
         self.pacer.queued()
     }

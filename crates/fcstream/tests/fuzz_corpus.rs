@@ -1,0 +1,43 @@
+//! Replays the fuzz targets' saved corpus (crates/fcstream/fuzz/corpus, seeded from the golden
+//! vectors and grown by `cargo fuzz` runs) as a normal test, so CI checks every input that
+//! ever found new coverage without needing libFuzzer.
+
+use std::path::PathBuf;
+
+fn replay(target: &str, f: fn(&[u8])) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let result = std::panic::catch_unwind(|| f(&data));
+        assert!(result.is_ok(), "{target}: {} panicked", path.display());
+        n += 1;
+    }
+    assert!(n > 0, "{target}: empty corpus");
+}
+
+#[test]
+fn session_corpus() {
+    replay("session", fcstream::fuzzing::session);
+}
+
+#[test]
+fn app_message_corpus() {
+    replay("app_message", fcstream::fuzzing::app_message);
+}
+
+#[test]
+fn content_type_corpus() {
+    replay("content_type", fcstream::fuzzing::content_type);
+}
+
+#[test]
+fn wav_corpus() {
+    replay("wav", fcstream::fuzzing::wav);
+}
+
+#[test]
+fn dtmf_corpus() {
+    replay("dtmf", fcstream::fuzzing::dtmf);
+}
