@@ -116,4 +116,12 @@ mod tests {
         );
         assert!("middle".parse::<ByteOrder>().is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_samples_round_trip(samples: Vec<i16>, big: bool) {
+            let order = if big { ByteOrder::BigEndian } else { ByteOrder::LittleEndian };
+            proptest::prop_assert_eq!(decode_with(&encode_with(&samples, order), order), samples);
+        }
+    }
 }

@@ -148,4 +148,13 @@ mod tests {
             assert!(err <= bound, "sample {s} err {err}");
         }
     }
+
+    proptest::proptest! {
+        /// Encoding is idempotent after one round: µ-law's decoded values are its fixed points.
+        #[test]
+        fn decode_encode_is_a_projection(samples: Vec<i16>) {
+            let once = decode_all(&encode_all(&samples));
+            proptest::prop_assert_eq!(decode_all(&encode_all(&once)), once);
+        }
+    }
 }
