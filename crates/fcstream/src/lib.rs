@@ -34,6 +34,10 @@
 //! - [`call`]: one call: the event queue, playback pacing, the protocol state machine
 //!   (no I/O) and the task that drives it; [`Call`] is what a handler gets.
 //! - [`server`]: the tonic service and [`Server`], one task per call.
+//! - [`percl`]: PerCL, the call-control script that starts a stream (`AudioStream`) and
+//!   continues the call after it.
+//! - [`webhook`]: FreeClimb's webhook bodies and the `FreeClimb-Signature` check and signer.
+//! - [`http`]: the axum endpoint that answers those webhooks with PerCL, beside the server.
 #![warn(missing_docs)]
 
 pub mod apps;
@@ -45,8 +49,11 @@ pub mod error;
 pub mod event;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod http;
+pub mod percl;
 pub mod proto;
 pub mod server;
+pub mod webhook;
 
 pub use audio::{Audio, ContentType};
 pub use auth::StreamAuth;
@@ -57,3 +64,9 @@ pub use event::{
     Ack, AudioFrame, BufferDepth, BufferKind, CallEnd, CallInfo, Direction, EndReason, Event,
 };
 pub use server::{CallConfig, CallService, Handler, Metrics, Server, Shutdown, TlsConfig};
+
+/// The README's code blocks, compiled as doc tests so the first example a newcomer copies
+/// always builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

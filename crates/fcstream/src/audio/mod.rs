@@ -1,7 +1,7 @@
 //! Audio as a call needs it: the three wire formats, codecs, resampling, framing, WAV files
 //! and DTMF tones.
 //!
-//! [`Audio`] is the one type users hand to [`crate::Call::play`]: a clip in some format,
+//! [`Audio`] is the one type users hand to [`crate::CallControl::play`]: a clip in some format,
 //! held as [`Bytes`] so clones are free. It converts itself to the call's content type when
 //! played (a clip already in that format is sent without a copy).
 

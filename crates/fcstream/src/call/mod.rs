@@ -5,8 +5,8 @@
 //! with [`Error::CallEnded`] if the call ends first. Events arrive in order through
 //! [`Call::next`] or the [`futures_core::Stream`] impl.
 //!
-//! Layout: [`queue`] (events to the app), [`playback`] (pacing and play outcomes),
-//! [`session`] (the protocol state machine, no I/O), [`driver`] (the task that runs it).
+//! Layout: `queue` (events to the app), [`playback`] (pacing and play outcomes),
+//! `session` (the protocol state machine, no I/O), `driver` (the task that runs it).
 
 pub(crate) mod driver;
 pub mod playback;

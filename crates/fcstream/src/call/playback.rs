@@ -1,7 +1,7 @@
 //! Playback pacing: how much of each clip is at the platform, and when a clip is done.
 //!
 //! A clip is sent as chunks (entries of the platform's audio buffer) under one id, with
-//! `sequence_num` increasing and `last_message` on the final chunk. The [`Pacer`] sends a chunk
+//! `sequence_num` increasing and `last_message` on the final chunk. The `Pacer` sends a chunk
 //! only while the audio queued at the platform stays under [`PlaybackConfig::max_ahead`] and the
 //! entry count under [`PlaybackConfig::max_entries`], so a 10-minute clip never floods the
 //! platform's bounded buffer. Credit comes back three ways, so that no platform variant can
