@@ -601,3 +601,34 @@ async fn per_call_tokens_are_bound_to_the_call_and_expire() {
         "no handler ran for a refused call"
     );
 }
+
+#[tokio::test]
+async fn a_lingering_non_call_stream_cannot_keep_a_terminated_server_up() {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    let (addr, stop, task) = start(
+        |l| Server::from_listener(l).drain_timeout(Duration::from_millis(100)),
+        apps::echo,
+    )
+    .await;
+    let channel = connect(&format!("http://{addr}")).await;
+    // A reflection stream that its client never closes.
+    let (tx, rx) = mpsc::channel::<ServerReflectionRequest>(1);
+    let _open = ServerReflectionClient::new(channel.clone())
+        .server_reflection_info(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap();
+    let mut call = Platform::start(channel, call_info("CA-last", ContentType::Mulaw8k)).await;
+    echo_once(&mut call, 1).await;
+    let stopped_at = std::time::Instant::now();
+    stop.send(()).unwrap();
+    // The call is ended by the drain timeout, then the server stops despite the open stream.
+    assert_eq!(call.next().await.unwrap(), None);
+    tokio::time::timeout(SOON, task)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    assert!(stopped_at.elapsed() < Duration::from_secs(15));
+    drop(tx);
+}
