@@ -324,7 +324,16 @@ macro_rules! command_from {
         }
     )*};
 }
-command_from!(AudioStream, Say, Play, Pause, Hangup, Redirect, StartRecordCall, GetDigits);
+command_from!(
+    AudioStream,
+    Say,
+    Play,
+    Pause,
+    Hangup,
+    Redirect,
+    StartRecordCall,
+    GetDigits
+);
 
 /// Which of FreeClimb's two published spellings an [`AudioStream`] is written in.
 ///
@@ -815,8 +824,7 @@ impl GetDigits {
     /// Sets the initial and between-digit timeouts (whole milliseconds).
     pub fn timeouts(mut self, initial: Duration, between_digits: Duration) -> Self {
         self.initial_timeout_ms = Some(u64::try_from(initial.as_millis()).unwrap_or(u64::MAX));
-        self.digit_timeout_ms =
-            Some(u64::try_from(between_digits.as_millis()).unwrap_or(u64::MAX));
+        self.digit_timeout_ms = Some(u64::try_from(between_digits.as_millis()).unwrap_or(u64::MAX));
         self
     }
 }

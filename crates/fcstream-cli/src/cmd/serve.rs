@@ -9,11 +9,18 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context};
 use clap::Args;
-use fcstream::{CallConfig, Metrics, PlaybackConfig, Server, Shutdown, StreamAuth, TlsConfig};
+use fcstream::http::WebhookConfig;
+use fcstream::percl::Spelling;
+use fcstream::{
+    CallConfig, ContentType, Metrics, PlaybackConfig, Server, Shutdown, StreamAuth, TlsConfig,
+};
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::apps::App;
+
+/// How long a per-call stream token issued by the webhook endpoint stays valid.
+const CALL_TOKEN_TTL: Duration = Duration::from_secs(300);
 
 /// Options of `fcstream serve`. Every one is also a key of the `--config` TOML file (same
 /// name, snake_case) and an environment variable (`FCSTREAM_` + upper case).
@@ -24,6 +31,8 @@ use crate::apps::App;
   fcstream serve --listen 127.0.0.1:50051 --metrics 127.0.0.1:9090 --log-format json
   fcstream serve --tls-cert cert.pem --tls-key key.pem --tls-client-ca ca.pem
   fcstream serve --config fcstream.toml --print-config
+  fcstream serve --http 0.0.0.0:8080 --public-grpc-url https://grpc.example.com:443 \\
+      --public-http-url https://app.example.com --signing-secret \"$FREECLIMB_SIGNING_SECRET\"
   RUST_LOG=fcstream=debug fcstream serve
 
 Precedence: flag > FCSTREAM_* environment variable > --config file > default.")]
@@ -96,6 +105,34 @@ pub struct ServeArgs {
     /// Require a per-call token (HMAC, bound to the call id) signed with this key.
     #[arg(long, env = "FCSTREAM_AUTH_CALL_TOKEN_KEY", hide_env_values = true)]
     pub auth_call_token_key: Option<String>,
+
+    /// Serve FreeClimb's webhooks on this address (POST /inbound, POST /stream-ended,
+    /// GET /healthz), e.g. 0.0.0.0:8080. Needs --public-grpc-url.
+    #[arg(long, env = "FCSTREAM_HTTP", value_name = "ADDR")]
+    pub http: Option<String>,
+    /// The gRPC server's URL as FreeClimb dials it: the AudioStream location answered to inbound
+    /// calls, e.g. https://grpc.example.com:443 (FreeClimb requires port 80 or 443).
+    #[arg(long, env = "FCSTREAM_PUBLIC_GRPC_URL", value_name = "URL")]
+    pub public_grpc_url: Option<String>,
+    /// This HTTP server's public base URL; the AudioStream actionUrl is it + /stream-ended
+    /// [default: from each request's Host header].
+    #[arg(long, env = "FCSTREAM_PUBLIC_HTTP_URL", value_name = "URL")]
+    pub public_http_url: Option<String>,
+    /// The calls' audio format, put in the AudioStream: audio/mulaw;rate=8000,
+    /// audio/l16;rate=8000 or audio/l16;rate=16000 [default: audio/mulaw;rate=8000].
+    #[arg(long, env = "FCSTREAM_CONTENT_TYPE")]
+    pub content_type: Option<String>,
+    /// The account's webhook signing secret: every webhook's FreeClimb-Signature is checked
+    /// (unsigned or badly signed ones get 401). Without it webhooks are not verified.
+    #[arg(long, env = "FCSTREAM_SIGNING_SECRET", hide_env_values = true)]
+    pub signing_secret: Option<String>,
+    /// How far a webhook signature's time may be from now, either way [default: 300s].
+    #[arg(long, env = "FCSTREAM_SIGNATURE_TOLERANCE")]
+    pub signature_tolerance: Option<String>,
+    /// How AudioStream is written: current (location string, metaData) or early
+    /// (location.uri, metadata) [default: current].
+    #[arg(long, env = "FCSTREAM_PERCL_SPELLING")]
+    pub percl_spelling: Option<String>,
 }
 
 /// `"30s"`, `"4h"`, `"500ms"` → Some; `"off"`/`"none"` → None.
@@ -137,7 +174,14 @@ impl ServeArgs {
             tls_key,
             tls_client_ca,
             auth_bearer_token,
-            auth_call_token_key
+            auth_call_token_key,
+            http,
+            public_grpc_url,
+            public_http_url,
+            content_type,
+            signing_secret,
+            signature_tolerance,
+            percl_spelling
         )
     }
 
@@ -187,9 +231,78 @@ impl ServeArgs {
                 .auth_call_token_key
                 .as_ref()
                 .map(|_| "<redacted>".into()),
+            content_type: Some(self.content_type()?.as_str().to_string()),
+            signing_secret: self.signing_secret.as_ref().map(|_| "<redacted>".into()),
+            signature_tolerance: Some(fmt(Some(self.signature_tolerance()?))),
+            percl_spelling: Some(
+                match self.percl_spelling()? {
+                    Spelling::Current => "current",
+                    Spelling::Early => "early",
+                }
+                .into(),
+            ),
             ..self.clone()
         };
         Ok(toml::to_string(&shown)?)
+    }
+
+    fn content_type(&self) -> anyhow::Result<ContentType> {
+        self.content_type
+            .as_deref()
+            .map_or(Ok(ContentType::Mulaw8k), |s| {
+                ContentType::parse(s).map_err(|e| anyhow!("--content-type: {e}"))
+            })
+    }
+
+    fn signature_tolerance(&self) -> anyhow::Result<Duration> {
+        duration(
+            "signature-tolerance",
+            self.signature_tolerance.as_deref(),
+            Some(fcstream::webhook::DEFAULT_TOLERANCE),
+        )?
+        .ok_or_else(|| anyhow!("--signature-tolerance cannot be off: give a duration such as 300s"))
+    }
+
+    fn percl_spelling(&self) -> anyhow::Result<Spelling> {
+        self.percl_spelling
+            .as_deref()
+            .map_or(Ok(Spelling::Current), |s| {
+                s.parse()
+                    .map_err(|e: String| anyhow!("--percl-spelling: {e}"))
+            })
+    }
+
+    /// The webhook endpoint these settings describe (`None` without `--http`): its address and
+    /// router. `/inbound` answers 503 once `shutdown` drains.
+    pub fn webhooks(&self, shutdown: Shutdown) -> anyhow::Result<Option<(String, axum::Router)>> {
+        let Some(addr) = &self.http else {
+            if self.public_grpc_url.is_some() || self.signing_secret.is_some() {
+                warn!("webhook settings given without --http: no webhook endpoint is served");
+            }
+            return Ok(None);
+        };
+        let grpc_url = self.public_grpc_url.clone().ok_or_else(|| {
+            anyhow!(
+                "--http needs --public-grpc-url: the URL FreeClimb dials for the gRPC stream, \
+                 e.g. https://grpc.example.com:443"
+            )
+        })?;
+        let mut config = WebhookConfig::new(grpc_url)
+            .content_type(self.content_type()?)
+            .tolerance(self.signature_tolerance()?)
+            .spelling(self.percl_spelling()?)
+            .shutdown_handle(shutdown);
+        if let Some(url) = &self.public_http_url {
+            config = config.public_http_url(url.clone());
+        }
+        if let Some(secret) = &self.signing_secret {
+            config = config.signing_secret(secret.clone());
+        }
+        if let Some(key) = &self.auth_call_token_key {
+            // The stream must start within this long of the webhook's answer.
+            config = config.call_tokens(key.as_bytes().to_vec(), CALL_TOKEN_TTL);
+        }
+        Ok(Some((addr.clone(), fcstream::http::router(config))))
     }
 
     fn listen(&self) -> String {
@@ -311,6 +424,22 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = Shutdown::new();
     let metrics = Metrics::new();
     let server = args.server(shutdown.clone(), metrics.clone())?;
+    // The webhook endpoint outlives the signal: it answers /stream-ended for the calls that
+    // drain (and 503 on /inbound), and stops once the gRPC server is done.
+    let webhook_task = match args.webhooks(shutdown.clone())? {
+        Some((addr, router)) => {
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("--http: cannot listen on {addr}"))?;
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+            let stop = async move {
+                let _ = done_rx.await;
+            };
+            let task = tokio::spawn(fcstream::http::serve(listener, router, stop));
+            Some((task, done_tx))
+        }
+        None => None,
+    };
     let app = args.app.unwrap_or(App::Echo);
     info!(?app, "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -339,6 +468,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .await
         }
     };
+    if let Some((task, done)) = webhook_task {
+        let _ = done.send(());
+        match task.await {
+            Ok(Err(e)) => warn!(error = %e, "webhook endpoint failed"),
+            Err(e) => warn!(error = %e, "webhook endpoint task failed"),
+            Ok(Ok(())) => {}
+        }
+    }
     if let Some(task) = metrics_task {
         match task.await {
             Ok(Err(e)) => warn!(error = %e, "metrics endpoint failed"),

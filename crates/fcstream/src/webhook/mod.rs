@@ -15,9 +15,9 @@ pub mod request;
 pub mod verify;
 
 pub use request::{
-    CallDirection, CallEndedReason, CallStatus, RequestType, WebhookParseError, WebhookRequest,
+    CallDirection, CallEndedReason, CallIds, CallStatus, RequestType, WebhookParseError,
+    WebhookRequest,
 };
 pub use verify::{
-    sign, unix_now, SignatureError, SignatureHeader, Verifier, DEFAULT_TOLERANCE,
-    SIGNATURE_HEADER,
+    sign, unix_now, SignatureError, SignatureHeader, Verifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER,
 };
