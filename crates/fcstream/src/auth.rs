@@ -13,6 +13,8 @@
 //! Every comparison is constant-time. A rejected stream ends with `UNAUTHENTICATED` before any
 //! handler runs; secrets are never logged.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
@@ -21,6 +23,9 @@ use subtle::ConstantTimeEq;
 
 /// The metadata entry prefix that carries a per-call token.
 pub const CALL_TOKEN_PREFIX: &str = "fcstream-token=";
+
+/// The metadata entry prefix with which the webhook endpoint records the call id it saw.
+pub const CALL_ID_PREFIX: &str = "callId=";
 
 /// Why a stream was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +48,9 @@ pub enum AuthError {
     /// A per-call token not signed for this call id with this server's key.
     #[error("per-call token not valid for this call")]
     BadCallToken,
+    /// A per-call token that already started a call on this server.
+    #[error("per-call token already used")]
+    ReusedCallToken,
 }
 
 /// What a server requires of a stream (default: nothing).
@@ -52,6 +60,8 @@ pub struct StreamAuth {
     bearer: Option<String>,
     /// The key per-call tokens are signed with, if required.
     call_key: Option<Vec<u8>>,
+    /// Tokens that already started a call (tag → expiry), until they expire.
+    used: Arc<Mutex<HashMap<Vec<u8>, u64>>>,
 }
 
 impl std::fmt::Debug for StreamAuth {
@@ -135,7 +145,12 @@ impl StreamAuth {
         }
     }
 
-    /// Checks the per-call token among `metadata` for `call_id` at time `now`.
+    /// Checks the per-call token among `metadata` for the call at time `now`, and spends it:
+    /// a token starts one call only (per server process).
+    ///
+    /// The token is bound to the call id the webhook endpoint saw, which it also records in the
+    /// metadata as `callId=<id>`; without that entry, `call_id` (from
+    /// `NotifyCallStartedMessage`) is used.
     pub fn check_call_token(
         &self,
         metadata: &[String],
@@ -220,6 +235,7 @@ mod tests {
             Err(AuthError::ExpiredCallToken(_))
         ));
         // Moving the expiry forward breaks the signature.
+        let token = issue_call_token(KEY, "CA1", now + Duration::from_secs(60));
         let forged = token.replacen(".", ".9", 1);
         assert_eq!(
             auth.check_call_token(&meta(&forged), "CA1", now),

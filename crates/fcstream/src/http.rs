@@ -66,7 +66,7 @@ pub const HEALTH_PATH: &str = "/healthz";
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// The prefix of the metadata entry carrying FreeClimb's call id into the stream
 /// (`callId=CA…` in `NotifyCallStartedMessage.metadata`), to correlate webhook and stream.
-pub const CALL_ID_METADATA_PREFIX: &str = "callId=";
+pub const CALL_ID_METADATA_PREFIX: &str = crate::auth::CALL_ID_PREFIX;
 
 /// How the endpoint answers: where the stream is, its format, how webhooks are checked.
 #[derive(Clone)]

@@ -580,7 +580,8 @@ async fn per_call_tokens_are_bound_to_the_call_and_expire() {
     );
 
     let refused = [
-        with_token("CA-other", good), // another call's token
+        with_token("CA-good", good.clone()), // used already
+        with_token("CA-other", good),        // another call's token
         with_token("CA-x", issue_call_token(b"wrong key", "CA-x", later)), // wrong key
         with_token(
             "CA-y",
