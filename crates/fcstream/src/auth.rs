@@ -171,7 +171,11 @@ impl StreamAuth {
         };
         let expiry: u64 = expiry.parse().map_err(|_| AuthError::MalformedCallToken)?;
         let tag = hex::decode(tag).map_err(|_| AuthError::MalformedCallToken)?;
-        mac(key, call_id, expiry)
+        let bound_id = metadata
+            .iter()
+            .find_map(|m| m.strip_prefix(CALL_ID_PREFIX))
+            .unwrap_or(call_id);
+        mac(key, bound_id, expiry)
             .verify_slice(&tag)
             .map_err(|_| AuthError::BadCallToken)?;
         let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -179,6 +183,14 @@ impl StreamAuth {
             return Err(AuthError::ExpiredCallToken(Duration::from_secs(
                 now - expiry,
             )));
+        }
+        // Once per call start, never per frame: this lock is not on the hot path.
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        if used.len() >= 1024 {
+            used.retain(|_, expiry| *expiry >= now);
+        }
+        if used.insert(tag, expiry).is_some() {
+            return Err(AuthError::ReusedCallToken);
         }
         Ok(())
     }
@@ -220,18 +232,28 @@ mod tests {
         let auth = StreamAuth::default().call_tokens(KEY);
         let now = SystemTime::now();
         let token = issue_call_token(KEY, "CA1", now + Duration::from_secs(60));
-        assert_eq!(auth.check_call_token(&meta(&token), "CA1", now), Ok(()));
         assert_eq!(
             auth.check_call_token(&meta(&token), "CA2", now),
             Err(AuthError::BadCallToken)
         );
+        assert_eq!(auth.check_call_token(&meta(&token), "CA1", now), Ok(()));
+        assert_eq!(
+            auth.check_call_token(&meta(&token), "CA1", now),
+            Err(AuthError::ReusedCallToken)
+        );
+        // Bound to the webhook's call id when the metadata records it.
+        let token = issue_call_token(KEY, "CA-webhook", now + Duration::from_secs(60));
+        let mut m = meta(&token);
+        m.push(format!("{CALL_ID_PREFIX}CA-webhook"));
+        assert_eq!(auth.check_call_token(&m, "sip-call-id@host", now), Ok(()));
         let other_key = issue_call_token(b"other", "CA1", now + Duration::from_secs(60));
         assert_eq!(
             auth.check_call_token(&meta(&other_key), "CA1", now),
             Err(AuthError::BadCallToken)
         );
+        let unused = issue_call_token(KEY, "CA1", now + Duration::from_secs(60));
         assert!(matches!(
-            auth.check_call_token(&meta(&token), "CA1", now + Duration::from_secs(120)),
+            auth.check_call_token(&meta(&unused), "CA1", now + Duration::from_secs(120)),
             Err(AuthError::ExpiredCallToken(_))
         ));
         // Moving the expiry forward breaks the signature.
