@@ -193,3 +193,27 @@ pub fn dtmf(data: &[u8]) {
         let _ = detector.push(chunk);
     }
 }
+
+/// Parses PerCL; whatever parses must write and parse back to the same script (unknown
+/// commands included).
+pub fn percl(data: &[u8]) {
+    if let Ok(script) = crate::percl::Percl::parse(data) {
+        let again = crate::percl::Percl::parse(script.to_json().as_bytes());
+        assert_eq!(again.ok().as_ref(), Some(&script));
+    }
+}
+
+/// Parses a webhook body and a signature header, and verifies the pair.
+pub fn webhook(data: &[u8]) {
+    if let Ok(request) = crate::webhook::WebhookRequest::parse(data) {
+        let _ = crate::webhook::WebhookRequest::parse(&request.to_json());
+    }
+    let text = String::from_utf8_lossy(data);
+    let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let _ = crate::webhook::verify::SignatureHeader::parse(header);
+    let _ = crate::webhook::verify::Verifier::new("fuzz secret").verify_at(
+        Some(header),
+        body.as_bytes(),
+        1_700_000_000,
+    );
+}

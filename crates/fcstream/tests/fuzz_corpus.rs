@@ -43,3 +43,13 @@ fn wav_corpus() {
 fn dtmf_corpus() {
     replay("dtmf", fcstream::fuzzing::dtmf);
 }
+
+#[test]
+fn percl_corpus() {
+    replay("percl", fcstream::fuzzing::percl);
+}
+
+#[test]
+fn webhook_corpus() {
+    replay("webhook", fcstream::fuzzing::webhook);
+}
