@@ -487,3 +487,51 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     info!("bye");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn from_toml(text: &str) -> anyhow::Result<String> {
+        let file: ServeArgs = toml::from_str(text)?;
+        ServeArgs::default().or(file).effective_toml()
+    }
+
+    #[test]
+    fn file_values_fill_what_flags_leave_unset() {
+        let flags = ServeArgs {
+            max_calls: Some(3),
+            ..ServeArgs::default()
+        };
+        let file: ServeArgs = toml::from_str("max_calls = 9\nidle_timeout = \"45s\"\n").unwrap();
+        let merged = flags.or(file);
+        assert_eq!(merged.max_calls, Some(3));
+        assert_eq!(merged.idle_timeout.as_deref(), Some("45s"));
+    }
+
+    #[test]
+    fn bad_values_are_errors_that_name_the_setting() {
+        let e = from_toml("idle_timeout = \"soon\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("idle-timeout"), "{e}");
+        assert!(toml::from_str::<ServeArgs>("max_callz = 1").is_err());
+    }
+
+    proptest! {
+        /// Any text as a config file: parsed or refused with an error, never a panic.
+        #[test]
+        fn arbitrary_config_text_never_panics(text in ".{0,200}") {
+            let _ = from_toml(&text);
+        }
+
+        /// Any value for every duration key.
+        #[test]
+        fn arbitrary_durations_never_panic(v in "[0-9a-z. ]{0,12}") {
+            for key in ["idle_timeout", "max_call_duration", "drain_timeout", "keepalive", "signature_tolerance"] {
+                let _ = from_toml(&format!("{key} = {v:?}"));
+            }
+        }
+    }
+}
