@@ -7,9 +7,8 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use bytes::Bytes;
 use common::*;
-use fcstream::{Command, ContentType, EndReason, Event};
+use fcstream::{ContentType, EndReason};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 /// Starts the binary; returns the child and the address it logged for `what` ("fcstream
@@ -58,18 +57,6 @@ async fn http_get(addr: &str, path: &str) -> String {
     let mut out = String::new();
     s.read_to_string(&mut out).await.unwrap();
     out
-}
-
-async fn echo_once(p: &mut Platform, tag: u8) {
-    let frame = Bytes::from(vec![tag; 160]);
-    p.audio(frame.clone()).await;
-    match p.expect().await {
-        Command::PlayAudio { id, audio, .. } => {
-            assert_eq!(audio, frame);
-            p.ack(Event::PlaybackCompleted, &id).await;
-        }
-        other => panic!("expected the echo, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -34,18 +34,6 @@ async fn start<H: fcstream::Handler>(
     (addr, stop, task)
 }
 
-async fn echo_once(p: &mut Platform, tag: u8) {
-    let frame = Bytes::from(vec![tag; p.info.content_type.frame_bytes()]);
-    p.audio(frame.clone()).await;
-    match p.expect().await {
-        Command::PlayAudio { id, audio, .. } => {
-            assert_eq!(audio, frame);
-            p.ack(Event::PlaybackCompleted, &id).await;
-        }
-        other => panic!("expected the echo, got {other:?}"),
-    }
-}
-
 // ---- TLS ---------------------------------------------------------------------------------
 
 struct Pki {

@@ -178,6 +178,19 @@ impl Platform {
     }
 }
 
+/// Sends one frame filled with `tag` and expects it echoed back as one entry (acknowledged).
+pub async fn echo_once(p: &mut Platform, tag: u8) {
+    let frame = Bytes::from(vec![tag; p.info.content_type.frame_bytes()]);
+    p.audio(frame.clone()).await;
+    match p.expect().await {
+        Command::PlayAudio { id, audio, .. } => {
+            assert_eq!(audio, frame);
+            p.ack(Event::PlaybackCompleted, &id).await;
+        }
+        other => panic!("expected the echo, got {other:?}"),
+    }
+}
+
 /// What a [`Playout`] observed.
 #[derive(Debug, Default, Clone)]
 pub struct PlayoutStats {
