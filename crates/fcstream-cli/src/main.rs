@@ -11,7 +11,7 @@ use fcstream::audio::l16::{self, ByteOrder};
 #[derive(Debug, Parser)]
 #[command(name = "fcstream", version, about, propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  fcstream serve --app echo          # run the echo app on 0.0.0.0:50051\n  fcstream serve --help"
+    after_help = "Examples:\n  fcstream demo                      # call the built-in IVR app, tell the story, write fcstream-demo/\n  fcstream serve --app echo          # run the echo app on 0.0.0.0:50051\n  fcstream call http://127.0.0.1:50051 --dtmf 1@2s --out out/\n  fcstream serve --help"
 )]
 struct Cli {
     /// Log format.
@@ -45,11 +45,19 @@ enum LogFormat {
 enum Command {
     /// Run a built-in app on the gRPC server.
     Serve(cmd::serve::ServeArgs),
+    /// Call an app as the FreeClimb platform would (the emulator): scripted caller audio and
+    /// keys, what the caller heard as a WAV, every message as a timeline.
+    Call(cmd::call::CallArgs),
+    /// The showcase: run the built-in IVR app and call it, then tell the story of the call.
+    Demo(cmd::demo::DemoArgs),
+    /// Load an app with many concurrent real-time calls: added latency per frame, loss, calls
+    /// ok/failed, and the generator's own health.
+    Load(Box<cmd::load::LoadArgs>),
 }
 
-fn init_logs(format: LogFormat) {
+fn init_logs(format: LogFormat, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -86,10 +94,15 @@ pub(crate) async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logs(cli.log_format);
+    // `call` and `demo` print their own report: only warnings go to the log by default.
+    let quiet = matches!(cli.command, Command::Call(_) | Command::Demo(_));
+    init_logs(cli.log_format, if quiet { "warn" } else { "info" });
     l16::set_byte_order(cli.l16_byte_order);
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args).await,
+        Command::Call(args) => cmd::call::run(args).await,
+        Command::Demo(args) => cmd::demo::run(args).await,
+        Command::Load(args) => cmd::load::run(*args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

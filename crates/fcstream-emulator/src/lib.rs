@@ -1,1 +1,104 @@
-//! The FreeClimb platform side of an audio stream (work in progress).
+//! # fcstream-emulator
+//!
+//! The FreeClimb platform side of an audio stream, on a laptop: call any app that speaks
+//! `freeclimb.GRPCStreamService/SendIVRData` (in any language), with a scripted caller, and
+//! get back exactly what the caller heard, what they said, every message both ways and a
+//! summary. It follows the wire contract and the platform model of `PROTOCOL.md`; every
+//! choice the specification leaves open is documented in `docs/EMULATOR.md`.
+//!
+//! ```no_run
+//! use fcstream_emulator::{connect, run, ConnectOptions, Script, Source};
+//! use fcstream::ContentType;
+//! use std::time::Duration;
+//!
+//! # async fn demo() -> Result<(), fcstream_emulator::EmulatorError> {
+//! let channel = connect("http://127.0.0.1:50051", &ConnectOptions::default()).await?;
+//! let script = Script::new(ContentType::Mulaw8k)
+//!     .say(Duration::ZERO, Source::Tone { hz: 440.0, duration: Some(Duration::from_secs(2)) })
+//!     .press('1', Duration::from_secs(3), Duration::from_millis(120))
+//!     .hangup_after(Duration::from_secs(6));
+//! let report = run(channel, &script).await?;
+//! println!("{}", report.summary);
+//! report.write_to("out".as_ref())?; // heard.wav, caller.wav, timeline.jsonl, summary.json
+//! # Ok(()) }
+//! ```
+//!
+//! ## Layout
+//!
+//! - [`script`]: what the caller does and how the platform behaves ([`Script`], TOML).
+//! - [`faults`]: failures on demand (platform error, disconnect, dropped stream, slow
+//!   acknowledgements, jitter) with a seeded generator.
+//! - [`caller`]: the caller's voice, frame by frame (WAV, tones, sweeps, babble, key tones).
+//! - [`model`]: the platform model, a sans-I/O state machine on a sample clock: the audio and
+//!   DTMF buffers, playback, clears, queries, errors; it renders what the caller hears.
+//! - [`error_ids`]: the stable `NotifyErrorMessage` ids.
+//! - [`platform`]: the one task per call that drives it all over a tonic channel.
+//! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
+//!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
+//! - [`connect`], [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
+//!   and the two clocks (real time, or tokio's paused clock for virtual time).
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod caller;
+pub mod clock;
+pub mod connect;
+pub mod error_ids;
+pub mod faults;
+pub mod in_process;
+pub mod load;
+pub mod model;
+pub mod platform;
+pub mod report;
+pub mod script;
+pub mod story;
+pub mod timeline;
+
+use std::path::PathBuf;
+
+pub use connect::{connect, ConnectOptions};
+pub use faults::Faults;
+pub use platform::{run, run_with, RunOptions};
+pub use report::{CallOutcome, CallReport, Summary};
+pub use script::{CallSetup, Hangup, KeyPress, PlatformConfig, Script, Segment, Source};
+pub use timeline::{Dir, TimelineEntry};
+
+/// What stops the emulator from placing or recording a call. What happens on the wire
+/// during a call is never an error: it is in the [`CallReport`].
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The script is invalid.
+    #[error(transparent)]
+    Script(#[from] script::ScriptError),
+    /// Caller audio could not be read or converted, or an output WAV written.
+    #[error(transparent)]
+    Audio(#[from] fcstream::audio::AudioError),
+    /// The URL is not usable.
+    #[error("invalid URL {url:?}: {why}")]
+    Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The app could not be reached.
+    #[error("cannot connect to {url} (is the app running and listening there?)")]
+    Connect {
+        /// Where.
+        url: String,
+        /// Why.
+        #[source]
+        source: tonic::transport::Error,
+    },
+    /// An output file could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Something else invalid in the request (a header value, ...).
+    #[error("{0}")]
+    Invalid(String),
+}

@@ -8,4 +8,6 @@ use clap::ValueEnum;
 pub enum App {
     /// Plays the caller's audio back and answers each key press with the same key.
     Echo,
+    /// A small phone menu: greeting, a key to press, an answer per key, echo, goodbye.
+    Ivr,
 }

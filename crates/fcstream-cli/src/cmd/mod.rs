@@ -1,3 +1,6 @@
 //! One module per `fcstream` subcommand.
 
+pub mod call;
+pub mod demo;
+pub mod load;
 pub mod serve;

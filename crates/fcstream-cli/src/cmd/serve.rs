@@ -467,6 +467,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .serve_with_shutdown(fcstream::apps::echo, signal)
                 .await
         }
+        App::Ivr => {
+            server
+                .serve_with_shutdown(fcstream::apps::ivr, signal)
+                .await
+        }
     };
     if let Some((task, done)) = webhook_task {
         let _ = done.send(());

@@ -2,5 +2,7 @@
 //! call, and that newcomers read as examples.
 
 pub mod echo;
+pub mod ivr;
 
 pub use echo::echo;
+pub use ivr::ivr;

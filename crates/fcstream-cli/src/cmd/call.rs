@@ -1,0 +1,362 @@
+//! `fcstream call <url>`: calls an app as the FreeClimb platform would, with the emulator
+//! (`fcstream-emulator`), and reports what happened. Flags cover the common cases; `--script`
+//! takes the full TOML format (`docs/EMULATOR.md`), and flags override it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use fcstream::ContentType;
+use fcstream_emulator::script::{parse_direction, parse_dtmf, parse_duration, parse_hangup};
+use fcstream_emulator::{
+    connect, run_with, story, ConnectOptions, Hangup, RunOptions, Script, Source,
+};
+
+/// Options of `fcstream call`.
+#[derive(Debug, Default, Clone, Args)]
+#[command(after_help = "Examples:
+  fcstream call http://127.0.0.1:50051                           # a silent caller, hangs up after 2 s
+  fcstream call http://127.0.0.1:50051 --wav hello.wav --dtmf 1@2s,#@4.5s --out out/
+  fcstream call http://127.0.0.1:50051 --tone 440 --hangup-after 30s --json
+  fcstream call https://app.example.com:443 --metadata tenant=acme --content-type 'audio/l16;rate=16000'
+  fcstream call http://127.0.0.1:50051 --wait-for-app --story     # until the app hangs up
+  fcstream call http://127.0.0.1:50051 --platform-error-at 3s --ack-delay 200ms --buffer-size 4
+  fcstream call http://127.0.0.1:50051 --script call.toml --out out/
+
+Durations: 250ms, 4.5s, 1m30s. DTMF: DIGITS@TIME[:PRESS], comma separated (1@2s,#@4.5s:200ms).
+Outputs with --out DIR: heard.wav (what the caller heard), caller.wav (what the caller said),
+timeline.jsonl (every message both ways), summary.json.
+Exit status: 0 when the call ended as scripted (faults you asked for included); 1 when the app
+failed, never ended a call you waited on (--wait-for-app), or (with --strict) when the platform
+sent any NotifyErrorMessage. The script format and the platform model: docs/EMULATOR.md.")]
+pub struct CallArgs {
+    /// The app's gRPC server: http://host:port (plain HTTP/2) or https://host:port (TLS).
+    pub url: String,
+    /// A TOML script with the whole call (docs/EMULATOR.md); the flags below override it.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+
+    /// What the caller says: a WAV file (any rate, mono or stereo), from the call's start.
+    #[arg(long, value_name = "FILE")]
+    pub wav: Option<PathBuf>,
+    /// What the caller says: a sine tone at HZ, for the whole call (or --tone-duration).
+    #[arg(long, value_name = "HZ")]
+    pub tone: Option<f64>,
+    /// How long the --tone lasts.
+    #[arg(long, value_name = "DURATION")]
+    pub tone_duration: Option<String>,
+    /// Keys the caller presses, e.g. 1@2s,#@4.5s or 123@2s:200ms.
+    #[arg(long, value_name = "SPEC")]
+    pub dtmf: Option<String>,
+    /// The caller hangs up at this time (default: 2 s after the script's last sound or key).
+    #[arg(long, value_name = "DURATION", conflicts_with = "wait_for_app")]
+    pub hangup_after: Option<String>,
+    /// The caller never hangs up: the app must end the call (within --max-wait).
+    #[arg(long)]
+    pub wait_for_app: bool,
+    /// With --wait-for-app: give up (and fail) after this long [default: 5m].
+    #[arg(long, value_name = "DURATION")]
+    pub max_wait: Option<String>,
+
+    /// The call's audio format: audio/mulaw;rate=8000 (default), audio/l16;rate=8000,
+    /// audio/l16;rate=16000.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// The SIP call id announced.
+    #[arg(long)]
+    pub call_id: Option<String>,
+    /// The calling number.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The called number.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// inbound (default) or outbound.
+    #[arg(long)]
+    pub direction: Option<String>,
+    /// A metaData string of the PerCL AudioStream, e.g. tenant=acme (repeatable).
+    #[arg(long = "metadata", value_name = "K=V")]
+    pub metadata: Vec<String>,
+
+    /// Audio buffer size, in entries (default 100); small values exercise overflow.
+    #[arg(long, value_name = "N")]
+    pub buffer_size: Option<usize>,
+    /// DTMF buffer size, in presses (default 100).
+    #[arg(long, value_name = "N")]
+    pub dtmf_buffer_size: Option<usize>,
+
+    /// Fault: NotifyCallEnded(PLATFORM_ERROR) at this time.
+    #[arg(long, value_name = "TIME")]
+    pub platform_error_at: Option<String>,
+    /// Fault: NotifyCallEnded(PLATFORM_DISCONNECT) at this time.
+    #[arg(long, value_name = "TIME")]
+    pub platform_disconnect_at: Option<String>,
+    /// Fault: drop the stream at this time, with no NotifyCallEnded.
+    #[arg(long, value_name = "TIME")]
+    pub drop_at: Option<String>,
+    /// Fault: send every acknowledgement this much late.
+    #[arg(long, value_name = "DURATION")]
+    pub ack_delay: Option<String>,
+    /// Fault: send each caller frame up to this much late (seeded, deterministic).
+    #[arg(long, value_name = "DURATION")]
+    pub jitter: Option<String>,
+    /// Seed of the jitter.
+    #[arg(long, value_name = "N")]
+    pub jitter_seed: Option<u64>,
+
+    /// Write heard.wav, caller.wav, timeline.jsonl and summary.json into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the summary as JSON (stdout) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also print the story of the call (who did what when, what was heard).
+    #[arg(long)]
+    pub story: bool,
+    /// Fail (exit 1) when the platform sent any NotifyErrorMessage.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Send this `authorization` header value, e.g. "Bearer s3cret".
+    #[arg(long, value_name = "VALUE", env = "FCSTREAM_CALL_AUTHORIZATION")]
+    pub authorization: Option<String>,
+    /// Extra CA certificate (PEM) to trust for https:// URLs.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Name to verify the server certificate against, when not the URL's host.
+    #[arg(long, value_name = "NAME")]
+    pub tls_domain: Option<String>,
+}
+
+fn duration(flag: &str, value: &Option<String>) -> anyhow::Result<Option<Duration>> {
+    value
+        .as_deref()
+        .map(|v| parse_duration(v).with_context(|| format!("--{flag}")))
+        .transpose()
+}
+
+impl CallArgs {
+    /// The script: the file's (or the default), with the flags applied on top.
+    pub fn script(&self) -> anyhow::Result<Script> {
+        let mut s = match &self.script {
+            Some(path) => Script::from_toml_file(path)
+                .with_context(|| format!("reading the script {}", path.display()))?,
+            None => Script::default(),
+        };
+        if let Some(ct) = &self.content_type {
+            s.call.content_type = ContentType::parse(ct).context("--content-type")?;
+        }
+        if let Some(v) = &self.call_id {
+            s.call.call_id = v.clone();
+        }
+        if let Some(v) = &self.from {
+            s.call.from = v.clone();
+        }
+        if let Some(v) = &self.to {
+            s.call.to = v.clone();
+        }
+        if let Some(v) = &self.direction {
+            s.call.direction = parse_direction(v)?;
+        }
+        s.call.metadata.extend(self.metadata.iter().cloned());
+        if let Some(path) = &self.wav {
+            s = s.say(Duration::ZERO, Source::Wav(path.clone()));
+        }
+        if let Some(hz) = self.tone {
+            if !(hz.is_finite() && hz > 0.0) {
+                bail!("--tone must be a frequency in Hz, e.g. 440");
+            }
+            let d = duration("tone-duration", &self.tone_duration)?;
+            s = s.say(Duration::ZERO, Source::Tone { hz, duration: d });
+        }
+        if let Some(spec) = &self.dtmf {
+            s.dtmf.extend(parse_dtmf(spec)?);
+            s.dtmf.sort_by_key(|k| k.at);
+        }
+        if let Some(t) = duration("hangup-after", &self.hangup_after)? {
+            s.hangup = Hangup::After(t);
+        }
+        if self.wait_for_app {
+            s.hangup = parse_hangup("app", None, duration("max-wait", &self.max_wait)?)?;
+        }
+        if let Some(n) = self.buffer_size {
+            s.platform.audio_buffer = n;
+        }
+        if let Some(n) = self.dtmf_buffer_size {
+            s.platform.dtmf_buffer = n;
+        }
+        let f = &mut s.faults;
+        if let Some(t) = duration("platform-error-at", &self.platform_error_at)? {
+            f.platform_error_at = Some(t);
+        }
+        if let Some(t) = duration("platform-disconnect-at", &self.platform_disconnect_at)? {
+            f.platform_disconnect_at = Some(t);
+        }
+        if let Some(t) = duration("drop-at", &self.drop_at)? {
+            f.drop_at = Some(t);
+        }
+        if let Some(t) = duration("ack-delay", &self.ack_delay)? {
+            f.ack_delay = t;
+        }
+        if let Some(t) = duration("jitter", &self.jitter)? {
+            f.jitter = t;
+        }
+        if let Some(seed) = self.jitter_seed {
+            f.jitter_seed = seed;
+        }
+        s.validate()?;
+        Ok(s)
+    }
+}
+
+/// Places the call, prints the outcome, writes the files; fails when the call did.
+pub async fn run(args: CallArgs) -> anyhow::Result<()> {
+    let script = args.script()?;
+    let options = ConnectOptions {
+        ca_cert_pem: args
+            .ca_cert
+            .as_ref()
+            .map(|p| std::fs::read(p).with_context(|| format!("--ca-cert {}", p.display())))
+            .transpose()?,
+        tls_domain: args.tls_domain.clone(),
+        ..ConnectOptions::default()
+    };
+    let channel = connect(&args.url, &options).await?;
+    let run_options = RunOptions {
+        authorization: args.authorization.clone(),
+    };
+    let report = run_with(channel, &script, &run_options).await?;
+    let files = match &args.out {
+        Some(dir) => Some(report.write_to(dir)?),
+        None => None,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.summary)?);
+    } else {
+        if args.story {
+            println!("{}", story::render(&story::story(&report)));
+        }
+        println!("{}", report.summary);
+        println!("  heard:        {}", story::heard_summary(&report));
+        if let Some(f) = &files {
+            println!(
+                "  files:        {}, {}, {}, {}",
+                f.heard.display(),
+                f.caller.display(),
+                f.timeline.display(),
+                f.summary.display()
+            );
+        }
+    }
+    let s = &report.summary;
+    if s.is_failure() {
+        bail!(
+            "the call failed: {} (app stream: {})",
+            s.outcome,
+            s.app_stream
+        );
+    }
+    if args.strict && s.error_count() > 0 {
+        bail!(
+            "--strict: the platform sent {} NotifyErrorMessage(s): {:?}",
+            s.error_count(),
+            s.errors
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        call: CallArgs,
+    }
+
+    fn parse(args: &[&str]) -> anyhow::Result<Script> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("fcstream-call").chain(args.iter().copied()))?;
+        cli.call.script()
+    }
+
+    #[test]
+    fn flags_become_a_script() {
+        let s = parse(&[
+            "http://127.0.0.1:1",
+            "--tone",
+            "440",
+            "--dtmf",
+            "1@2s,#@4.5s:200ms",
+            "--hangup-after",
+            "30s",
+            "--content-type",
+            "audio/l16;rate=16000",
+            "--metadata",
+            "tenant=acme",
+            "--metadata",
+            "x=y",
+            "--buffer-size",
+            "4",
+            "--platform-error-at",
+            "3s",
+            "--ack-delay",
+            "200ms",
+            "--jitter",
+            "10ms",
+            "--jitter-seed",
+            "9",
+            "--direction",
+            "outbound",
+        ])
+        .unwrap();
+        assert_eq!(s.call.content_type, ContentType::L16At16k);
+        assert_eq!(s.call.metadata, ["tenant=acme", "x=y"]);
+        assert_eq!(s.call.direction, fcstream::Direction::Outbound);
+        assert_eq!(s.dtmf.len(), 2);
+        assert_eq!(s.dtmf[1].duration, Duration::from_millis(200));
+        assert_eq!(s.hangup, Hangup::After(Duration::from_secs(30)));
+        assert_eq!(s.platform.audio_buffer, 4);
+        assert_eq!(s.faults.platform_error_at, Some(Duration::from_secs(3)));
+        assert_eq!(s.faults.ack_delay, Duration::from_millis(200));
+        assert_eq!(s.faults.jitter_seed, 9);
+        assert!(matches!(s.audio[0].source, Source::Tone { hz, duration: None } if hz == 440.0));
+    }
+
+    #[test]
+    fn flags_override_the_script_file() {
+        let dir = std::env::temp_dir().join(format!("fcstream-call-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("call.toml");
+        std::fs::write(
+            &path,
+            "[call]\nid = \"CA-file\"\ncontent_type = \"audio/l16;rate=8000\"\n[caller]\nhangup = \"app\"\n",
+        )
+        .unwrap();
+        let s = parse(&[
+            "http://x:1",
+            "--script",
+            path.to_str().unwrap(),
+            "--call-id",
+            "CA-flag",
+        ])
+        .unwrap();
+        assert_eq!(s.call.call_id, "CA-flag");
+        assert_eq!(s.call.content_type, ContentType::L16At8k);
+        assert!(matches!(s.hangup, Hangup::WhenAppEnds { .. }));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_flags_say_what_is_wrong() {
+        let e = parse(&["http://x:1", "--dtmf", "1@soon"]).unwrap_err();
+        assert!(format!("{e:#}").contains("invalid duration"), "{e:#}");
+        assert!(parse(&["http://x:1", "--content-type", "audio/opus"]).is_err());
+        assert!(parse(&["http://x:1", "--hangup-after", "1s", "--wait-for-app"]).is_err());
+        assert!(parse(&["http://x:1", "--buffer-size", "0"]).is_err());
+    }
+}

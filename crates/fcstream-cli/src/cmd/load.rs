@@ -1,0 +1,218 @@
+//! `fcstream load`: many concurrent real-time calls against one app, as the platform would
+//! place them, with latency percentiles, loss and the generator's own health; a progress bar
+//! on a terminal, a table or `--json` at the end. The engine is
+//! [`fcstream_emulator::load`]; this is its command line.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use fcstream::ContentType;
+use fcstream_emulator::load::{self, Live, LoadConfig};
+
+/// Options of `fcstream load`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  fcstream serve --app echo &
+  fcstream load http://127.0.0.1:50051 --calls 500 --duration 30s
+  fcstream load http://127.0.0.1:50051 --calls 2000 --ramp 200/s --duration 60s --json > run.json
+  taskset -c 0 fcstream load http://127.0.0.1:50051 --calls 1000 --server-pid \"$(pgrep -n fcstream)\"
+
+Against an echo app (the default expectation) every caller frame carries a tag, so its echo
+gives the added latency (frame sent → echo received), loss, duplicates and reordering. The
+generator answers every PlayAudio with playback started/completed as the platform would.
+If its own 20 ms ticks fire late (p99 above --lateness-threshold) the run is reported as
+GENERATOR-LIMITED: its numbers describe the generator, not the server.")]
+pub struct LoadArgs {
+    /// The app's gRPC URL (plain HTTP/2), e.g. http://127.0.0.1:50051.
+    pub url: String,
+    /// Concurrent calls.
+    #[arg(long, default_value_t = 100)]
+    pub calls: u32,
+    /// Calls started per second, e.g. 200/s (0: all at once).
+    #[arg(long, default_value = "200/s", value_parser = parse_rate)]
+    pub ramp: f64,
+    /// Each call's talk time, e.g. 30s, 2m.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub duration: Duration,
+    /// The calls' audio format.
+    #[arg(long, default_value = "audio/mulaw;rate=8000")]
+    pub content_type: ContentType,
+    /// HTTP/2 connections [default: one per --calls-per-connection calls].
+    #[arg(long)]
+    pub connections: Option<usize>,
+    /// Calls per connection when --connections is not given.
+    #[arg(long, default_value_t = 200)]
+    pub calls_per_connection: usize,
+    /// Generator threads (each one core's worth of calls).
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// After its last frame, how long a call waits for the last echoes.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    pub drain: Duration,
+    /// Connection and response-header time-out.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub connect_timeout: Duration,
+    /// Sent as the `authorization` header of every stream, e.g. "Bearer s3cret".
+    #[arg(long, env = "FCSTREAM_LOAD_AUTHORIZATION")]
+    pub authorization: Option<String>,
+    /// The app is not an echo: do not count loss or require echoed frames.
+    #[arg(long)]
+    pub no_echo: bool,
+    /// p99 lateness of the generator's ticks above which the run is generator-limited.
+    #[arg(long, default_value = "2ms", value_parser = humantime::parse_duration)]
+    pub lateness_threshold: Duration,
+    /// SLO: p99 added latency.
+    #[arg(long, default_value = "20ms", value_parser = humantime::parse_duration)]
+    pub slo_p99: Duration,
+    /// SLO: frame loss allowed, percent.
+    #[arg(long, default_value_t = 0.0)]
+    pub slo_loss: f64,
+    /// The server's process id (same machine): report its CPU (% of one core) and RSS.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Print the report as JSON on stdout (the table goes nowhere).
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 3 unless the verdict is "pass".
+    #[arg(long)]
+    pub check: bool,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let v = s.trim().trim_end_matches("/s").trim();
+    let rate: f64 = v
+        .parse()
+        .map_err(|_| format!("{s:?}: expected calls per second, e.g. 200/s"))?;
+    if !(rate >= 0.0 && rate.is_finite()) {
+        return Err(format!("{s:?}: must be 0 or more"));
+    }
+    Ok(rate)
+}
+
+impl LoadArgs {
+    /// The engine's settings.
+    pub fn config(&self) -> LoadConfig {
+        let mut c = LoadConfig::new(self.url.clone(), self.calls);
+        c.ramp_per_s = self.ramp;
+        c.duration = self.duration;
+        c.content_type = self.content_type;
+        c.connections = self.connections;
+        c.calls_per_connection = self.calls_per_connection;
+        c.threads = self.threads;
+        c.drain = self.drain;
+        c.connect_timeout = self.connect_timeout;
+        c.authorization = self.authorization.clone();
+        c.expect_echo = !self.no_echo;
+        c.lateness_threshold = self.lateness_threshold;
+        c.slo_p99 = self.slo_p99;
+        c.slo_max_loss_pct = self.slo_loss;
+        c.server_pid = self.server_pid;
+        c
+    }
+}
+
+/// Runs `fcstream load`.
+pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
+    if args.threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let live = Arc::new(Live::default());
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| tokio::spawn(show_progress(live.clone(), args.calls)));
+    let result = load::run_with_live(args.config(), live).await;
+    if let Some(p) = progress {
+        p.abort();
+        let _ = p.await;
+    }
+    let report = result.context("load")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    if args.check && report.verdict != "pass" {
+        std::process::exit(3);
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr: calls up, ok/failed, current p99 and the generator's lateness.
+async fn show_progress(live: Arc<Live>, calls: u32) {
+    let bar = indicatif::ProgressBar::new(u64::from(calls));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed:>4} [{bar:20}] {pos}/{len} up  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let _guard = scopeguard(bar.clone());
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut last = (0u64, 0u64);
+    loop {
+        tick.tick().await;
+        let s = live.snapshot();
+        bar.set_position(s.active);
+        let p99 = s.p99_ms.map_or("-".into(), |v| format!("{v:.1} ms"));
+        let late = s.lateness_p99_ms.map_or("-".into(), |v| format!("{v:.1} ms"));
+        bar.set_message(format!(
+            "ok {} failed {} lost {} | p99 {p99} | frames/s out {} in {} | gen late p99 {late}",
+            s.ok,
+            s.failed,
+            s.lost,
+            s.frames_out - last.0,
+            s.frames_in - last.1
+        ));
+        last = (s.frames_out, s.frames_in);
+    }
+}
+
+/// Clears the bar when the progress task ends (aborted at the end of the run).
+fn scopeguard(bar: indicatif::ProgressBar) -> impl Drop {
+    struct Clear(indicatif::ProgressBar);
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            self.0.finish_and_clear();
+        }
+    }
+    Clear(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        load: LoadArgs,
+    }
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::parse_from([
+            "x",
+            "http://127.0.0.1:1",
+            "--calls",
+            "2000",
+            "--ramp",
+            "250/s",
+            "--duration",
+            "1m",
+            "--content-type",
+            "audio/l16;rate=16000",
+            "--json",
+        ]);
+        let c = cli.load.config();
+        assert_eq!(c.calls, 2000);
+        assert_eq!(c.ramp_per_s, 250.0);
+        assert_eq!(c.duration, Duration::from_secs(60));
+        assert_eq!(c.content_type, ContentType::L16At16k);
+        assert!(cli.load.json);
+        assert!(parse_rate("fast").is_err());
+        assert_eq!(parse_rate("0").unwrap(), 0.0);
+    }
+}

@@ -1,0 +1,675 @@
+//! Load: many real-time calls at once against one app, measuring what a caller would notice
+//! (added latency per frame, loss, duplicates, reordering, connect time, time to first
+//! audio, how calls ended) and what the generator itself can vouch for (`fcstream load`).
+//!
+//! It exists to size a voice server in concurrent calls per core, honestly: the generator
+//! behaves like the platform (caller frames every 20 ms, `NotifyCallStarted`/`Ended`, every
+//! `PlayAudio` answered with playback started/completed on the platform model's timing, DTMF,
+//! clear and depth answered too), costs less per call than the server it measures, and
+//! watches its own clock: a run whose 20 ms ticks fired late is labelled generator-limited
+//! and never passed off as a server result.
+//!
+//! Layout: [`wire`] (hand-encoded hot messages, gRPC framing), [`tag`] (what each caller
+//! frame carries so its echo can be matched), [`playout`] (the platform's buffers as timing
+//! only), [`histogram`], `ticker` (a precise 1 ms clock), `lane` (one HTTP/2 connection and its calls, one task), [`report`],
+//! [`procstat`] (CPU and memory from `/proc`). Lanes are spread over generator threads, each
+//! a current-thread runtime that shares nothing with the others until the end.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), fcstream_emulator::load::LoadError> {
+//! use fcstream_emulator::load::{run, LoadConfig};
+//! let report = run(LoadConfig::new("http://127.0.0.1:50051", 500)).await?;
+//! println!("{}", report.render());
+//! # Ok(()) }
+//! ```
+
+pub mod histogram;
+mod lane;
+pub mod playout;
+pub mod procstat;
+pub mod report;
+pub mod tag;
+mod ticker;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fcstream::ContentType;
+use tokio::sync::{oneshot, watch};
+
+use histogram::Histogram;
+use lane::{Counters, Lane, LaneResult, LaneSetup, Totals};
+pub use report::LoadReport;
+use report::{CallCounts, FrameCounts, GeneratorStats, Percentiles, Rates, ServerStats, SloResult};
+
+/// The gRPC method every call opens.
+const METHOD_PATH: &str = "/freeclimb.GRPCStreamService/SendIVRData";
+
+/// What to run. [`LoadConfig::new`] gives the defaults.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// The app, `http://host:port` (plain HTTP/2; TLS is not supported by the load generator).
+    pub url: String,
+    /// Concurrent calls.
+    pub calls: u32,
+    /// Calls started per second (default 200).
+    pub ramp_per_s: f64,
+    /// Each call's talk time (default 30 s).
+    pub duration: Duration,
+    /// The calls' audio format (default µ-law 8 kHz).
+    pub content_type: ContentType,
+    /// HTTP/2 connections (`None`: one per [`LoadConfig::calls_per_connection`] calls).
+    pub connections: Option<usize>,
+    /// Calls per connection when `connections` is `None` (default 200).
+    pub calls_per_connection: usize,
+    /// Generator threads, each a current-thread runtime (default 1).
+    pub threads: usize,
+    /// After its last frame, how long a call waits for the remaining echoes (default 2 s).
+    pub drain: Duration,
+    /// How long the connection and each stream's response headers may take (default 10 s).
+    pub connect_timeout: Duration,
+    /// `authorization` request header, e.g. `Bearer s3cret`.
+    pub authorization: Option<String>,
+    /// The app is an echo: count loss and fail calls that echo nothing (default true).
+    pub expect_echo: bool,
+    /// The platform's audio buffer in entries (default: the emulator's).
+    pub audio_buffer: usize,
+    /// The platform's DTMF buffer in jobs (default: the emulator's).
+    pub dtmf_buffer: usize,
+    /// p99 tick lateness above which the run is generator-limited (default 2 ms).
+    pub lateness_threshold: Duration,
+    /// SLO: p99 added latency (default 20 ms, one frame).
+    pub slo_p99: Duration,
+    /// SLO: loss allowed, percent (default 0).
+    pub slo_max_loss_pct: f64,
+    /// The server's pid on this machine, to report its CPU and RSS.
+    pub server_pid: Option<u32>,
+    /// Test hook: every generator thread sleeps this long before each tick, so ticks fire
+    /// late the way they would on an overloaded generator.
+    #[doc(hidden)]
+    pub tick_stall: Duration,
+}
+
+impl LoadConfig {
+    /// `calls` calls against `url`, everything else default.
+    pub fn new(url: impl Into<String>, calls: u32) -> Self {
+        let platform = crate::PlatformConfig::default();
+        Self {
+            url: url.into(),
+            calls,
+            ramp_per_s: 200.0,
+            duration: Duration::from_secs(30),
+            content_type: ContentType::Mulaw8k,
+            connections: None,
+            calls_per_connection: 200,
+            threads: 1,
+            drain: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(10),
+            authorization: None,
+            expect_echo: true,
+            audio_buffer: platform.audio_buffer,
+            dtmf_buffer: platform.dtmf_buffer,
+            lateness_threshold: Duration::from_millis(2),
+            slo_p99: Duration::from_millis(20),
+            slo_max_loss_pct: 0.0,
+            server_pid: None,
+            tick_stall: Duration::ZERO,
+        }
+    }
+}
+
+/// What stops a load run from running at all (everything that happens to calls is in the
+/// report).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The settings make no sense.
+    #[error("{0}")]
+    Invalid(String),
+    /// The URL is not usable.
+    #[error("invalid URL {url:?}: {why}")]
+    Url {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// No connection could be made at all.
+    #[error("{0} (is the app running and listening there?)")]
+    Connect(String),
+    /// A generator thread could not be started or failed.
+    #[error("load generator thread: {0}")]
+    Thread(String),
+}
+
+/// The run's timing, shared by every lane.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    /// Calls started per second (`f64::INFINITY`: all at once).
+    pub ramp_per_s: f64,
+    /// Talk time.
+    pub duration: Duration,
+    /// Format.
+    pub content_type: ContentType,
+    /// Echo wait after the last frame.
+    pub drain: Duration,
+    /// Connection / response-header time-out.
+    pub connect_timeout: Duration,
+    /// Echo app.
+    pub expect_echo: bool,
+    /// Platform audio buffer size.
+    pub audio_buffer: usize,
+    /// Platform DTMF buffer size.
+    pub dtmf_buffer: usize,
+    /// Test hook (see [`LoadConfig::tick_stall`]).
+    pub tick_stall: Duration,
+    /// The steady window, µs since the run's start.
+    pub window_us: (u64, u64),
+}
+
+impl Plan {
+    /// When call `n` starts, µs since the run's start.
+    pub fn start_us(&self, n: u32) -> u64 {
+        if self.ramp_per_s.is_finite() && self.ramp_per_s > 0.0 {
+            (f64::from(n) * 1e6 / self.ramp_per_s).round() as u64
+        } else {
+            0
+        }
+    }
+}
+
+/// Numbers since the last [`Live::snapshot`], for a progress display.
+#[derive(Debug, Default)]
+pub(crate) struct LiveHistograms {
+    /// Added latency, µs.
+    pub latency: Histogram,
+    /// Tick lateness, µs.
+    pub lateness: Histogram,
+}
+
+/// The run as it goes, for a progress display: lanes publish into it four times a second.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// Interval histograms.
+    hist: Mutex<LiveHistograms>,
+    /// Calls in progress.
+    active: AtomicU64,
+    /// Calls ended well.
+    ok: AtomicU64,
+    /// Calls failed.
+    failed: AtomicU64,
+    /// Frames lost in ended calls.
+    lost: AtomicU64,
+    /// Frames sent.
+    frames_out: AtomicU64,
+    /// `PlayAudio`s received.
+    frames_in: AtomicU64,
+    /// Lanes finished.
+    lanes_done: AtomicU64,
+}
+
+/// One reading of [`Live`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LiveSnapshot {
+    /// Calls in progress.
+    pub active: u64,
+    /// Calls ended well.
+    pub ok: u64,
+    /// Calls failed.
+    pub failed: u64,
+    /// Frames lost in ended calls.
+    pub lost: u64,
+    /// Frames sent so far.
+    pub frames_out: u64,
+    /// `PlayAudio`s received so far.
+    pub frames_in: u64,
+    /// p99 added latency since the last snapshot, ms (`None`: no echo since).
+    pub p99_ms: Option<f64>,
+    /// p99 tick lateness since the last snapshot, ms.
+    pub lateness_p99_ms: Option<f64>,
+}
+
+impl Live {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, LiveHistograms> {
+        self.hist.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The numbers now; the percentiles cover the time since the previous snapshot.
+    pub fn snapshot(&self) -> LiveSnapshot {
+        let (p99, late) = {
+            let mut h = self.lock();
+            let q = |h: &Histogram| (!h.is_empty()).then(|| h.quantile(0.99) as f64 / 1000.0);
+            let r = (q(&h.latency), q(&h.lateness));
+            h.latency.clear();
+            h.lateness.clear();
+            r
+        };
+        let r = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        LiveSnapshot {
+            active: r(&self.active),
+            ok: r(&self.ok),
+            failed: r(&self.failed),
+            lost: r(&self.lost),
+            frames_out: r(&self.frames_out),
+            frames_in: r(&self.frames_in),
+            p99_ms: p99,
+            lateness_p99_ms: late,
+        }
+    }
+}
+
+/// What one generator thread hands back.
+struct ThreadResult {
+    /// Its lanes.
+    lanes: Vec<LaneResult>,
+    /// Its CPU in the steady window, ns (`None`: not measured).
+    cpu_ns: Option<u64>,
+}
+
+/// Runs the load and reports. See the module docs.
+pub async fn run(config: LoadConfig) -> Result<LoadReport, LoadError> {
+    run_with_live(config, Arc::new(Live::default())).await
+}
+
+/// [`run`], publishing progress into `live`.
+pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadReport, LoadError> {
+    if config.calls == 0 {
+        return Err(LoadError::Invalid("--calls must be at least 1".into()));
+    }
+    if config.duration < Duration::from_millis(20) {
+        return Err(LoadError::Invalid(
+            "--duration must be at least one frame (20 ms)".into(),
+        ));
+    }
+    let threads = config.threads.max(1);
+    let (uri, addr) = resolve(&config.url).await?;
+    let lanes = config
+        .connections
+        .unwrap_or_else(|| (config.calls as usize).div_ceil(config.calls_per_connection.max(1)))
+        .clamp(1, config.calls as usize);
+    let ramp = if config.ramp_per_s > 0.0 {
+        config.ramp_per_s
+    } else {
+        f64::INFINITY
+    };
+    let mut plan = Plan {
+        ramp_per_s: ramp,
+        duration: config.duration,
+        content_type: config.content_type,
+        drain: config.drain,
+        connect_timeout: config.connect_timeout,
+        expect_echo: config.expect_echo,
+        audio_buffer: config.audio_buffer,
+        dtmf_buffer: config.dtmf_buffer,
+        tick_stall: config.tick_stall,
+        window_us: (0, 0),
+    };
+    let last_start = plan.start_us(config.calls - 1);
+    let talk = config.duration.as_micros() as u64;
+    let settle = 1_000_000u64.min(talk / 4);
+    let (window, steady) = if talk > last_start + settle + 1_000_000 {
+        ((last_start + settle, talk), true)
+    } else {
+        ((0, last_start + talk), false)
+    };
+    plan.window_us = window;
+    let plan = Arc::new(plan);
+    let authorization =
+        match &config.authorization {
+            Some(a) => Some(http::HeaderValue::from_str(a).map_err(|_| {
+                LoadError::Invalid("authorization is not a valid header value".into())
+            })?),
+            None => None,
+        };
+    let setup = Arc::new(LaneSetup {
+        addr,
+        uri,
+        authorization,
+        plan: plan.clone(),
+        live: live.clone(),
+    });
+    let rss_before = config.server_pid.and_then(procstat::process_rss_kib);
+
+    // Threads: each connects its lanes, says how many connected, waits for the start.
+    let (start_tx, start_rx) = watch::channel::<Option<(std::time::Instant, u64)>>(None);
+    let (tick_tx, tick_rx) = watch::channel(0u64);
+    let mut ready = Vec::new();
+    let mut done = Vec::new();
+    for t in 0..threads {
+        let numbers: Vec<Vec<u32>> = (t..lanes)
+            .step_by(threads)
+            .map(|l| (l as u32..config.calls).step_by(lanes).collect())
+            .collect();
+        let (ready_tx, ready_rx) = oneshot::channel::<usize>();
+        let (done_tx, done_rx) = oneshot::channel::<ThreadResult>();
+        let setup = setup.clone();
+        let mut start_rx = start_rx.clone();
+        let tick_rx = tick_rx.clone();
+        std::thread::Builder::new()
+            .name(format!("fcstream-load-{t}"))
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(_) => return,
+                };
+                rt.block_on(async move {
+                    let mut conns = Vec::new();
+                    for _ in &numbers {
+                        conns.push(lane::connect(&setup).await);
+                    }
+                    let _ = ready_tx.send(conns.iter().filter(|c| c.is_ok()).count());
+                    let Ok(Some((t0, wall0_ns))) =
+                        start_rx.wait_for(Option::is_some).await.map(|v| *v)
+                    else {
+                        return;
+                    };
+                    let t0 = tokio::time::Instant::from_std(t0);
+                    let mut tasks = Vec::new();
+                    let mut conn_tasks = Vec::new();
+                    for (nums, conn) in numbers.into_iter().zip(conns) {
+                        let send = conn.map(|(send, task)| {
+                            conn_tasks.push(task);
+                            send
+                        });
+                        let lane =
+                            Lane::new(setup.clone(), nums, t0, wall0_ns, send, tick_rx.clone());
+                        tasks.push(tokio::spawn(lane.run()));
+                    }
+                    drop(tick_rx);
+                    let window = setup.plan.window_us;
+                    let sampler = tokio::spawn(async move {
+                        tokio::time::sleep_until(t0 + Duration::from_micros(window.0)).await;
+                        let a = procstat::thread_cpu_ns();
+                        tokio::time::sleep_until(t0 + Duration::from_micros(window.1)).await;
+                        let b = procstat::thread_cpu_ns();
+                        a.zip(b).map(|(a, b)| b.saturating_sub(a))
+                    });
+                    let mut lanes = Vec::new();
+                    for t in tasks {
+                        lanes.push(t.await.unwrap_or_default());
+                    }
+                    let cpu_ns = if sampler.is_finished() {
+                        sampler.await.ok().flatten()
+                    } else {
+                        sampler.abort();
+                        None
+                    };
+                    // Let the connections say goodbye, briefly.
+                    for c in conn_tasks {
+                        let _ = tokio::time::timeout(Duration::from_millis(200), c).await;
+                    }
+                    let _ = done_tx.send(ThreadResult { lanes, cpu_ns });
+                });
+            })
+            .map_err(|e| LoadError::Thread(e.to_string()))?;
+        ready.push(ready_rx);
+        done.push(done_rx);
+    }
+    let mut connected = 0;
+    for r in ready {
+        connected += r
+            .await
+            .map_err(|_| LoadError::Thread("a generator thread stopped".into()))?;
+    }
+    if connected == 0 {
+        return Err(LoadError::Connect(format!(
+            "cannot connect to {addr} ({})",
+            config.url
+        )));
+    }
+    let lead = Duration::from_millis(50);
+    let t0 = std::time::Instant::now() + lead;
+    let wall0_ns = (SystemTime::now() + lead)
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    drop(tick_rx);
+    ticker::start(t0, tick_tx).map_err(|e| LoadError::Thread(e.to_string()))?;
+    let _ = start_tx.send(Some((t0, wall0_ns)));
+
+    let server_sampler = config.server_pid.map(|pid| {
+        let t0 = tokio::time::Instant::from_std(t0);
+        tokio::spawn(async move {
+            tokio::time::sleep_until(t0 + Duration::from_micros(window.0)).await;
+            let a = procstat::process_cpu_ns(pid);
+            tokio::time::sleep_until(t0 + Duration::from_micros(window.1)).await;
+            let b = procstat::process_cpu_ns(pid);
+            let rss = procstat::process_rss_kib(pid);
+            (a.zip(b).map(|(a, b)| b.saturating_sub(a)), rss)
+        })
+    });
+
+    let mut results = Vec::new();
+    for d in done {
+        results.push(
+            d.await
+                .map_err(|_| LoadError::Thread("a generator thread failed".into()))?,
+        );
+    }
+    let server = match server_sampler {
+        Some(s) if s.is_finished() => s.await.ok(),
+        Some(s) => {
+            s.abort();
+            None
+        }
+        None => None,
+    };
+    Ok(build_report(
+        &config, &plan, steady, lanes, threads, results, server, rss_before,
+    ))
+}
+
+/// `http://host:port` → the method's URI and a socket address.
+async fn resolve(url: &str) -> Result<(http::Uri, SocketAddr), LoadError> {
+    let bad = |why: &str| LoadError::Url {
+        url: url.to_string(),
+        why: why.to_string(),
+    };
+    if url.starts_with("https://") {
+        return Err(bad("https:// is not supported by the load generator yet; load the app's plain HTTP/2 port (http://)"));
+    }
+    let parsed: http::Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
+    if parsed.scheme_str() != Some("http") {
+        return Err(bad("it must start with http://"));
+    }
+    let authority = parsed.authority().ok_or_else(|| bad("no host"))?.clone();
+    let port = authority.port_u16().unwrap_or(80);
+    let host = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let addr = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| bad(&format!("cannot resolve {host}: {e}")))?
+        .next()
+        .ok_or_else(|| bad(&format!("{host} resolves to no address")))?;
+    let uri = http::Uri::builder()
+        .scheme("http")
+        .authority(authority)
+        .path_and_query(METHOD_PATH)
+        .build()
+        .map_err(|e| bad(&e.to_string()))?;
+    Ok((uri, addr))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_report(
+    config: &LoadConfig,
+    plan: &Plan,
+    steady: bool,
+    connections: usize,
+    threads: usize,
+    results: Vec<ThreadResult>,
+    server: Option<(Option<u64>, Option<u64>)>,
+    rss_before: Option<u64>,
+) -> LoadReport {
+    let mut t = Totals::default();
+    let mut w0 = Counters::default();
+    let mut w1 = Counters::default();
+    let mut cpu_ns: Option<u64> = Some(0);
+    for r in &results {
+        cpu_ns = cpu_ns.zip(r.cpu_ns).map(|(a, b)| a + b);
+        for l in &r.lanes {
+            let x = &l.totals;
+            t.latency.merge(&x.latency);
+            t.lateness.merge(&x.lateness);
+            t.connect.merge(&x.connect);
+            t.first_audio.merge(&x.first_audio);
+            t.calls_done += x.calls_done;
+            t.calls_completed += x.calls_completed;
+            t.calls_app_hangup += x.calls_app_hangup;
+            for (k, v) in &x.failures {
+                *t.failures.entry(k.clone()).or_default() += v;
+            }
+            t.frames_sent += x.frames_sent;
+            t.frames_echoed += x.frames_echoed;
+            t.frames_lost += x.frames_lost;
+            t.duplicates += x.duplicates;
+            t.reordered += x.reordered;
+            t.untagged += x.untagged;
+            t.misrouted += x.misrouted;
+            t.plays += x.plays;
+            t.messages_in += x.messages_in;
+            t.messages_out += x.messages_out;
+            t.overflows += x.overflows;
+            if let (Some(a), Some(b)) = l.window {
+                w0.frames_out += a.frames_out;
+                w0.plays_in += a.plays_in;
+                w0.messages_out += a.messages_out;
+                w0.messages_in += a.messages_in;
+                w1.frames_out += b.frames_out;
+                w1.plays_in += b.plays_in;
+                w1.messages_out += b.messages_out;
+                w1.messages_in += b.messages_in;
+            }
+        }
+    }
+    let window_s = (plan.window_us.1.saturating_sub(plan.window_us.0)) as f64 / 1e6;
+    let per_s = |a: u64, b: u64| {
+        if window_s > 0.0 {
+            b.saturating_sub(a) as f64 / window_s
+        } else {
+            0.0
+        }
+    };
+    let rates = Rates {
+        frames_out: per_s(w0.frames_out, w1.frames_out),
+        frames_in: per_s(w0.plays_in, w1.plays_in),
+        messages_out: per_s(w0.messages_out, w1.messages_out),
+        messages_in: per_s(w0.messages_in, w1.messages_in),
+    };
+    // Calls up in the window, on average (all of them when steady).
+    let calls_in_window = if steady {
+        f64::from(config.calls)
+    } else {
+        f64::from(config.calls) * config.duration.as_secs_f64() / window_s.max(1e-9)
+    }
+    .max(1.0);
+    let pct = |ns: u64| ns as f64 / 1e9 / window_s.max(1e-9) * 100.0;
+    let lateness = Percentiles::of_us(&t.lateness);
+    let threshold_ms = config.lateness_threshold.as_secs_f64() * 1000.0;
+    let limited = lateness.p99 > threshold_ms;
+    let gen_cpu = cpu_ns.filter(|_| window_s > 0.0).map(pct);
+    let generator = GeneratorStats {
+        lateness_ms: lateness,
+        lateness_threshold_ms: threshold_ms,
+        limited,
+        threads,
+        connections,
+        cpu_pct: gen_cpu.map(round1),
+        cpu_us_per_call_s: gen_cpu.map(|c| round1(c / 100.0 * 1e6 / calls_in_window)),
+        projected_calls_per_core: gen_cpu
+            .filter(|c| *c > 0.0)
+            .map(|c| (calls_in_window * 100.0 / c).round()),
+    };
+    let server = config.server_pid.map(|pid| {
+        let (cpu, rss) = server.unwrap_or((None, None));
+        let cpu_pct = cpu.map(pct);
+        ServerStats {
+            pid,
+            cpu_pct: cpu_pct.map(round1),
+            cpu_pct_per_1000_calls: cpu_pct.map(|c| round1(c / calls_in_window * 1000.0)),
+            projected_calls_per_core: cpu_pct
+                .filter(|c| *c > 0.0)
+                .map(|c| (calls_in_window * 100.0 / c).round()),
+            rss_before_kib: rss_before,
+            rss_kib: rss,
+            rss_per_call_kib: rss
+                .zip(rss_before)
+                .map(|(a, b)| round1(a.saturating_sub(b) as f64 / f64::from(config.calls))),
+        }
+    });
+    let failed: u64 = t.failures.values().sum();
+    let loss_pct = if t.frames_sent > 0 {
+        t.frames_lost as f64 * 100.0 / t.frames_sent as f64
+    } else {
+        0.0
+    };
+    let latency = Percentiles::of_us(&t.latency);
+    let slo_p99 = config.slo_p99.as_secs_f64() * 1000.0;
+    let met = !limited
+        && failed == 0
+        && loss_pct <= config.slo_max_loss_pct
+        && (!config.expect_echo || (latency.count > 0 && latency.p99 <= slo_p99));
+    LoadReport {
+        verdict: if limited {
+            "generator-limited"
+        } else if met {
+            "pass"
+        } else {
+            "fail"
+        }
+        .into(),
+        url: config.url.clone(),
+        content_type: config.content_type.as_str().into(),
+        calls_planned: u64::from(config.calls),
+        ramp_per_s: if plan.ramp_per_s.is_finite() {
+            plan.ramp_per_s
+        } else {
+            0.0
+        },
+        duration_s: config.duration.as_secs_f64(),
+        window_s: (plan.window_us.0 as f64 / 1e6, plan.window_us.1 as f64 / 1e6),
+        steady,
+        calls: CallCounts {
+            planned: u64::from(config.calls),
+            ok: t.calls_completed + t.calls_app_hangup,
+            app_hangups: t.calls_app_hangup,
+            failed,
+            failures: t.failures.clone(),
+        },
+        latency_ms: latency,
+        connect_ms: Percentiles::of_us(&t.connect),
+        first_audio_ms: Percentiles::of_us(&t.first_audio),
+        frames: FrameCounts {
+            sent: t.frames_sent,
+            echoed: t.frames_echoed,
+            lost: t.frames_lost,
+            loss_pct: (loss_pct * 1000.0).round() / 1000.0,
+            duplicates: t.duplicates,
+            reordered: t.reordered,
+            untagged: t.untagged,
+            misrouted: t.misrouted,
+            buffer_overflows: t.overflows,
+        },
+        rates,
+        generator,
+        server,
+        slo: SloResult {
+            p99_ms: slo_p99,
+            max_loss_pct: config.slo_max_loss_pct,
+            met,
+        },
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}

@@ -1,0 +1,733 @@
+//! The platform side of one call over a tonic [`Channel`]: opens `SendIVRData`, announces the
+//! call, streams the caller's frames and key presses on time, feeds the app's messages to the
+//! [`Model`], sends what it answers, injects faults, ends the call, and records everything.
+//!
+//! One task per call: [`run`] is a single loop over one `select!` (the app's next message,
+//! the stream opening, and a timer set to the earliest thing due). Everything due is fired in
+//! time order by [`Run::catch_up`], so the loop is exact in virtual time (tokio's paused
+//! clock) and at most a timer tick late in real time. Nothing it sends ever blocks: messages
+//! to the app go through a bounded queue with `try_send`, and what does not fit is dropped
+//! and counted (an app that stops reading its stream is the app's problem, not a reason to
+//! stop the caller's clock).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
+use fcstream::proto::{AppMessage, PlatformMessage};
+use fcstream::{
+    Ack, AudioFrame, BufferDepth, CallEnd, CallInfo, Command, ContentType, EndReason, Event,
+};
+use tokio::sync::mpsc;
+use tokio::time::{sleep_until, Instant};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::Channel;
+use tonic::{Response, Status, Streaming};
+use tracing::{debug, info, warn};
+
+use crate::caller::CallerAudio;
+use crate::error_ids as ids;
+use crate::faults::Lcg;
+use crate::model::{Applied, Model, ModelConfig, Note, Timed};
+use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
+use crate::script::{Hangup, Script};
+use crate::timeline::{self, Dir, TimelineEntry};
+use crate::EmulatorError;
+
+/// The length of one caller frame.
+const FRAME: Duration = Duration::from_millis(20);
+
+/// Per-call options that are not part of the script (they concern the transport).
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Sent as the `authorization` request header (e.g. `Bearer s3cret`), for servers that
+    /// authenticate the platform.
+    pub authorization: Option<String>,
+}
+
+/// Plays `script` as one call over `channel` and reports what happened.
+///
+/// Errors are only for what stops the call from being placed at all (a WAV that cannot be
+/// read, an invalid script); everything that happens on the wire, including an app that
+/// refuses the stream, is in the report.
+pub async fn run(channel: Channel, script: &Script) -> Result<CallReport, EmulatorError> {
+    run_with(channel, script, &RunOptions::default()).await
+}
+
+/// [`run`] with transport options.
+pub async fn run_with(
+    channel: Channel,
+    script: &Script,
+    options: &RunOptions,
+) -> Result<CallReport, EmulatorError> {
+    script.validate()?;
+    let ct = script.call.content_type;
+    let caller = CallerAudio::prepare(script, ct.sample_rate())?;
+    let (end_at, end_kind) = planned_end(script, &caller);
+
+    let (tx, rx) = mpsc::channel(script.platform.outbound_queue.max(1));
+    let mut request = tonic::Request::new(ReceiverStream::new(rx));
+    if let Some(auth) = &options.authorization {
+        let value = auth.parse().map_err(|_| {
+            EmulatorError::Invalid("authorization is not a valid header value".into())
+        })?;
+        request.metadata_mut().insert("authorization", value);
+    }
+    let mut client = GrpcStreamServiceClient::new(channel);
+    let t0 = Instant::now();
+    let wall0 = SystemTime::now();
+    let mut run = Run::new(script, caller, tx, t0, wall0, end_at, end_kind);
+    run.announce();
+    info!(call_id = %script.call.call_id, content_type = %ct, "call started");
+    let opening = async move { client.send_ivr_data(request).await };
+    let result = run.main_loop(Box::pin(opening)).await;
+    Ok(run.finish(result).await)
+}
+
+/// When and how the call ends if nothing else ends it first.
+fn planned_end(script: &Script, caller: &CallerAudio) -> (Duration, CallOutcome) {
+    let f = &script.faults;
+    let mut ends = vec![match script.hangup {
+        Hangup::After(t) => (t, CallOutcome::CallerHangup),
+        Hangup::ScriptEnd { linger } => (caller.finite_end() + linger, CallOutcome::CallerHangup),
+        Hangup::WhenAppEnds { max } => (max, CallOutcome::AppNeverEnded),
+    }];
+    ends.extend(f.platform_error_at.map(|t| (t, CallOutcome::PlatformError)));
+    ends.extend(
+        f.platform_disconnect_at
+            .map(|t| (t, CallOutcome::PlatformDisconnect)),
+    );
+    ends.extend(f.drop_at.map(|t| (t, CallOutcome::StreamDropped)));
+    // The earliest wins; at the same time a fault wins over the scripted hang-up.
+    ends.into_iter()
+        .min_by_key(|(t, o)| {
+            (
+                *t,
+                matches!(o, CallOutcome::CallerHangup | CallOutcome::AppNeverEnded),
+            )
+        })
+        .unwrap_or((Duration::ZERO, CallOutcome::CallerHangup))
+}
+
+/// The answer to `SendIVRData`: the app's stream, or why there is none.
+type Opened = Result<Response<Streaming<AppMessage>>, Status>;
+
+/// `SendIVRData` on its way.
+type Opening = Pin<Box<dyn Future<Output = Opened> + Send>>;
+
+/// The state of the app's side of the stream.
+enum AppSide {
+    /// `SendIVRData` has not answered yet.
+    Opening(Opening),
+    /// The app's messages (boxed: a tonic stream is large).
+    Open(Box<Streaming<AppMessage>>),
+    /// Over, with how it ended (`OK` or a status).
+    Closed(String),
+}
+
+/// What woke the loop.
+enum Wake {
+    Opened(Box<Opened>),
+    Message(Result<Option<AppMessage>, Status>),
+    Timer,
+}
+
+/// Things due at a time, in the order they fire when due together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    /// The item playing to the caller ends.
+    Model,
+    /// The next caller frame.
+    Frame,
+    /// The next caller key notification.
+    Key,
+    /// The next delayed acknowledgement.
+    Ack,
+    /// The end of the call.
+    End,
+}
+
+/// One call in progress. See the module docs.
+struct Run<'a> {
+    /// The script.
+    script: &'a Script,
+    /// The call's format.
+    ct: ContentType,
+    /// Its rate.
+    rate: u32,
+    /// The call's start on tokio's clock.
+    t0: Instant,
+    /// The call's start on the wall clock (timestamps are `wall0 + elapsed`).
+    wall0: SystemTime,
+    /// Messages to the app (`None` once closed).
+    tx: Option<mpsc::Sender<PlatformMessage>>,
+    /// The platform model.
+    model: Model,
+    /// The caller's voice.
+    caller: CallerAudio,
+    /// Everything the caller said.
+    said: Vec<i16>,
+    /// Index of the next caller frame.
+    next_frame: u64,
+    /// When it is sent.
+    frame_due: Instant,
+    /// Jitter generator.
+    jitter: Lcg,
+    /// Caller key notifications still to send, in time order.
+    keys: VecDeque<(Instant, Event)>,
+    /// Acknowledgements held back by the `ack_delay` fault.
+    delayed: VecDeque<(Instant, Event)>,
+    /// When the call ends unless something ends it first, and how.
+    end_at: Instant,
+    /// How.
+    end_kind: CallOutcome,
+    /// Set once the call is over.
+    outcome: Option<CallOutcome>,
+    /// When it ended.
+    ended_at: Option<Instant>,
+    /// The reason code sent in `NotifyCallEnded`.
+    end_reason: Option<EndReason>,
+    /// Every message both ways.
+    timeline: Vec<TimelineEntry>,
+    /// Counters.
+    counts: Counts,
+    /// Scratch space for the model's notes.
+    notes: Vec<Timed>,
+}
+
+/// Counters that are not the model's.
+#[derive(Default)]
+struct Counts {
+    frames_sent: u64,
+    frames_dropped: u64,
+    notifications_dropped: u64,
+    frames_received: u64,
+    sequence_gaps: u64,
+    to_app: u64,
+    from_app: u64,
+    after_end: u64,
+    errors: BTreeMap<String, u64>,
+    app_dtmf: String,
+    last_entry: Option<(String, u32)>,
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        script: &'a Script,
+        caller: CallerAudio,
+        tx: mpsc::Sender<PlatformMessage>,
+        t0: Instant,
+        wall0: SystemTime,
+        end_at: Duration,
+        end_kind: CallOutcome,
+    ) -> Self {
+        let ct = script.call.content_type;
+        let wall = |d: Duration| Some(wall0 + d);
+        let mut keys = Vec::new();
+        for k in &script.dtmf {
+            keys.push((
+                k.at,
+                Event::DtmfStarted {
+                    digit: k.digit,
+                    at: wall(k.at),
+                },
+            ));
+            keys.push((
+                k.at + k.duration,
+                Event::DtmfEnded {
+                    digit: k.digit,
+                    at: wall(k.at + k.duration),
+                },
+            ));
+        }
+        // Stable: a start and an end at the same time keep their order.
+        keys.sort_by_key(|(t, _)| *t);
+        let mut jitter = Lcg::new(script.faults.jitter_seed);
+        let first_due = t0 + FRAME + jitter.jitter(script.faults.jitter);
+        Self {
+            script,
+            ct,
+            rate: ct.sample_rate(),
+            t0,
+            wall0,
+            tx: Some(tx),
+            model: Model::new(ModelConfig {
+                content_type: ct,
+                audio_buffer: script.platform.audio_buffer,
+                dtmf_buffer: script.platform.dtmf_buffer,
+            }),
+            caller,
+            said: Vec::new(),
+            next_frame: 0,
+            frame_due: first_due,
+            jitter,
+            keys: keys.into_iter().map(|(t, e)| (t0 + t, e)).collect(),
+            delayed: VecDeque::new(),
+            end_at: t0 + end_at,
+            end_kind,
+            outcome: None,
+            ended_at: None,
+            end_reason: None,
+            timeline: Vec::new(),
+            counts: Counts::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The sample of the call's clock at `t` (rounded down).
+    fn sample_at(&self, t: Instant) -> u64 {
+        let ns = t.saturating_duration_since(self.t0).as_nanos();
+        u64::try_from(ns * u128::from(self.rate) / 1_000_000_000).unwrap_or(u64::MAX)
+    }
+
+    /// The first instant at which sample `s` has been played.
+    fn time_of(&self, s: u64) -> Instant {
+        let ns = (u128::from(s) * 1_000_000_000).div_ceil(u128::from(self.rate));
+        self.t0 + Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX))
+    }
+
+    fn wall(&self, t: Instant) -> SystemTime {
+        self.wall0 + t.saturating_duration_since(self.t0)
+    }
+
+    fn record(&mut self, dir: Dir, kind: &str, fields: serde_json::Value, at: Instant) {
+        self.timeline.push(TimelineEntry {
+            t_ms: timeline::ms(at.saturating_duration_since(self.t0)),
+            dir,
+            kind: kind.to_string(),
+            fields,
+        });
+    }
+
+    /// Sends one message to the app, recording it. Never blocks (see the module docs).
+    fn send(&mut self, event: Event, now: Instant) {
+        let Some(tx) = &self.tx else { return };
+        let is_audio = matches!(event, Event::Audio(_));
+        match tx.try_send(event.to_proto()) {
+            Ok(()) => {
+                self.counts.to_app += 1;
+                if is_audio {
+                    self.counts.frames_sent += 1;
+                }
+                if let Event::Error { id, .. } = &event {
+                    *self.counts.errors.entry(id.clone()).or_default() += 1;
+                }
+                let fields = timeline::event_fields(&event, self.wall0);
+                self.record(Dir::ToApp, event.kind(), fields, now);
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                if is_audio {
+                    self.counts.frames_dropped += 1;
+                    if self.counts.frames_dropped == 1 {
+                        warn!(
+                            "the app is not reading its stream: dropping caller frames (counted)"
+                        );
+                    }
+                } else {
+                    self.counts.notifications_dropped += 1;
+                    warn!(
+                        kind = event.kind(),
+                        "the app is not reading its stream: notification dropped"
+                    );
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                debug!(kind = event.kind(), "request stream closed; not sent");
+            }
+        }
+    }
+
+    /// `NotifyCallStartedMessage`, the first message of every call.
+    fn announce(&mut self) {
+        let c = &self.script.call;
+        let info = CallInfo {
+            call_id: c.call_id.clone(),
+            to: c.to.clone(),
+            from: c.from.clone(),
+            direction: c.direction,
+            metadata: c.metadata.clone(),
+            content_type: c.content_type,
+        };
+        self.send(Event::CallStarted(info), self.t0);
+    }
+
+    /// Sends the model's notes, through the ack delay when asked.
+    fn flush_notes(&mut self, now: Instant) {
+        let delay = self.script.faults.ack_delay;
+        let notes: Vec<Timed> = self.notes.drain(..).collect();
+        for Timed { at, note } in notes {
+            let when = Some(self.wall(self.time_of(at)));
+            let ack = |id: String| Ack { id, at: when };
+            let is_ack = note.is_ack();
+            let event = match note {
+                Note::PlaybackStarted(id) => Event::PlaybackStarted(ack(id)),
+                Note::PlaybackCompleted(id) => Event::PlaybackCompleted(ack(id)),
+                Note::BufferCleared(id) => Event::BufferCleared(ack(id)),
+                Note::DtmfPlayStarted(id) => Event::DtmfPlayStarted(ack(id)),
+                Note::DtmfPlayCompleted(id) => Event::DtmfPlayCompleted(ack(id)),
+                Note::BufferDepth { kind, depth, size } => {
+                    Event::BufferDepth(BufferDepth { kind, depth, size })
+                }
+                Note::Error { id, message } => Event::Error {
+                    message,
+                    id: id.to_string(),
+                },
+            };
+            if is_ack && !delay.is_zero() {
+                self.delayed.push_back((now + delay, event));
+            } else {
+                self.send(event, now);
+            }
+        }
+    }
+
+    /// The earliest thing due, and when.
+    fn next_due(&self) -> (Instant, Due) {
+        let mut best = (self.end_at, Due::End);
+        let mut consider = |t: Option<Instant>, d: Due| {
+            if let Some(t) = t {
+                if (t, d) < best {
+                    best = (t, d);
+                }
+            }
+        };
+        consider(
+            self.model.next_boundary().map(|s| self.time_of(s)),
+            Due::Model,
+        );
+        consider(Some(self.frame_due), Due::Frame);
+        consider(self.keys.front().map(|k| k.0), Due::Key);
+        consider(self.delayed.front().map(|k| k.0), Due::Ack);
+        best
+    }
+
+    /// Fires everything due up to `now`, in time order, then plays the model up to `now`.
+    fn catch_up(&mut self, now: Instant) {
+        while self.outcome.is_none() {
+            let (at, due) = self.next_due();
+            if at > now {
+                break;
+            }
+            match due {
+                Due::Model => {
+                    let s = self.sample_at(at);
+                    let mut notes = std::mem::take(&mut self.notes);
+                    self.model.advance_to(s, &mut notes);
+                    self.notes = notes;
+                    self.flush_notes(at);
+                }
+                Due::Frame => self.send_frame(at),
+                Due::Key => {
+                    if let Some((_, event)) = self.keys.pop_front() {
+                        self.send(event, at);
+                    }
+                }
+                Due::Ack => {
+                    if let Some((_, event)) = self.delayed.pop_front() {
+                        self.send(event, at);
+                    }
+                }
+                Due::End => self.end(self.end_kind, at),
+            }
+        }
+        if self.outcome.is_none() {
+            let s = self.sample_at(now);
+            let mut notes = std::mem::take(&mut self.notes);
+            self.model.advance_to(s, &mut notes);
+            self.notes = notes;
+            self.flush_notes(now);
+        }
+    }
+
+    /// Sends caller frame `next_frame` (its span ends at `t0 + 20 ms × (k + 1)`).
+    fn send_frame(&mut self, now: Instant) {
+        let k = self.next_frame;
+        let n = self.ct.frame_bytes() / self.ct.bytes_per_sample();
+        let samples = self.caller.render(k * n as u64, n);
+        let data = fcstream::Audio::encode(self.ct, &samples).data().clone();
+        self.said.extend_from_slice(&samples);
+        let start = self.t0 + FRAME * u32::try_from(k).unwrap_or(u32::MAX);
+        let frame = AudioFrame {
+            data,
+            sequence: u32::try_from(k).unwrap_or(u32::MAX),
+            start: Some(self.wall(start)),
+            end: Some(self.wall(start + FRAME)),
+        };
+        self.send(Event::Audio(frame), now);
+        self.next_frame += 1;
+        let nominal = start + FRAME * 2;
+        let jitter = self.jitter.jitter(self.script.faults.jitter);
+        self.frame_due = (nominal + jitter).max(self.frame_due);
+    }
+
+    /// Ends the call at `now` as `outcome` says.
+    fn end(&mut self, outcome: CallOutcome, now: Instant) {
+        if self.outcome.is_some() {
+            return;
+        }
+        // Everything up to now has been played and acknowledged.
+        let s = self.sample_at(now);
+        let mut notes = std::mem::take(&mut self.notes);
+        self.model.advance_to(s, &mut notes);
+        self.notes = notes;
+        self.flush_notes(now);
+        let reason = match outcome {
+            CallOutcome::CallerHangup | CallOutcome::AppNeverEnded => {
+                Some((EndReason::CallerDisconnect, "the caller hung up"))
+            }
+            CallOutcome::AppHangup => Some((
+                EndReason::ApplicationDisconnect,
+                "the application terminated the call",
+            )),
+            CallOutcome::PlatformError => {
+                Some((EndReason::PlatformError, "platform error (injected fault)"))
+            }
+            CallOutcome::PlatformDisconnect => Some((
+                EndReason::PlatformDisconnect,
+                "platform disconnect (injected fault)",
+            )),
+            CallOutcome::StreamDropped | CallOutcome::AppClosedStream | CallOutcome::AppFailed => {
+                None
+            }
+        };
+        if let Some((reason, description)) = reason {
+            self.end_reason = Some(reason);
+            let end = CallEnd {
+                call_id: self.script.call.call_id.clone(),
+                reason,
+                description: description.to_string(),
+            };
+            self.send(Event::CallEnded(end), now);
+        }
+        let mut discard = Vec::new();
+        self.model.end(s, &mut discard);
+        // Acknowledgements still held back die with the call; the caller's side closes.
+        self.delayed.clear();
+        self.tx = None;
+        self.outcome = Some(outcome);
+        self.ended_at = Some(now);
+        info!(call_id = %self.script.call.call_id, %outcome, "call ended");
+    }
+
+    /// Handles one message from the app, received at `now`.
+    fn on_app(&mut self, msg: AppMessage, now: Instant) {
+        self.counts.from_app += 1;
+        let (kind, fields) = timeline::app_fields(&msg);
+        self.record(Dir::FromApp, kind, fields, now);
+        if self.outcome.is_some() {
+            self.counts.after_end += 1;
+            return;
+        }
+        let s = self.sample_at(now);
+        let mut notes = std::mem::take(&mut self.notes);
+        let applied = match Command::from_proto(msg) {
+            Ok(cmd) => {
+                match &cmd {
+                    Command::PlayAudio { id, sequence, .. } => {
+                        self.counts.frames_received += 1;
+                        if let Some((last_id, last_seq)) = &self.counts.last_entry {
+                            if last_id == id && *sequence != last_seq.wrapping_add(1) {
+                                self.counts.sequence_gaps += 1;
+                            }
+                        }
+                        self.counts.last_entry = Some((id.clone(), *sequence));
+                    }
+                    Command::PressDtmf { digits, .. } => {
+                        self.counts.app_dtmf.push_str(&digits.to_ascii_uppercase());
+                    }
+                    _ => {}
+                }
+                self.model.apply(cmd, s, &mut notes)
+            }
+            Err(fcstream::command::CommandError::UnknownPayload) => {
+                self.model.refuse(
+                    s,
+                    ids::UNKNOWN_MESSAGE,
+                    "AppMessage with no payload this platform knows; ignored".into(),
+                    &mut notes,
+                );
+                Applied::Done
+            }
+            Err(fcstream::command::CommandError::BadBufferType(t)) => {
+                self.model.refuse(
+                    s,
+                    ids::INVALID_BUFFER_TYPE,
+                    format!("QueryBufferDepthMessage with unknown buffer_type {t} (use 0 DTMF or 1 Audio)"),
+                    &mut notes,
+                );
+                Applied::Done
+            }
+        };
+        self.notes = notes;
+        self.flush_notes(now);
+        if applied == Applied::Terminate {
+            self.end(CallOutcome::AppHangup, now);
+        }
+    }
+
+    /// Runs the call until it ends; returns the app's side as it was then.
+    async fn main_loop(&mut self, opening: Opening) -> AppSide {
+        let mut app = AppSide::Opening(opening);
+        loop {
+            self.catch_up(Instant::now());
+            if self.outcome.is_some() {
+                return app;
+            }
+            let (wake_at, _) = self.next_due();
+            let wake = tokio::select! {
+                biased;
+                w = next_app(&mut app) => w,
+                _ = sleep_until(wake_at) => Wake::Timer,
+            };
+            let now = Instant::now();
+            match wake {
+                Wake::Timer => {}
+                Wake::Opened(opened) => match *opened {
+                    Ok(response) => app = AppSide::Open(Box::new(response.into_inner())),
+                    Err(status) => {
+                        warn!(code = ?status.code(), message = status.message(), "the app refused the stream");
+                        self.catch_up(now);
+                        app = AppSide::Closed(status_text(&status));
+                        self.end(CallOutcome::AppFailed, now);
+                    }
+                },
+                Wake::Message(Ok(Some(msg))) => {
+                    self.catch_up(now);
+                    self.on_app(msg, now);
+                }
+                Wake::Message(Ok(None)) => {
+                    self.catch_up(now);
+                    app = AppSide::Closed("OK".into());
+                    self.end(CallOutcome::AppClosedStream, now);
+                }
+                Wake::Message(Err(status)) => {
+                    warn!(code = ?status.code(), message = status.message(), "the app's stream failed");
+                    self.catch_up(now);
+                    app = AppSide::Closed(status_text(&status));
+                    self.end(CallOutcome::AppFailed, now);
+                }
+            }
+        }
+    }
+
+    /// After the end: lets the app's side finish (unless the stream was dropped), then builds
+    /// the report.
+    async fn finish(mut self, mut app: AppSide) -> CallReport {
+        if self.outcome == Some(CallOutcome::StreamDropped) {
+            // Abrupt: drop the response (RST_STREAM) with no goodbye.
+            app = AppSide::Closed("dropped".into());
+        } else {
+            let deadline = Instant::now() + self.script.platform.drain_grace;
+            loop {
+                if matches!(app, AppSide::Closed(_)) {
+                    break;
+                }
+                let wake = tokio::select! {
+                    w = next_app(&mut app) => w,
+                    _ = sleep_until(deadline) => break,
+                };
+                match wake {
+                    Wake::Opened(opened) => match *opened {
+                        Ok(r) => app = AppSide::Open(Box::new(r.into_inner())),
+                        Err(s) => app = AppSide::Closed(status_text(&s)),
+                    },
+                    Wake::Message(Err(s)) => app = AppSide::Closed(status_text(&s)),
+                    Wake::Message(Ok(Some(msg))) => self.on_app(msg, Instant::now()),
+                    Wake::Message(Ok(None)) => app = AppSide::Closed("OK".into()),
+                    Wake::Timer => {}
+                }
+            }
+        }
+        let app_stream = match &app {
+            AppSide::Closed(s) => s.clone(),
+            _ => "open".to_string(),
+        };
+        drop(app);
+        let ended_at = self.ended_at.unwrap_or_else(Instant::now);
+        let outcome = self.outcome.unwrap_or(CallOutcome::AppFailed);
+        let rate = self.rate;
+        let to_ms = |samples: u64| samples as f64 * 1000.0 / f64::from(rate);
+        let (heard, stats) = self.model.into_parts();
+        let f = &self.script.faults;
+        let mut faults = Vec::new();
+        let fmt = |d: Duration| format!("{:.3}s", d.as_secs_f64());
+        if let Some(t) = f.platform_error_at {
+            faults.push(format!("platform-error@{}", fmt(t)));
+        }
+        if let Some(t) = f.platform_disconnect_at {
+            faults.push(format!("platform-disconnect@{}", fmt(t)));
+        }
+        if let Some(t) = f.drop_at {
+            faults.push(format!("drop@{}", fmt(t)));
+        }
+        if !f.ack_delay.is_zero() {
+            faults.push(format!("ack-delay {}", fmt(f.ack_delay)));
+        }
+        if !f.jitter.is_zero() {
+            faults.push(format!("jitter {} seed {}", fmt(f.jitter), f.jitter_seed));
+        }
+        let c = self.counts;
+        let summary = Summary {
+            call_id: self.script.call.call_id.clone(),
+            content_type: self.ct.as_str().to_string(),
+            duration_ms: timeline::ms(ended_at.saturating_duration_since(self.t0)),
+            outcome,
+            end_reason: self.end_reason.map(|r| r.as_str().to_string()),
+            app_stream,
+            time_to_first_app_audio_ms: stats.first_audio_at.map(to_ms),
+            plays: PlaySummary {
+                entries_received: c.frames_received,
+                entries_accepted: stats.entries_accepted,
+                entries_rejected: stats.entries_rejected,
+                started: stats.plays_started,
+                completed: stats.plays_completed,
+                interrupted: stats.plays_interrupted,
+                cleared_unplayed: stats.entries_cleared,
+                unfinished_at_end: stats.entries_unfinished,
+                clears: stats.clears,
+                app_audio_ms: to_ms(stats.app_audio_samples),
+            },
+            errors: c.errors,
+            dtmf: DtmfSummary {
+                from_caller: self.script.dtmf.iter().map(|k| k.digit).collect(),
+                app_requested: c.app_dtmf,
+                app_played: stats.dtmf_digits_played,
+            },
+            frames_sent: c.frames_sent,
+            frames_dropped: c.frames_dropped,
+            notifications_dropped: c.notifications_dropped,
+            frames_received: c.frames_received,
+            sequence_gaps: c.sequence_gaps,
+            messages_to_app: c.to_app,
+            messages_from_app: c.from_app,
+            messages_after_end: c.after_end,
+            faults,
+        };
+        CallReport {
+            summary,
+            timeline: self.timeline,
+            heard,
+            caller: self.said,
+            rate,
+        }
+    }
+}
+
+fn status_text(s: &Status) -> String {
+    if s.message().is_empty() {
+        format!("{:?}", s.code())
+    } else {
+        format!("{:?}: {}", s.code(), s.message())
+    }
+}
+
+/// The next thing from the app's side; never resolves once it is closed.
+async fn next_app(app: &mut AppSide) -> Wake {
+    match app {
+        AppSide::Opening(fut) => Wake::Opened(Box::new(fut.await)),
+        AppSide::Open(stream) => Wake::Message(stream.message().await),
+        AppSide::Closed(_) => std::future::pending().await,
+    }
+}

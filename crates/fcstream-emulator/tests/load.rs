@@ -1,0 +1,219 @@
+//! `fcstream load`'s engine against real servers on loopback (127.0.0.1, OS-chosen ports):
+//! fcstream's echo app, a server that drops every 10th frame, one that accepts the stream and
+//! never answers, and a generator forced to be late. Nothing here asserts a speed: counts,
+//! loss and verdicts only, with generous time-outs.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use fcstream::proto::app_message::{Payload as Out, PlayAudioMessage};
+use fcstream::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
+use fcstream::proto::platform_message::Payload as In;
+use fcstream::proto::{AppMessage, PlatformMessage};
+use fcstream::{apps, CallConfig, Server};
+use fcstream_emulator::load::{run, LoadConfig, LoadReport};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
+use tonic::{Request, Response, Status, Streaming};
+
+/// Serves fcstream's echo app on 127.0.0.1; returns its URL.
+async fn fcstream_echo() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(
+        Server::from_listener(listener)
+            .call_config(CallConfig::default())
+            .serve(apps::echo),
+    );
+    url
+}
+
+/// How a test server treats the caller's frames.
+#[derive(Clone, Copy)]
+enum Behaviour {
+    /// Echo all but every 10th frame (sequence 9, 19, ...).
+    DropEveryTenth,
+    /// Accept the stream, read it, never send anything, never end it.
+    Silent,
+}
+
+struct TestServer(Behaviour);
+
+#[tonic::async_trait]
+impl GrpcStreamService for TestServer {
+    type SendIVRDataStream = Pin<Box<dyn Stream<Item = Result<AppMessage, Status>> + Send>>;
+
+    async fn send_ivr_data(
+        &self,
+        request: Request<Streaming<PlatformMessage>>,
+    ) -> Result<Response<Self::SendIVRDataStream>, Status> {
+        let behaviour = self.0;
+        let mut inbound = request.into_inner();
+        let (tx, rx) = mpsc::channel(64);
+        tokio::spawn(async move {
+            let mut content_type = String::new();
+            let mut n = 0u64;
+            while let Some(Ok(msg)) = inbound.next().await {
+                match (behaviour, msg.payload) {
+                    (_, Some(In::NotifyCallStarted(m))) => content_type = m.content_type,
+                    (Behaviour::DropEveryTenth, Some(In::NotifyAudioData(m))) => {
+                        if m.sequence_num % 10 == 9 {
+                            continue;
+                        }
+                        n += 1;
+                        let play = AppMessage {
+                            payload: Some(Out::AudioData(PlayAudioMessage {
+                                id: format!("e{n}"),
+                                audio_data: m.audio_data,
+                                content_type: content_type.clone(),
+                                sequence_num: 0,
+                                last_message: true,
+                            })),
+                        };
+                        if tx.send(Ok(play)).await.is_err() {
+                            return;
+                        }
+                    }
+                    (Behaviour::DropEveryTenth, Some(In::NotifyCallEnded(_))) => return,
+                    _ => {}
+                }
+            }
+            if matches!(behaviour, Behaviour::Silent) {
+                // Never answer, never end: hold the response open until the client goes.
+                tx.closed().await;
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}
+
+/// Serves a [`TestServer`] on 127.0.0.1; returns its URL.
+async fn test_server(behaviour: Behaviour) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(GrpcStreamServiceServer::new(TestServer(behaviour)))
+            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+    );
+    url
+}
+
+fn config(url: &str, calls: u32, seconds: u64) -> LoadConfig {
+    let mut c = LoadConfig::new(url, calls);
+    c.duration = Duration::from_secs(seconds);
+    c.ramp_per_s = 500.0;
+    // Generous: a busy CI machine must not turn slowness into loss.
+    c.drain = Duration::from_secs(10);
+    c.connect_timeout = Duration::from_secs(30);
+    c
+}
+
+async fn load(c: LoadConfig) -> LoadReport {
+    tokio::time::timeout(Duration::from_secs(120), run(c))
+        .await
+        .expect("the load run finished")
+        .expect("the load run ran")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echo_50_calls_for_3s_loses_nothing_and_counts_every_frame() {
+    let url = fcstream_echo().await;
+    let mut c = config(&url, 50, 3);
+    c.calls_per_connection = 20; // 3 connections, calls spread over them
+    let r = load(c).await;
+    assert_eq!(r.calls.planned, 50);
+    assert_eq!(r.calls.ok, 50, "{}", r.render());
+    assert_eq!(r.calls.failed, 0, "{:?}", r.calls.failures);
+    // 3 s of 20 ms frames per call.
+    assert_eq!(r.frames.sent, 50 * 150);
+    assert_eq!(r.frames.echoed, 50 * 150);
+    assert_eq!(r.frames.lost, 0);
+    assert_eq!(r.frames.loss_pct, 0.0);
+    assert_eq!(r.frames.duplicates, 0);
+    assert_eq!(r.frames.misrouted, 0);
+    assert_eq!(r.frames.untagged, 0);
+    assert_eq!(r.frames.buffer_overflows, 0);
+    assert_eq!(r.latency_ms.count, 50 * 150);
+    assert_eq!(r.connect_ms.count, 50);
+    assert_eq!(r.first_audio_ms.count, 50);
+    assert_eq!(r.generator.connections, 3);
+    assert!(r.latency_ms.p50 > 0.0 && r.latency_ms.p50 <= r.latency_ms.max);
+    // The echo app's pacer is credited by our playback notifications: three platform
+    // messages per echoed frame (the frame, started, completed), plus start and end.
+    assert!(
+        r.rates.messages_out >= 2.5 * r.rates.frames_out,
+        "{:?}",
+        r.rates
+    );
+    let json = serde_json::to_value(&r).expect("json");
+    assert_eq!(json["calls"]["ok"], 50);
+    assert!(r.render().contains("added latency/frame"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_drops_every_tenth_frame_shows_ten_percent_loss() {
+    let url = test_server(Behaviour::DropEveryTenth).await;
+    let r = load(config(&url, 10, 3)).await;
+    assert_eq!(r.frames.sent, 10 * 150);
+    assert!(
+        (9.0..=11.0).contains(&r.frames.loss_pct),
+        "loss {}%\n{}",
+        r.frames.loss_pct,
+        r.render()
+    );
+    assert_eq!(r.frames.lost, 10 * 15);
+    assert_eq!(r.calls.ok, 10, "{:?}", r.calls.failures);
+    // Loss breaks the SLO (a busy test machine may also make the run generator-limited;
+    // either way it is never a pass).
+    assert_ne!(r.verdict, "pass");
+    assert!(!r.slo.met);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_fails_every_call_with_a_clear_reason() {
+    let url = test_server(Behaviour::Silent).await;
+    let mut c = config(&url, 5, 1);
+    c.drain = Duration::from_millis(500);
+    let r = load(c).await;
+    assert_eq!(r.calls.failed, 5, "{}", r.render());
+    assert_eq!(r.calls.ok, 0);
+    let (reason, n) = r.calls.failures.iter().next().expect("a reason");
+    assert_eq!(*n, 5);
+    assert!(reason.contains("no audio from the app"), "{reason}");
+    assert_eq!(r.frames.lost, r.frames.sent);
+    assert_eq!(r.first_audio_ms.count, 0);
+    assert_ne!(r.verdict, "pass");
+    assert!(r.render().contains("no audio from the app"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn late_ticks_flag_the_run_as_generator_limited() {
+    let url = fcstream_echo().await;
+    let mut c = config(&url, 5, 1);
+    c.tick_stall = Duration::from_millis(6);
+    let r = load(c).await;
+    assert!(r.generator.limited, "{}", r.render());
+    assert_eq!(r.verdict, "generator-limited");
+    assert!(!r.slo.met);
+    assert!(r.generator.lateness_ms.p99 > r.generator.lateness_threshold_ms);
+    assert!(r.render().starts_with("GENERATOR-LIMITED"));
+}
+
+#[tokio::test]
+async fn unusable_urls_and_unreachable_apps_are_errors() {
+    let bad = run(LoadConfig::new("https://127.0.0.1:1", 1)).await;
+    assert!(bad.unwrap_err().to_string().contains("https://"));
+    let bad = run(LoadConfig::new("grpc://x", 1)).await;
+    assert!(bad.is_err());
+    // A port nobody listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let mut c = LoadConfig::new(format!("http://{addr}"), 2);
+    c.connect_timeout = Duration::from_secs(5);
+    let err = run(c).await.unwrap_err().to_string();
+    assert!(err.contains("cannot connect"), "{err}");
+}
