@@ -26,6 +26,8 @@
 //! ## Layout
 //!
 //! - [`script`]: what the caller does and how the platform behaves ([`Script`], TOML).
+//! - [`flow`]: the whole FreeClimb flow, HTTP first: signed webhooks, PerCL, the stream,
+//!   the `actionUrl` callback.
 //! - [`faults`]: failures on demand (platform error, disconnect, dropped stream, slow
 //!   acknowledgements, jitter) with a seeded generator.
 //! - [`caller`]: the caller's voice, frame by frame (WAV, tones, sweeps, babble, key tones).
@@ -45,6 +47,7 @@ pub mod clock;
 pub mod connect;
 pub mod error_ids;
 pub mod faults;
+pub mod flow;
 pub mod in_process;
 pub mod load;
 pub mod model;
@@ -58,6 +61,7 @@ use std::path::PathBuf;
 
 pub use connect::{connect, ConnectOptions};
 pub use faults::Faults;
+pub use flow::{run_flow, Flow, FlowError, FlowReport, FlowStep};
 pub use platform::{run, run_with, RunOptions};
 pub use report::{CallOutcome, CallReport, Summary};
 pub use script::{CallSetup, Hangup, KeyPress, PlatformConfig, Script, Segment, Source};

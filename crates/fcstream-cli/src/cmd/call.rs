@@ -10,7 +10,8 @@ use clap::Args;
 use fcstream::ContentType;
 use fcstream_emulator::script::{parse_direction, parse_dtmf, parse_duration, parse_hangup};
 use fcstream_emulator::{
-    connect, run_with, story, ConnectOptions, Hangup, RunOptions, Script, Source,
+    connect, run_flow, run_with, story, ConnectOptions, Flow, FlowStep, Hangup, RunOptions, Script,
+    Source,
 };
 
 /// Options of `fcstream call`.
@@ -23,6 +24,7 @@ use fcstream_emulator::{
   fcstream call http://127.0.0.1:50051 --wait-for-app --story     # until the app hangs up
   fcstream call http://127.0.0.1:50051 --platform-error-at 3s --ack-delay 200ms --buffer-size 4
   fcstream call http://127.0.0.1:50051 --script call.toml --out out/
+  fcstream call --webhook http://127.0.0.1:8080/inbound --signing-secret whsec_...   # HTTP first
 
 Durations: 250ms, 4.5s, 1m30s. DTMF: DIGITS@TIME[:PRESS], comma separated (1@2s,#@4.5s:200ms).
 Outputs with --out DIR: heard.wav (what the caller heard), caller.wav (what the caller said),
@@ -32,7 +34,21 @@ failed, never ended a call you waited on (--wait-for-app), or (with --strict) wh
 sent any NotifyErrorMessage. The script format and the platform model: docs/EMULATOR.md.")]
 pub struct CallArgs {
     /// The app's gRPC server: http://host:port (plain HTTP/2) or https://host:port (TLS).
-    pub url: String,
+    /// Not needed with --webhook (the PerCL names it).
+    #[arg(required_unless_present = "webhook")]
+    pub url: Option<String>,
+    /// Play the whole FreeClimb flow: POST the inbound-call webhook to this URL, follow the
+    /// PerCL's AudioStream, then POST the audioStream webhook to its actionUrl.
+    #[arg(long, value_name = "URL", conflicts_with = "url")]
+    pub webhook: Option<String>,
+    /// Sign the webhooks with the account's signing secret (FreeClimb-Signature).
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "FCSTREAM_SIGNING_SECRET",
+        hide_env_values = true
+    )]
+    pub signing_secret: Option<String>,
     /// A TOML script with the whole call (docs/EMULATOR.md); the flags below override it.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
@@ -222,11 +238,29 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
         tls_domain: args.tls_domain.clone(),
         ..ConnectOptions::default()
     };
-    let channel = connect(&args.url, &options).await?;
-    let run_options = RunOptions {
-        authorization: args.authorization.clone(),
+    let report = match (&args.webhook, &args.url) {
+        (Some(inbound), _) => {
+            let mut flow = Flow::new(inbound.clone());
+            flow.signing_secret = args.signing_secret.clone();
+            flow.connect = options;
+            let flow = run_flow(&flow, &script).await?;
+            for step in &flow.steps {
+                println!("flow: {}", describe(step));
+            }
+            match flow.call {
+                Some(report) => report,
+                None => return Ok(()),
+            }
+        }
+        (None, Some(url)) => {
+            let channel = connect(url, &options).await?;
+            let run_options = RunOptions {
+                authorization: args.authorization.clone(),
+            };
+            run_with(channel, &script, &run_options).await?
+        }
+        (None, None) => bail!("give the app's gRPC URL, or --webhook URL"),
     };
-    let report = run_with(channel, &script, &run_options).await?;
     let files = match &args.out {
         Some(dir) => Some(report.write_to(dir)?),
         None => None,
@@ -265,6 +299,37 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// One line per flow step, for people.
+fn describe(step: &FlowStep) -> String {
+    match step {
+        FlowStep::Webhook {
+            request_type,
+            url,
+            status,
+            percl,
+        } => {
+            format!("POST {request_type} webhook to {url}: HTTP {status}, PerCL {percl:?}")
+        }
+        FlowStep::Simulated { command, detail } => format!("{command} (simulated): {detail}"),
+        FlowStep::Stream {
+            location,
+            content_type,
+            port_ok,
+        } => format!(
+            "AudioStream to {location} ({content_type}){}",
+            if *port_ok {
+                ""
+            } else {
+                " — FreeClimb requires port 80 or 443"
+            }
+        ),
+        FlowStep::Hangup => "Hangup: the call ended".into(),
+        FlowStep::NotCarriedOut { command } => {
+            format!("{command}: not carried out by the emulator")
+        }
+    }
 }
 
 #[cfg(test)]
