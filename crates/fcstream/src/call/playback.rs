@@ -146,6 +146,11 @@ pub(crate) struct Pacer {
     want_query: bool,
     /// How long completed plays took from request to final completion, not yet collected.
     latencies: Vec<Duration>,
+    /// The id of the last completion, to learn the platform's habit.
+    last_completed: Option<String>,
+    /// Seen two completions in a row for one id: the platform reports every entry, so the
+    /// once-per-id shortcut (an immediate depth query) is not needed.
+    reports_every_entry: bool,
 }
 
 impl Pacer {
@@ -166,6 +171,8 @@ impl Pacer {
             entries_sent: 0,
             want_query: false,
             latencies: Vec::new(),
+            last_completed: None,
+            reports_every_entry: false,
         }
     }
 
@@ -250,9 +257,14 @@ impl Pacer {
             }
             self.finish_entries(done, now);
             self.reanchor(now);
+            if self.last_completed.as_deref() == Some(id) {
+                self.reports_every_entry = true;
+            }
+            self.last_completed = Some(id.to_string());
             // The play's final chunk is sent but chunks of it remain: a platform reporting once
-            // per id would leave it hanging, so check the depth rather than wait.
-            if self.outstanding.iter().any(|e| e.id == id && e.last) {
+            // per id would leave it hanging, so check the depth rather than wait — unless this
+            // platform is known to report every entry.
+            if !self.reports_every_entry && self.outstanding.iter().any(|e| e.id == id && e.last) {
                 self.want_query = true;
             }
             true
@@ -442,6 +454,35 @@ mod tests {
         }
         p.on_completed("p1", now);
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_platform_reporting_every_entry_gets_no_extra_queries() {
+        let mut p = pacer();
+        let now = Instant::now();
+        for (i, secs) in [2u64, 2].iter().enumerate() {
+            let (tx, _rx) = oneshot::channel();
+            p.enqueue(format!("p{i}"), clip(*secs), tx, now);
+        }
+        let mut sent = VecDeque::new();
+        let mut queries = 0;
+        loop {
+            let mut out = vec![];
+            p.pump(now, &mut out);
+            sent.extend(ids(&out).into_iter().map(|s| s.0));
+            if p.query_deadline(now) == Some(now) {
+                queries += 1;
+                let mark = p.query_mark();
+                let depth = p.outstanding() as u32;
+                p.on_depth(mark, depth, now);
+            }
+            match sent.pop_front() {
+                Some(id) => assert!(p.on_completed(&id, now)),
+                None => break,
+            }
+        }
+        // The first clip may cost one query before the habit is learnt; the second none.
+        assert!(queries <= 1, "{queries} extra queries");
     }
 
     #[tokio::test(start_paused = true)]
