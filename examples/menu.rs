@@ -19,7 +19,11 @@ fn prompt(freqs: &[f64]) -> Audio {
 async fn menu(mut call: Call) -> fcstream::Result<()> {
     tracing::info!(from = %call.info().from, "answering");
     call.play(prompt(&[440.0, 550.0, 660.0])).await?; // resolves when the caller heard it
-    match call.gather_digits(1, Duration::from_secs(5)).await?.as_deref() {
+    match call
+        .gather_digits(1, Duration::from_secs(5))
+        .await?
+        .as_deref()
+    {
         Some("1") => {
             call.play(prompt(&[660.0, 880.0])).await?;
             call.press_dtmf("1#", 120, 60).await?; // the caller hears the keys

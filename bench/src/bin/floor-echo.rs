@@ -60,13 +60,18 @@ impl GrpcStreamService for Floor {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:50071".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:50071".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on {}", listener.local_addr()?);
     tonic::transport::Server::builder()
         .max_concurrent_streams(10_000)
         .add_service(GrpcStreamServiceServer::new(Floor))
-        .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener))
+        // TCP_NODELAY like `fcstream serve`, so both are measured on the same transport.
+        .serve_with_incoming(
+            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true)),
+        )
         .await?;
     Ok(())
 }

@@ -21,7 +21,9 @@ async fn naive(mut call: Call) -> fcstream::Result<()> {
 
 #[tokio::main]
 async fn main() -> fcstream::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:50072".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:50072".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on {}", listener.local_addr()?);
     Server::from_listener(listener).serve(naive).await
