@@ -3,7 +3,7 @@
 //! with a `PlayAudioMessage` carrying the same bytes and ignores everything else. What
 //! `fcstream serve --app echo` costs above this is the price of the library.
 //!
-//! Usage: floor-echo [ADDR]   (default 127.0.0.1:50071; prints "listening on ADDR")
+//! Usage: `floor-echo [ADDR]`   (default 127.0.0.1:50071; prints "listening on ADDR")
 
 use std::pin::Pin;
 

@@ -4,7 +4,7 @@
 //! behind the platform's acknowledgements) next to `fcstream serve --app echo`, which queues
 //! with `start_play` and moves on.
 //!
-//! Usage: naive-echo [ADDR]   (default 127.0.0.1:50072; prints "listening on ADDR")
+//! Usage: `naive-echo [ADDR]`   (default 127.0.0.1:50072; prints "listening on ADDR")
 
 use fcstream::{Audio, Call, Event, Server};
 

@@ -37,7 +37,7 @@
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
 //!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
-//! - [`connect`], [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
+//! - [`connect`](mod@connect), [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
 //!   and the two clocks (real time, or tokio's paused clock for virtual time).
 #![warn(missing_docs)]
 

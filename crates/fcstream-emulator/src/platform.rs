@@ -4,7 +4,7 @@
 //!
 //! One task per call: [`run`] is a single loop over one `select!` (the app's next message,
 //! the stream opening, and a timer set to the earliest thing due). Everything due is fired in
-//! time order by [`Run::catch_up`], so the loop is exact in virtual time (tokio's paused
+//! time order by `Run::catch_up`, so the loop is exact in virtual time (tokio's paused
 //! clock) and at most a timer tick late in real time. Nothing it sends ever blocks: messages
 //! to the app go through a bounded queue with `try_send`, and what does not fit is dropped
 //! and counted (an app that stops reading its stream is the app's problem, not a reason to

@@ -111,7 +111,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FCSTREAM_HTTP", value_name = "ADDR")]
     pub http: Option<String>,
     /// The gRPC server's URL as FreeClimb dials it: the AudioStream location answered to inbound
-    /// calls, e.g. https://grpc.example.com:443 (FreeClimb requires port 80 or 443).
+    /// calls, e.g. `https://grpc.example.com:443` (FreeClimb requires port 80 or 443).
     #[arg(long, env = "FCSTREAM_PUBLIC_GRPC_URL", value_name = "URL")]
     pub public_grpc_url: Option<String>,
     /// This HTTP server's public base URL; the AudioStream actionUrl is it + /stream-ended
