@@ -362,42 +362,136 @@ pub(crate) struct LaneSetup {
     pub live: Arc<Live>,
 }
 
+/// The socket of a lane in tick mode: plain non-blocking reads and writes, never registered
+/// with the reactor. The lane polls its connection at every 1 ms tick (and whenever it runs),
+/// so everything that arrived in a millisecond is read in one `read`, and the generator's
+/// thread is woken by the ticker only, never once per incoming segment. Returning `Pending`
+/// without registering a waker is sound here because that tick always comes.
+pub(crate) struct TickIo(std::net::TcpStream);
+
+impl tokio::io::AsyncRead for TickIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        use std::io::Read;
+        let dst = buf.initialize_unfilled();
+        match (&self.0).read(dst) {
+            Ok(n) => {
+                buf.advance(n);
+                Poll::Ready(Ok(()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Poll::Pending,
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for TickIo {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        use std::io::Write;
+        match (&self.0).write(buf) {
+            Ok(n) => Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Poll::Pending,
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        use std::io::Write;
+        match (&self.0).write_vectored(bufs) {
+            Ok(n) => Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Poll::Pending,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Poll::Pending,
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.0.shutdown(std::net::Shutdown::Write))
+    }
+}
+
+/// A connection the lane drives itself.
+pub(crate) type OwnConn = Pin<Box<h2::client::Connection<TickIo, Bytes>>>;
+
+/// Who drives a lane's HTTP/2 connection.
+pub(crate) enum Driver {
+    /// Its own task, woken by the reactor on every incoming segment (precise receive times).
+    Task(tokio::task::JoinHandle<()>),
+    /// The lane itself, at every tick (see [`TickIo`]).
+    Ticks(OwnConn),
+}
+
+fn h2_builder() -> h2::client::Builder {
+    let mut b = h2::client::Builder::new();
+    b.initial_window_size(1 << 20)
+        .initial_connection_window_size(64 << 20)
+        .max_concurrent_reset_streams(100_000);
+    b
+}
+
 /// Connects one lane; the error is for people.
-pub(crate) async fn connect(
-    setup: &LaneSetup,
-) -> Result<(SendRequest<Bytes>, tokio::task::JoinHandle<()>), String> {
+pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, Driver), String> {
     let timeout = setup.plan.connect_timeout;
-    let tcp = match tokio::time::timeout(timeout, TcpStream::connect(setup.addr)).await {
+    let addr = setup.addr;
+    let tcp = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Err(_) => {
             return Err(format!(
-                "cannot connect to {}: timed out after {timeout:?}",
-                setup.addr
+                "cannot connect to {addr}: timed out after {timeout:?}"
             ))
         }
-        Ok(Err(e)) => return Err(format!("cannot connect to {}: {e}", setup.addr)),
+        Ok(Err(e)) => return Err(format!("cannot connect to {addr}: {e}")),
         Ok(Ok(tcp)) => tcp,
     };
     let _ = tcp.set_nodelay(true);
-    let handshake = h2::client::Builder::new()
-        .initial_window_size(1 << 20)
-        .initial_connection_window_size(64 << 20)
-        .max_concurrent_reset_streams(100_000)
-        .handshake::<_, Bytes>(tcp);
-    let (send, conn) =
-        match tokio::time::timeout(timeout, handshake).await {
-            Err(_) => return Err(format!("HTTP/2 handshake with {} timed out", setup.addr)),
-            Ok(Err(e)) => return Err(format!(
-                "HTTP/2 handshake with {} failed: {e} (is it a gRPC server speaking plain HTTP/2?)",
-                setup.addr
-            )),
-            Ok(Ok(x)) => x,
+    let failed = |e: h2::Error| {
+        format!(
+            "HTTP/2 handshake with {addr} failed: {e} (is it a gRPC server speaking plain HTTP/2?)"
+        )
+    };
+    if setup.plan.precise_receive {
+        let (send, conn) = match tokio::time::timeout(timeout, h2_builder().handshake(tcp)).await {
+            Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
+            Ok(r) => r.map_err(failed)?,
         };
-    let task = tokio::spawn(async move {
-        if let Err(e) = conn.await {
-            tracing::debug!(error = %e, "load connection ended");
-        }
-    });
-    Ok((send, task))
+        let task = tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "load connection ended");
+            }
+        });
+        return Ok((send, Driver::Task(task)));
+    }
+    let std = tcp
+        .into_std()
+        .and_then(|s| s.set_nonblocking(true).map(|()| s))
+        .map_err(|e| format!("cannot use the connection to {addr}: {e}"))?;
+    // The handshake only writes the preface; the server's settings are read by the lane.
+    let (send, conn) =
+        match tokio::time::timeout(timeout, h2_builder().handshake(TickIo(std))).await {
+            Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
+            Ok(r) => r.map_err(failed)?,
+        };
+    Ok((send, Driver::Ticks(Box::pin(conn))))
 }
 
 /// One lane. See the module docs.
@@ -424,6 +518,8 @@ pub(crate) struct Lane {
     buf: BytesMut,
     /// New streams.
     send: Option<SendRequest<Bytes>>,
+    /// The connection, when the lane drives it at its ticks.
+    conn: Option<OwnConn>,
     /// Why the connection failed, if it did.
     broken: Option<String>,
     /// Calls with answers held for the next tick.
@@ -463,7 +559,7 @@ impl Lane {
         numbers: Vec<u32>,
         t0: Instant,
         wall0_ns: u64,
-        send: Result<SendRequest<Bytes>, String>,
+        send: Result<(SendRequest<Bytes>, Option<OwnConn>), String>,
         ticks: tokio::sync::watch::Receiver<u64>,
     ) -> Self {
         let plan = setup.plan.clone();
@@ -498,9 +594,9 @@ impl Lane {
                 dirty: false,
             })
             .collect();
-        let (send, broken) = match send {
-            Ok(s) => (Some(s), None),
-            Err(e) => (None, Some(e)),
+        let (send, conn, broken) = match send {
+            Ok((s, c)) => (Some(s), c, None),
+            Err(e) => (None, None, Some(e)),
         };
         let ct = plan.content_type;
         let voice = {
@@ -521,6 +617,7 @@ impl Lane {
             cursor_ms: 0,
             buf: BytesMut::with_capacity(64 << 10),
             send,
+            conn,
             broken,
             opening: FuturesUnordered::new(),
             dirty: Vec::new(),
@@ -644,6 +741,12 @@ impl Lane {
                         }
                     }
                 }
+                done = poll_conn(&mut self.conn), if self.conn.is_some() => {
+                    self.conn = None;
+                    if let Err(e) = done {
+                        tracing::debug!(error = %e, "load connection ended");
+                    }
+                }
                 tick = self.ticks.changed() => {
                     if tick.is_err() {
                         // No ticker (it stopped): tokio's timer, at its 1 ms granularity.
@@ -653,9 +756,23 @@ impl Lane {
                 }
             }
         }
-        // Close every stream (nothing is left open), then let h2 flush.
-        drop(self.bodies);
+        // Every call is over: let go of the streams and the handle, then give a connection
+        // the lane drives itself a moment to write what is still queued (resets, the last
+        // END_STREAM) and to close.
         self.bodies = SelectAll::new();
+        self.opening = FuturesUnordered::new();
+        self.send = None;
+        if self.conn.is_some() {
+            let deadline = Instant::now() + Duration::from_millis(200);
+            while Instant::now() < deadline {
+                let polled =
+                    tokio::time::timeout(Duration::from_millis(2), poll_conn(&mut self.conn)).await;
+                if polled.is_ok() {
+                    break;
+                }
+            }
+            self.conn = None;
+        }
         self.publish_live(true);
         self.result()
     }
@@ -763,8 +880,12 @@ impl Lane {
             Phase::Done => return,
         }
         let c = &self.calls[i];
-        if c.phase != Phase::Done && c.phase != Phase::Planned && !c.answered {
-            if now >= c.opened_us + plan.connect_timeout.as_micros() as u64 {
+        if c.phase != Phase::Done
+            && c.phase != Phase::Planned
+            && !c.answered
+            && now >= c.opened_us + plan.connect_timeout.as_micros() as u64
+        {
+            {
                 let why = format!(
                     "no answer from the app within {:?} (no response headers)",
                     plan.connect_timeout
@@ -1337,6 +1458,14 @@ impl Lane {
         // Drop the state a finished call no longer needs.
         call.playout = Playout::new(1, 1);
         call.deframer = Deframer::default();
+    }
+}
+
+/// Polls the lane's own connection (a future that never resolves when there is none).
+async fn poll_conn(conn: &mut Option<OwnConn>) -> Result<(), h2::Error> {
+    match conn {
+        Some(c) => c.as_mut().await,
+        None => std::future::pending().await,
     }
 }
 

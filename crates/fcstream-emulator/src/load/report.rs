@@ -109,6 +109,9 @@ pub struct GeneratorStats {
     pub threads: usize,
     /// HTTP/2 connections.
     pub connections: usize,
+    /// How app messages are read: `tick` (once per 1 ms tick: latency over-stated by 0-1 ms)
+    /// or `precise` (as they arrive).
+    pub receive: String,
     /// CPU of the generator's threads in the steady window, % of one core.
     pub cpu_pct: Option<f64>,
     /// CPU µs per call per second of call.
@@ -260,9 +263,10 @@ impl LoadReport {
         let g = &self.generator;
         let _ = writeln!(
             w,
-            "\ngenerator  {} thread(s), {} connection(s), CPU {} of one core, {} µs CPU per call-second, ~{} calls/core",
+            "\ngenerator  {} thread(s), {} connection(s), reads {}, CPU {} of one core, {} µs CPU per call-second, ~{} calls/core",
             g.threads,
             g.connections,
+            if g.receive == "tick" { "at 1 ms ticks (latency +0-1 ms)" } else { "as messages arrive" },
             opt(g.cpu_pct, "%"),
             opt(g.cpu_us_per_call_s, ""),
             opt(g.projected_calls_per_core, "")
