@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use tokio::sync::{mpsc, watch};
-use tokio::time::{sleep_until, Instant};
+use tokio::time::Instant;
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
 
@@ -80,6 +80,15 @@ where
         let mut last_heard = started;
         let mut flushed = CallStats::default();
         let mut batch: Vec<Command> = Vec::new();
+        // Both made once per call, not per loop: the phase is a watch shared by every call (a
+        // fresh wait would register in it on every frame), and a timer re-armed in place
+        // costs less than a new one.
+        let mut phase = self.phase.take();
+        let terminating = wait_terminating(&mut phase);
+        tokio::pin!(terminating);
+        let mut terminated = false;
+        let timer = tokio::time::sleep_until(started);
+        tokio::pin!(timer);
         let cause = loop {
             batch.extend(self.session.take_outbound());
             if !self.send_all(&mut batch).await {
@@ -133,13 +142,14 @@ where
                         self.session.end(EndCause::HandlerFinished);
                     }
                 },
-                changed = wait_terminating(&mut self.phase) => {
+                changed = &mut terminating, if !terminated => {
+                    terminated = true;
                     if changed {
                         info!("drain timeout: ending the call");
                         self.session.end(EndCause::Shutdown);
                     }
                 }
-                _ = sleep_until(wake_at.unwrap_or(now)), if wake_at.is_some() => match wake {
+                _ = reset(timer.as_mut(), wake_at), if wake_at.is_some() => match wake {
                     Wake::Session => self.session.timeout(Instant::now()),
                     Wake::Idle => {
                         warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
@@ -189,6 +199,16 @@ where
             Err(e) => warn!(error = %e, "malformed platform message skipped"),
         }
     }
+}
+
+/// Re-arms the call's timer for `at` (only when it changed) and waits for it.
+async fn reset(mut timer: std::pin::Pin<&mut tokio::time::Sleep>, at: Option<Instant>) {
+    if let Some(at) = at {
+        if timer.deadline() != at {
+            timer.as_mut().reset(at);
+        }
+    }
+    timer.await
 }
 
 /// Resolves `true` when the phase becomes `Terminating`; never resolves without a phase (or
