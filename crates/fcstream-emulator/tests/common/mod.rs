@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use fcstream::{CallConfig, Handler, Server};
-use tokio::sync::oneshot;
 use tonic::transport::Channel;
 
 /// Generous bound for anything that should finish "soon" on a loaded CI machine.
@@ -19,26 +17,11 @@ pub fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-/// A server on 127.0.0.1 with an OS-chosen port; dropping it stops the server.
-pub struct TestServer {
-    pub url: String,
-    _stop: oneshot::Sender<()>,
-}
-
-pub async fn serve_tcp<H: Handler>(handler: H, config: CallConfig) -> TestServer {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(
-        Server::from_listener(listener)
-            .call_config(config)
-            .drain_timeout(Duration::from_secs(1))
-            .serve_with_shutdown(handler, async {
-                let _ = stopped.await;
-            }),
-    );
-    TestServer { url, _stop: stop }
-}
+/// The library's own test support: its `serve_tcp` (127.0.0.1, OS-chosen port, stops when
+/// dropped) serves these tests too.
+#[path = "../../../fcstream/tests/common/mod.rs"]
+mod library;
+pub use library::{serve_tcp, TestServer};
 
 pub async fn channel(server: &TestServer) -> Channel {
     fcstream_emulator::connect(&server.url, &Default::default())

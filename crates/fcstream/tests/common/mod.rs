@@ -34,6 +34,8 @@ pub async fn serve_tcp<H: Handler>(handler: H, config: CallConfig) -> TestServer
     tokio::spawn(
         Server::from_listener(listener)
             .call_config(config)
+            // A test server that is dropped stops within a second, live calls or not.
+            .drain_timeout(Duration::from_secs(1))
             .serve_with_shutdown(handler, async {
                 let _ = stopped.await;
             }),
