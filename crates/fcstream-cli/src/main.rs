@@ -53,6 +53,10 @@ enum Command {
     /// Load an app with many concurrent real-time calls: added latency per frame, loss, calls
     /// ok/failed, and the generator's own health.
     Load(Box<cmd::load::LoadArgs>),
+    /// Serve Google Speech-to-Text v1 streaming recognition locally (PocketSphinx).
+    SttServe(cmd::stt::SttServeArgs),
+    /// Stream a WAV file to a speech service and print what it recognised.
+    Transcribe(cmd::stt::TranscribeArgs),
 }
 
 fn init_logs(format: LogFormat, default_level: &str) {
@@ -103,6 +107,8 @@ async fn main() -> std::process::ExitCode {
         Command::Call(args) => cmd::call::run(args).await,
         Command::Demo(args) => cmd::demo::run(args).await,
         Command::Load(args) => cmd::load::run(*args).await,
+        Command::SttServe(args) => cmd::stt::serve(args).await,
+        Command::Transcribe(args) => cmd::stt::transcribe(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -182,8 +182,38 @@ impl CallerAudio {
         Duration::from_nanos(end * 1_000_000_000 / u64::from(self.rate.max(1)))
     }
 
-    /// The samples `[from, from + n)` of the caller's audio.
+    /// The samples `[from, from + n)` of the caller's audio: the voice, with key tones in
+    /// place of it while keys are pressed.
     pub fn render(&self, from: u64, n: usize) -> Vec<i16> {
+        let mut out = self.render_voice(from, n);
+        let to = from + n as u64;
+        for (start, tone) in &self.keys {
+            let end = start + tone.len() as u64;
+            for s in from.max(*start)..to.min(end) {
+                out[(s - from) as usize] = tone[(s - start) as usize];
+            }
+        }
+        out
+    }
+
+    /// The samples `[from, from + n)` of the caller's voice alone: the script's audio
+    /// segments, mixed, and silence while a key is pressed (where [`render`](Self::render)
+    /// has the key's tone). What the call's speech timing listens to: key tones are not
+    /// speech.
+    pub fn render_voice(&self, from: u64, n: usize) -> Vec<i16> {
+        let mut out = self.mix(from, n);
+        let to = from + n as u64;
+        for (start, tone) in &self.keys {
+            let end = start + tone.len() as u64;
+            for s in from.max(*start)..to.min(end) {
+                out[(s - from) as usize] = 0;
+            }
+        }
+        out
+    }
+
+    /// The script's audio segments, mixed, over `[from, from + n)`.
+    fn mix(&self, from: u64, n: usize) -> Vec<i16> {
         let mut acc = vec![0i32; n];
         let to = from + n as u64;
         for part in &self.parts {
@@ -206,17 +236,9 @@ impl CallerAudio {
                 }
             }
         }
-        let mut out: Vec<i16> = acc
-            .into_iter()
+        acc.into_iter()
             .map(|v| v.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16)
-            .collect();
-        for (start, tone) in &self.keys {
-            let end = start + tone.len() as u64;
-            for s in from.max(*start)..to.min(end) {
-                out[(s - from) as usize] = tone[(s - start) as usize];
-            }
-        }
-        out
+            .collect()
     }
 }
 
@@ -276,6 +298,11 @@ mod tests {
         // Rendering in pieces gives the same samples.
         let pieces: Vec<i16> = (0..50).flat_map(|k| c.render(k * 160, 160)).collect();
         assert_eq!(pieces, all);
+        // The voice alone: the same, but silent during the key press.
+        let voice = c.render_voice(0, 8000);
+        assert_eq!(voice[..3200], all[..3200]);
+        assert!(voice[3200..4000].iter().all(|&s| s == 0));
+        assert_eq!(dtmf::detect_digits(&voice, 8000), "");
     }
 
     #[test]

@@ -37,6 +37,8 @@
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
 //!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
+//! - [`speech`]: when the caller spoke and how fast the app reacted (barge-in and response
+//!   latency, in the summary).
 //! - [`connect`](mod@connect), [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
 //!   and the two clocks (real time, or tokio's paused clock for virtual time).
 #![warn(missing_docs)]
@@ -54,6 +56,7 @@ pub mod model;
 pub mod platform;
 pub mod report;
 pub mod script;
+pub mod speech;
 pub mod story;
 pub mod timeline;
 

@@ -33,6 +33,7 @@ use crate::faults::Lcg;
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
 use crate::script::{Hangup, Script};
+use crate::speech::{self, PlaybackMark};
 use crate::timeline::{self, Dir, TimelineEntry};
 use crate::EmulatorError;
 
@@ -211,6 +212,8 @@ struct Counts {
     errors: BTreeMap<String, u64>,
     app_dtmf: String,
     last_entry: Option<(String, u32)>,
+    /// What the platform did with the app's audio, in time order (for speech timing).
+    playback: Vec<PlaybackMark>,
 }
 
 impl<'a> Run<'a> {
@@ -358,6 +361,14 @@ impl<'a> Run<'a> {
         let delay = self.script.faults.ack_delay;
         let notes: Vec<Timed> = self.notes.drain(..).collect();
         for Timed { at, note } in notes {
+            match &note {
+                Note::PlaybackStarted(_) => self.counts.playback.push(PlaybackMark::Started(at)),
+                Note::PlaybackCompleted(_) => {
+                    self.counts.playback.push(PlaybackMark::Completed(at))
+                }
+                Note::BufferCleared(_) => self.counts.playback.push(PlaybackMark::Cleared(at)),
+                _ => {}
+            }
             let when = Some(self.wall(self.time_of(at)));
             let ack = |id: String| Ack { id, at: when };
             let is_ack = note.is_ack();
@@ -649,6 +660,10 @@ impl<'a> Run<'a> {
         let outcome = self.outcome.unwrap_or(CallOutcome::AppFailed);
         let rate = self.rate;
         let to_ms = |samples: u64| samples as f64 * 1000.0 / f64::from(rate);
+        // Speech timing: the caller's voice as sent (key presses silenced) against what
+        // the app's audio did.
+        let voice = self.caller.render_voice(0, self.said.len());
+        let timing = speech::timing(&voice, &self.counts.playback, rate);
         let (heard, stats) = self.model.into_parts();
         let f = &self.script.faults;
         let mut faults = Vec::new();
@@ -704,6 +719,9 @@ impl<'a> Run<'a> {
             messages_from_app: c.from_app,
             messages_after_end: c.after_end,
             faults,
+            caller_speech_segments: timing.utterances.len() as u64,
+            barge_in_latency: timing.barge_in,
+            response_latency: timing.response,
         };
         CallReport {
             summary,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use fcstream::audio::wav;
 use serde::{Deserialize, Serialize};
@@ -142,6 +143,60 @@ pub struct Summary {
     pub messages_after_end: u64,
     /// The faults that were asked for (as given).
     pub faults: Vec<String>,
+    /// Stretches of caller speech the emulator found in what the caller said (key tones
+    /// excluded; see [`crate::speech`]).
+    #[serde(default)]
+    pub caller_speech_segments: u64,
+    /// Barge-in latency: for each stretch of caller speech that started while the app's
+    /// audio was playing, the time from the speech's start until that audio stopped (the
+    /// app cleared it, or it ran out). Speech during audio that played on until the call
+    /// ended has none. JSON: `barge_in_latency_ms`, a list of ms.
+    #[serde(default, rename = "barge_in_latency_ms", with = "ms_list")]
+    pub barge_in_latency: Vec<Duration>,
+    /// Response latency: for each stretch of caller speech that ended, the time from its end
+    /// until the app's next audio started playing (none if no audio followed). JSON:
+    /// `response_latency_ms`, a list of ms.
+    #[serde(default, rename = "response_latency_ms", with = "ms_list")]
+    pub response_latency: Vec<Duration>,
+}
+
+/// The `p`-th percentile (0..=100, nearest rank) of `values`; `None` if there are none.
+pub fn percentile(values: &[Duration], p: f64) -> Option<Duration> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let rank = (p.clamp(0.0, 100.0) / 100.0 * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// `Vec<Duration>` as a JSON list of milliseconds (µs precision).
+mod ms_list {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[Duration], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(values.iter().map(|d| crate::timeline::ms(*d)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+        let ms = Vec::<f64>::deserialize(d)?;
+        Ok(ms
+            .into_iter()
+            .map(|m| Duration::from_secs_f64((m / 1000.0).max(0.0)))
+            .collect())
+    }
+}
+
+/// `count`, p50 and p95 of latencies, for people.
+fn latency_stats(values: &[Duration]) -> String {
+    let ms = |p| percentile(values, p).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    match values.len() {
+        0 => "none".to_string(),
+        n => format!("p50 {:.0} ms, p95 {:.0} ms (of {n})", ms(50.0), ms(95.0)),
+    }
 }
 
 impl Summary {
@@ -154,6 +209,26 @@ impl Summary {
     /// `NotifyErrorMessage`s sent in all.
     pub fn error_count(&self) -> u64 {
         self.errors.values().sum()
+    }
+
+    /// The median barge-in latency (see [`Summary::barge_in_latency`]).
+    pub fn barge_in_p50(&self) -> Option<Duration> {
+        percentile(&self.barge_in_latency, 50.0)
+    }
+
+    /// The 95th percentile of barge-in latency.
+    pub fn barge_in_p95(&self) -> Option<Duration> {
+        percentile(&self.barge_in_latency, 95.0)
+    }
+
+    /// The median response latency (see [`Summary::response_latency`]).
+    pub fn response_p50(&self) -> Option<Duration> {
+        percentile(&self.response_latency, 50.0)
+    }
+
+    /// The 95th percentile of response latency.
+    pub fn response_p95(&self) -> Option<Duration> {
+        percentile(&self.response_latency, 95.0)
     }
 }
 
@@ -203,6 +278,13 @@ impl fmt::Display for Summary {
             f,
             "  frames:       {} sent ({} dropped), {} received, {} sequence gaps",
             self.frames_sent, self.frames_dropped, self.frames_received, self.sequence_gaps
+        )?;
+        writeln!(
+            f,
+            "  speech:       {} caller segments; barge-in {}; response {}",
+            self.caller_speech_segments,
+            latency_stats(&self.barge_in_latency),
+            latency_stats(&self.response_latency)
         )?;
         write!(
             f,
@@ -287,5 +369,47 @@ impl CallReport {
             .map_err(|e| io(&files.summary)(std::io::Error::other(e)))?;
         std::fs::write(&files.summary, json + "\n").map_err(io(&files.summary))?;
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<Duration> = (1..=20).rev().map(Duration::from_millis).collect();
+        assert_eq!(percentile(&v, 50.0), Some(Duration::from_millis(10)));
+        assert_eq!(percentile(&v, 95.0), Some(Duration::from_millis(19)));
+        assert_eq!(percentile(&v, 100.0), Some(Duration::from_millis(20)));
+        assert_eq!(percentile(&v, 0.0), Some(Duration::from_millis(1)));
+        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(latency_stats(&[]), "none");
+        assert_eq!(latency_stats(&v), "p50 10 ms, p95 19 ms (of 20)");
+    }
+
+    #[test]
+    fn latencies_are_lists_of_ms_in_json() {
+        let json = serde_json::json!({
+            "call_id": "CA1", "content_type": "audio/mulaw;rate=8000", "duration_ms": 1000.0,
+            "outcome": "caller-hangup", "end_reason": null, "app_stream": "OK",
+            "time_to_first_app_audio_ms": null, "plays": PlaySummary::default(),
+            "errors": {}, "dtmf": DtmfSummary::default(), "frames_sent": 0,
+            "frames_dropped": 0, "notifications_dropped": 0, "frames_received": 0,
+            "sequence_gaps": 0, "messages_to_app": 0, "messages_from_app": 0,
+            "messages_after_end": 0, "faults": []
+        });
+        // A summary written before speech timing existed still reads.
+        let mut s: Summary = serde_json::from_value(json).unwrap();
+        assert!(s.barge_in_latency.is_empty());
+        s.barge_in_latency = vec![Duration::from_micros(104_600)];
+        s.response_latency = vec![Duration::from_millis(480), Duration::from_millis(20)];
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["barge_in_latency_ms"], serde_json::json!([104.6]));
+        assert_eq!(v["response_latency_ms"], serde_json::json!([480.0, 20.0]));
+        assert_eq!(serde_json::from_value::<Summary>(v).unwrap(), s);
+        assert!(s.to_string().contains(
+            "speech:       0 caller segments; barge-in p50 105 ms, p95 105 ms (of 1); response p50 20 ms, p95 480 ms (of 2)"
+        ), "{s}");
     }
 }

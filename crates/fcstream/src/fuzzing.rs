@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use crate::audio::{dtmf, Audio, ContentType};
+use crate::call::playback::Label;
 use crate::call::session::{Request, Session};
 use crate::call::PlaybackConfig;
 use crate::command::Command;
@@ -34,10 +35,27 @@ impl<'a> Bytes<'a> {
     }
 }
 
+/// Operations the session target performs per input, at most. A call's state is a handful of
+/// plays, clears, presses and queries in flight (at most 4 entries at the platform), so 256
+/// steps reach every state; longer inputs only repeated them (same edges, half the speed).
+const MAX_OPS: usize = 256;
+
+/// The longest clip the session target plays: 255 × 20 ms of the widest format (L16 at 16 kHz).
+const MAX_CLIP: usize = 255 * 20 * 32;
+
+/// `len` bytes of silence, all slices of one static buffer. The session only slices the clips
+/// it is given, so this reaches the same code as a fresh clip. Allocating each one (up to
+/// 160 kB, zeroed, then held in ASan's quarantine after it is freed) was most of what the
+/// target spent, and a 4 kB input could keep hundreds of clips alive at once.
+fn silence(len: usize) -> bytes::Bytes {
+    static ZEROS: [u8; MAX_CLIP] = [0; MAX_CLIP];
+    bytes::Bytes::from_static(&ZEROS[..len])
+}
+
 /// Drives one call's session with platform messages decoded from the input, interleaved with
-/// app requests and the passing of time. Checks: no panic; the audio queued at the platform
-/// stays within the configured bound (one entry always allowed); once the call ends, every
-/// request ever made has been answered.
+/// app requests and the passing of time (256 steps at most). Checks: no panic; the audio
+/// queued at the platform stays within the configured bound (one entry always allowed); once
+/// the call ends, every request ever made has been answered.
 pub fn session(data: &[u8]) {
     let config = PlaybackConfig {
         chunk: Duration::from_millis(100),
@@ -61,7 +79,9 @@ pub fn session(data: &[u8]) {
     fn track<T: 'static>(mut rx: oneshot::Receiver<T>) -> Box<dyn FnMut() -> bool> {
         Box::new(move || !matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty)))
     }
-    while let Some(op) = input.byte() {
+    let mut ops = 0;
+    while let Some(op) = input.byte().filter(|_| ops < MAX_OPS) {
+        ops += 1;
         match op % 8 {
             0 | 1 => {
                 let len = usize::from(input.byte().unwrap_or(0));
@@ -77,8 +97,14 @@ pub fn session(data: &[u8]) {
                 let (tx, rx) = oneshot::channel();
                 s.request(
                     Request::Play {
-                        audio: vec![0u8; bytes].into(),
+                        audio: silence(bytes),
                         reply: tx,
+                        // Every other play is labelled, so the heard ledger is exercised too.
+                        label: (ms % 40 == 0).then(|| Label {
+                            name: format!("prompt-{ms}"),
+                            text: None,
+                            heard: None,
+                        }),
                     },
                     now,
                 );

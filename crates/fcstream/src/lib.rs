@@ -53,11 +53,15 @@ pub mod http;
 pub mod percl;
 pub mod proto;
 pub mod server;
+pub mod speech;
 pub mod webhook;
 
 pub use audio::{Audio, ContentType};
 pub use auth::StreamAuth;
-pub use call::{Call, CallControl, CallEvents, CallStats, PlayOutcome, Playback, PlaybackConfig};
+pub use call::{
+    Call, CallControl, CallEvents, CallStats, Heard, PlayOutcome, Playback, PlaybackConfig,
+    PromptPlayback,
+};
 pub use command::Command;
 pub use error::{EndCause, Error, Result};
 pub use event::{

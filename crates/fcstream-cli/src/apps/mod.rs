@@ -10,4 +10,7 @@ pub enum App {
     Echo,
     /// A small phone menu: greeting, a key to press, an answer per key, echo, goodbye.
     Ivr,
+    /// A voice agent: listens through a speech-to-text service (--stt), answers hours / help /
+    /// goodbye by voice or key with espeak-ng speech, stops talking when the caller starts.
+    Agent,
 }

@@ -56,6 +56,10 @@ pub struct CallArgs {
     /// What the caller says: a WAV file (any rate, mono or stereo), from the call's start.
     #[arg(long, value_name = "FILE")]
     pub wav: Option<PathBuf>,
+    /// What the caller says, spoken by espeak-ng: TEXT@TIME, e.g. "what are your hours@2s"
+    /// (repeatable; needs the espeak-ng program).
+    #[arg(long, value_name = "TEXT@TIME")]
+    pub say: Vec<String>,
     /// What the caller says: a sine tone at HZ, for the whole call (or --tone-duration).
     #[arg(long, value_name = "HZ")]
     pub tone: Option<f64>,
@@ -152,6 +156,34 @@ fn duration(flag: &str, value: &Option<String>) -> anyhow::Result<Option<Duratio
         .transpose()
 }
 
+/// Splits a `--say` spec, TEXT@TIME (the last `@` separates them).
+fn say_spec(spec: &str) -> anyhow::Result<(&str, Duration)> {
+    let (text, at) = spec
+        .rsplit_once('@')
+        .ok_or_else(|| anyhow::anyhow!("--say {spec:?}: expected TEXT@TIME, e.g. \"hello@2s\""))?;
+    if text.trim().is_empty() {
+        bail!("--say {spec:?}: the text is empty");
+    }
+    let at = parse_duration(at.trim()).with_context(|| format!("--say {spec:?}"))?;
+    Ok((text, at))
+}
+
+/// A `--say` spec as a scripted segment: the text spoken by espeak-ng at the call's rate.
+async fn spoken(spec: &str, rate: u32) -> anyhow::Result<(Duration, Source)> {
+    use fcstream::speech::tts::{EspeakNg, Synthesizer};
+    let (text, at) = say_spec(spec)?;
+    let tts = EspeakNg {
+        sample_rate: Some(rate),
+        ..EspeakNg::default()
+    };
+    let clip = tts
+        .synthesize(text)
+        .await
+        .with_context(|| format!("--say {spec:?}"))?;
+    let samples = std::sync::Arc::new(clip.samples());
+    Ok((at, Source::Pcm { rate, samples }))
+}
+
 impl CallArgs {
     /// The script: the file's (or the default), with the flags applied on top.
     pub fn script(&self) -> anyhow::Result<Script> {
@@ -228,7 +260,11 @@ impl CallArgs {
 
 /// Places the call, prints the outcome, writes the files; fails when the call did.
 pub async fn run(args: CallArgs) -> anyhow::Result<()> {
-    let script = args.script()?;
+    let mut script = args.script()?;
+    for spec in &args.say {
+        let (at, source) = spoken(spec, script.call.content_type.sample_rate()).await?;
+        script = script.say(at, source);
+    }
     let options = ConnectOptions {
         ca_cert_pem: args
             .ca_cert
@@ -423,5 +459,16 @@ mod tests {
         assert!(parse(&["http://x:1", "--content-type", "audio/opus"]).is_err());
         assert!(parse(&["http://x:1", "--hangup-after", "1s", "--wait-for-app"]).is_err());
         assert!(parse(&["http://x:1", "--buffer-size", "0"]).is_err());
+    }
+
+    #[test]
+    fn say_specs_split_at_the_last_at_sign() {
+        assert_eq!(
+            say_spec("mail me @ home@2.5s").unwrap(),
+            ("mail me @ home", Duration::from_millis(2500))
+        );
+        for bad in ["hello", "@2s", "hello@soon", "  @1s"] {
+            assert!(say_spec(bad).is_err(), "{bad}");
+        }
     }
 }

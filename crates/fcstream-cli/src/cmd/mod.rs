@@ -4,3 +4,4 @@ pub mod call;
 pub mod demo;
 pub mod load;
 pub mod serve;
+pub mod stt;

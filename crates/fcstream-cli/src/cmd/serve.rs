@@ -133,6 +133,21 @@ pub struct ServeArgs {
     /// (location.uri, metadata) [default: current].
     #[arg(long, env = "FCSTREAM_PERCL_SPELLING")]
     pub percl_spelling: Option<String>,
+
+    /// --app agent: the speech-to-text service (Google Cloud Speech-to-Text v1
+    /// StreamingRecognize); http:// or https:// [default: http://127.0.0.1:50052, the local
+    /// `fcstream stt-serve`].
+    #[arg(long, env = "FCSTREAM_STT", value_name = "URL")]
+    pub stt: Option<String>,
+    /// --app agent: API key for a hosted speech service (sent as x-goog-api-key).
+    #[arg(long, env = "FCSTREAM_STT_API_KEY", hide_env_values = true)]
+    pub stt_api_key: Option<String>,
+    /// --app agent: bearer token for a hosted speech service (authorization: Bearer).
+    #[arg(long, env = "FCSTREAM_STT_BEARER_TOKEN", hide_env_values = true)]
+    pub stt_bearer_token: Option<String>,
+    /// --app agent: the espeak-ng voice, e.g. en-us, en-gb, en-us+f3 [default: en-us].
+    #[arg(long, env = "FCSTREAM_TTS_VOICE")]
+    pub tts_voice: Option<String>,
 }
 
 /// `"30s"`, `"4h"`, `"500ms"` → Some; `"off"`/`"none"` → None.
@@ -181,7 +196,11 @@ impl ServeArgs {
             content_type,
             signing_secret,
             signature_tolerance,
-            percl_spelling
+            percl_spelling,
+            stt,
+            stt_api_key,
+            stt_bearer_token,
+            tts_voice
         )
     }
 
@@ -233,6 +252,10 @@ impl ServeArgs {
                 .map(|_| "<redacted>".into()),
             content_type: Some(self.content_type()?.as_str().to_string()),
             signing_secret: self.signing_secret.as_ref().map(|_| "<redacted>".into()),
+            stt: Some(self.stt_url()),
+            stt_api_key: self.stt_api_key.as_ref().map(|_| "<redacted>".into()),
+            stt_bearer_token: self.stt_bearer_token.as_ref().map(|_| "<redacted>".into()),
+            tts_voice: Some(self.tts_voice()),
             signature_tolerance: Some(fmt(Some(self.signature_tolerance()?))),
             percl_spelling: Some(
                 match self.percl_spelling()? {
@@ -244,6 +267,37 @@ impl ServeArgs {
             ..self.clone()
         };
         Ok(toml::to_string(&shown)?)
+    }
+
+    fn stt_url(&self) -> String {
+        self.stt
+            .clone()
+            .unwrap_or_else(|| "http://127.0.0.1:50052".into())
+    }
+
+    fn tts_voice(&self) -> String {
+        self.tts_voice.clone().unwrap_or_else(|| "en-us".into())
+    }
+
+    /// The voice agent's configuration: the recogniser client and the voice.
+    fn agent(&self) -> anyhow::Result<fcstream::apps::agent::AgentConfig> {
+        use fcstream::speech::google::{GoogleStt, GoogleSttOptions};
+        use fcstream::speech::tts::{CachedTts, EspeakNg};
+        let options = GoogleSttOptions {
+            api_key: self.stt_api_key.clone(),
+            bearer_token: self.stt_bearer_token.clone(),
+            ..GoogleSttOptions::default()
+        };
+        let stt = GoogleStt::new(&self.stt_url(), options).map_err(|e| anyhow!("--stt: {e}"))?;
+        let tts = CachedTts::new(EspeakNg {
+            voice: self.tts_voice(),
+            sample_rate: Some(self.content_type()?.sample_rate()),
+            ..EspeakNg::default()
+        });
+        Ok(fcstream::apps::agent::AgentConfig::new(
+            std::sync::Arc::new(stt),
+            std::sync::Arc::new(tts),
+        ))
     }
 
     fn content_type(&self) -> anyhow::Result<ContentType> {
@@ -470,6 +524,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         App::Ivr => {
             server
                 .serve_with_shutdown(fcstream::apps::ivr, signal)
+                .await
+        }
+        App::Agent => {
+            let config = std::sync::Arc::new(args.agent()?);
+            info!(stt = %args.stt_url(), voice = %args.tts_voice(), "voice agent");
+            server
+                .serve_with_shutdown(fcstream::apps::agent::agent(config), signal)
                 .await
         }
     };

@@ -104,6 +104,163 @@ pub fn resample(samples: &[i16], from: u32, to: u32) -> Result<Vec<i16>, AudioEr
     Ok(out)
 }
 
+/// Resamples a stream piece by piece: the same band-limited FFT filter as [`resample`], with its
+/// state carried from one piece to the next, so that a stream cut into 20 ms chunks comes out
+/// as if it had been converted whole (no clicks at chunk edges).
+///
+/// Output lags input by less than one internal block (about 40 ms); [`StreamResampler::flush`]
+/// returns the rest. Over a whole stream, the output has exactly `round(n * to / from)` samples
+/// for `n` samples in, lined up in time like [`resample`]'s.
+///
+/// ```
+/// use fcstream::audio::resample::StreamResampler;
+/// let mut up = StreamResampler::new(8000, 16000).unwrap();
+/// let mut out = Vec::new();
+/// for _ in 0..10 {
+///     out.extend(up.process(&[1000i16; 160]).unwrap()); // 20 ms at 8 kHz
+/// }
+/// out.extend(up.flush().unwrap());
+/// assert_eq!(out.len(), 3200); // 200 ms at 16 kHz
+/// ```
+pub struct StreamResampler {
+    /// Input rate (Hz).
+    from: u32,
+    /// Output rate (Hz).
+    to: u32,
+    /// The filter, `None` when the rates are equal (samples pass through).
+    fft: Option<Fft<f64>>,
+    /// Input samples waiting for a whole block.
+    pending: Vec<f64>,
+    /// Output samples still to drop: the filter's delay, trimmed once at the start.
+    skip: usize,
+    /// Input samples taken so far.
+    taken: u64,
+    /// Output samples returned so far.
+    given: u64,
+}
+
+impl std::fmt::Debug for StreamResampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamResampler")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("pending", &self.pending.len())
+            .finish()
+    }
+}
+
+impl StreamResampler {
+    /// A resampler from `from` Hz to `to` Hz. A rate of 0 or above [`MAX_RATE`] is an
+    /// [`AudioError::Resample`].
+    pub fn new(from: u32, to: u32) -> Result<Self, AudioError> {
+        let err = |reason: String| AudioError::Resample { from, to, reason };
+        if from == 0 || to == 0 {
+            return Err(err("sample rates must be above 0 Hz".into()));
+        }
+        if from > MAX_RATE || to > MAX_RATE {
+            return Err(err(format!(
+                "sample rates above {MAX_RATE} Hz are not supported"
+            )));
+        }
+        let (fft, skip) = if from == to {
+            (None, 0)
+        } else {
+            // Blocks of about 40 ms (a whole number of the ratio's smallest block) keep the
+            // delay short and the filter sharp enough for speech.
+            let min_in = (from / gcd(from, to)) as usize;
+            let chunk = (from as usize / 25).div_ceil(min_in).max(2) * min_in;
+            let fft = Fft::<f64>::new(from as usize, to as usize, chunk, 1, FixedSync::Both)
+                .map_err(|e| err(e.to_string()))?;
+            let skip = fft.output_delay();
+            (Some(fft), skip)
+        };
+        Ok(Self {
+            from,
+            to,
+            fft,
+            pending: Vec::new(),
+            skip,
+            taken: 0,
+            given: 0,
+        })
+    }
+
+    /// Takes `samples` and returns what is ready of the output (possibly nothing yet).
+    pub fn process(&mut self, samples: &[i16]) -> Result<Vec<i16>, AudioError> {
+        self.taken += samples.len() as u64;
+        if self.fft.is_none() {
+            self.given += samples.len() as u64;
+            return Ok(samples.to_vec());
+        }
+        self.pending.extend(samples.iter().map(|&s| f64::from(s)));
+        let mut out = Vec::new();
+        self.run_blocks(&mut out)?;
+        self.given += out.len() as u64;
+        Ok(out)
+    }
+
+    /// Ends the stream: returns the output still held back, so that the whole output has
+    /// `round(n * to / from)` samples. The resampler can then start a new stream.
+    pub fn flush(&mut self) -> Result<Vec<i16>, AudioError> {
+        let total = output_len(
+            usize::try_from(self.taken).unwrap_or(usize::MAX),
+            self.from,
+            self.to,
+        ) as u64;
+        let mut out = Vec::new();
+        if let Some(fft) = &self.fft {
+            let block = fft.input_frames_next();
+            // Zeros push the last real samples (and the filter's tail) out.
+            while self.given + (out.len() as u64) < total {
+                let missing = block - self.pending.len() % block;
+                self.pending.resize(self.pending.len() + missing, 0.0);
+                self.run_blocks(&mut out)?;
+            }
+        }
+        let keep = usize::try_from(total.saturating_sub(self.given)).unwrap_or(usize::MAX);
+        out.truncate(keep);
+        self.given += out.len() as u64;
+        // Ready for a new stream.
+        self.pending.clear();
+        self.taken = 0;
+        self.given = 0;
+        if let Some(fft) = &mut self.fft {
+            fft.reset();
+            self.skip = fft.output_delay();
+        }
+        Ok(out)
+    }
+
+    /// Runs every whole block of `pending` through the filter into `out`.
+    fn run_blocks(&mut self, out: &mut Vec<i16>) -> Result<(), AudioError> {
+        let (from, to) = (self.from, self.to);
+        let err = |reason: String| AudioError::Resample { from, to, reason };
+        let Some(fft) = &mut self.fft else {
+            return Ok(());
+        };
+        let block = fft.input_frames_next();
+        let mut used = 0;
+        while self.pending.len() - used >= block {
+            let input = &self.pending[used..used + block];
+            let adapter = InterleavedSlice::new(input, 1, block).map_err(|e| err(e.to_string()))?;
+            let produced = fft
+                .process(&adapter, None)
+                .map_err(|e| err(e.to_string()))?;
+            used += block;
+            let data = produced.take_data();
+            let drop = self.skip.min(data.len());
+            self.skip -= drop;
+            out.extend(
+                data[drop..]
+                    .iter()
+                    .map(|x| x.round().clamp(f64::from(i16::MIN), f64::from(i16::MAX)) as i16),
+            );
+        }
+        self.pending.drain(..used);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +406,38 @@ mod tests {
                 assert!(s > 0, "sample {i} wrapped to {s}");
             }
         }
+    }
+
+    #[test]
+    fn stream_matches_length_and_content_of_whole() {
+        for (from, to) in [(8000, 16000), (16000, 8000), (22050, 8000), (44100, 16000)] {
+            let x = sine(440.0, from, 0.5, 8000.0);
+            let whole = resample(&x, from, to).unwrap();
+            let mut s = StreamResampler::new(from, to).unwrap();
+            let mut out = Vec::new();
+            for piece in x.chunks(173) {
+                out.extend(s.process(piece).unwrap());
+            }
+            out.extend(s.flush().unwrap());
+            assert_eq!(out.len(), whole.len(), "{from}->{to}");
+            // Same tone, same timing: the middle agrees closely with the batch result.
+            let a = middle(&out);
+            let b = middle(&whole);
+            let err: f64 = a
+                .iter()
+                .zip(b)
+                .map(|(&p, &q)| (f64::from(p) - f64::from(q)).abs())
+                .sum::<f64>()
+                / a.len() as f64;
+            assert!(err < 200.0, "{from}->{to}: mean abs difference {err}");
+        }
+    }
+
+    #[test]
+    fn stream_same_rate_passes_through_and_rejects_zero() {
+        let mut s = StreamResampler::new(8000, 8000).unwrap();
+        assert_eq!(s.process(&[1, 2, 3]).unwrap(), vec![1, 2, 3]);
+        assert!(s.flush().unwrap().is_empty());
+        assert!(StreamResampler::new(0, 8000).is_err());
     }
 }

@@ -2,7 +2,8 @@
 //! commands, and wakes it for timers. One per call; it shares nothing with other calls but the
 //! server's metrics, which it updates in batches.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures_core::Stream;
@@ -11,6 +12,7 @@ use tokio::time::Instant;
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
 
+use super::playback::Heard;
 use super::queue::EventQueue;
 use super::session::{CallStats, Request, Session};
 use crate::command::Command;
@@ -28,6 +30,28 @@ const FLUSH_EVERY_FRAMES: u64 = 250;
 pub(crate) struct Shared {
     /// Why the call ended; set before the driver lets go of anything the app waits on.
     pub(crate) ended: OnceLock<EndCause>,
+    /// The call's heard ledger (the last [`LEDGER_CAPACITY`] plays). Written once per ended
+    /// play, never per frame, and never shared with another call.
+    pub(crate) heard: Mutex<VecDeque<Heard>>,
+}
+
+/// Plays a call's heard ledger keeps.
+pub(crate) const LEDGER_CAPACITY: usize = 256;
+
+impl Shared {
+    /// Adds ended plays to the ledger, dropping the oldest beyond its capacity.
+    fn record(&self, ended: impl Iterator<Item = Heard>) {
+        let mut ledger = match self.heard.lock() {
+            Ok(l) => l,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for h in ended {
+            if ledger.len() == LEDGER_CAPACITY {
+                ledger.pop_front();
+            }
+            ledger.push_back(h);
+        }
+    }
 }
 
 /// Time limits of one call.
@@ -98,6 +122,7 @@ where
             for latency in self.session.take_play_latencies() {
                 self.metrics.play_latency.observe(latency.as_secs_f64());
             }
+            self.shared.record(self.session.take_heard());
             if self.session.stats.frames_in - flushed.frames_in >= FLUSH_EVERY_FRAMES {
                 self.metrics.add_stats(&self.session.stats, &flushed);
                 flushed = self.session.stats;
@@ -166,6 +191,7 @@ where
         };
         self.metrics.add_stats(&self.session.stats, &flushed);
         self.metrics.dropped_events.inc_by(self.events.dropped());
+        self.shared.record(self.session.take_heard());
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());
         self.events.close();

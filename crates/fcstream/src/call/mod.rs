@@ -28,7 +28,7 @@ use driver::Shared;
 use queue::EventQueue;
 use session::Request;
 
-pub use playback::{PlayOutcome, PlaybackConfig};
+pub use playback::{Heard, PlayOutcome, PlaybackConfig};
 pub use session::CallStats;
 
 /// The longest key press the platform accepts; longer ones are reduced to it.
@@ -95,6 +95,32 @@ fn ended(shared: &Shared) -> Error {
             .cloned()
             .unwrap_or_else(|| EndCause::Server("the call's task stopped".into())),
     )
+}
+
+/// A prompt in progress ([`CallControl::start_play_prompt`]): a future of what the caller
+/// heard of it. Dropping it does not stop the audio.
+pub struct PromptPlayback {
+    /// The record, sent when the play ends.
+    heard: oneshot::Receiver<Heard>,
+    /// The outcome, for the error when the call ends first.
+    playback: Playback,
+}
+
+impl Future for PromptPlayback {
+    type Output = Result<Heard>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.heard).poll(cx) {
+            Poll::Ready(Ok(heard)) => Poll::Ready(Ok(heard)),
+            // No record: the call ended first; the play's answer says why.
+            Poll::Ready(Err(_)) => match Pin::new(&mut self.playback).poll(cx) {
+                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+                Poll::Ready(Ok(_)) | Poll::Pending => {
+                    Poll::Ready(Err(ended(&self.playback.shared)))
+                }
+            },
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 impl Future for Playback {
@@ -210,11 +236,59 @@ impl CallControl {
     /// Queues `audio` and returns at once with a [`Playback`] to await later. Plays are heard
     /// in the order they were started.
     pub async fn start_play(&self, audio: Audio) -> Result<Playback> {
+        self.queue_play(audio, None).await
+    }
+
+    /// Plays a named prompt and waits until it ends, returning what the caller heard of it:
+    /// the whole clip, or the part before a [`clear`](Self::clear) cut it (barge-in). The
+    /// record also goes into the call's [heard ledger](Self::heard_ledger).
+    ///
+    /// `name` is the app's name for the prompt (it need not be unique; the wire id is the
+    /// library's), `text` its words if known.
+    pub async fn play_prompt(
+        &self,
+        name: impl Into<String>,
+        text: Option<String>,
+        audio: Audio,
+    ) -> Result<Heard> {
+        self.start_play_prompt(name, text, audio).await?.await
+    }
+
+    /// Queues a named prompt (see [`play_prompt`](Self::play_prompt)) and returns at once with
+    /// a [`PromptPlayback`] to await later.
+    pub async fn start_play_prompt(
+        &self,
+        name: impl Into<String>,
+        text: Option<String>,
+        audio: Audio,
+    ) -> Result<PromptPlayback> {
+        let (tx, heard) = oneshot::channel();
+        let label = playback::Label {
+            name: name.into(),
+            text,
+            heard: Some(tx),
+        };
+        let playback = self.queue_play(audio, Some(label)).await?;
+        Ok(PromptPlayback { heard, playback })
+    }
+
+    /// The call's heard ledger: for each play that has ended (the last 256), oldest first,
+    /// what the caller heard of it. Plays started with [`play`](Self::play) appear under
+    /// their wire id; prompts under their name, with their text.
+    pub fn heard_ledger(&self) -> Vec<Heard> {
+        match self.shared.heard.lock() {
+            Ok(l) => l.iter().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().iter().cloned().collect(),
+        }
+    }
+
+    async fn queue_play(&self, audio: Audio, label: Option<playback::Label>) -> Result<Playback> {
         let wire = audio.convert(self.info.content_type)?;
         let (tx, rx) = oneshot::channel();
         let request = Request::Play {
             audio: wire.data().clone(),
             reply: tx,
+            label,
         };
         if self.requests.send(request).await.is_err() {
             return Err(ended(&self.shared));

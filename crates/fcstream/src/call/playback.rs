@@ -15,6 +15,14 @@
 //!    arrived, the pacer asks for the depth. That covers platforms that report a completion
 //!    only once per id, lost acknowledgements and entries the platform dropped.
 //!
+//! **The heard ledger.** Every play ends with a [`Heard`] record: how much of the clip the
+//! caller actually heard. Entries that completed count whole; the entry playing when a clear
+//! cut it counts from when it started playing (`NotifyAudioPlaybackStartedMessage`, or, when the
+//! platform does not send one, when the entry before it completed or when it was sent to an
+//! empty buffer) to when the clear was acknowledged. Both instants are taken as messages arrive,
+//! so the network delay cancels out except when the start is estimated (then the figure is
+//! at most half a round trip high).
+//!
 //! The pacer is a plain state machine (no I/O, no task): the session feeds it and sends
 //! what it returns, and tests drive it with a virtual clock.
 
@@ -67,6 +75,33 @@ pub enum PlayOutcome {
 
 pub(crate) type PlayReply = oneshot::Sender<Result<PlayOutcome>>;
 
+/// What the caller heard of one play: an entry of the call's heard ledger
+/// ([`CallControl::heard_ledger`](crate::CallControl::heard_ledger)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heard {
+    /// The app's name for the play ([`CallControl::start_play_prompt`](crate::CallControl::start_play_prompt)),
+    /// or the id it was sent under.
+    pub id: String,
+    /// The words of the clip, when the app gave them.
+    pub text: Option<String>,
+    /// Length of the whole clip.
+    pub duration: Duration,
+    /// How much of it the caller heard (see the module docs for how it is measured).
+    pub played: Duration,
+    /// Whether it played to its end or a clear (or the end of the call) cut it.
+    pub outcome: PlayOutcome,
+}
+
+/// The app's label for a play, and who waits for its [`Heard`] record.
+pub(crate) struct Label {
+    /// The app's name for the play.
+    pub(crate) name: String,
+    /// Its words.
+    pub(crate) text: Option<String>,
+    /// Gets the record when the play ends (not when the call ends first).
+    pub(crate) heard: Option<oneshot::Sender<Heard>>,
+}
+
 /// A clip being played.
 struct Play {
     /// Monotone key: orders plays and tells which existed when a clear was sent.
@@ -85,6 +120,32 @@ struct Play {
     reply: Option<PlayReply>,
     /// When the app asked for it (for the play-latency metric).
     asked: Instant,
+    /// The app's label, if it gave one.
+    label: Option<Label>,
+    /// Audio of this play the caller has heard so far (completed entries).
+    heard: Duration,
+}
+
+impl Play {
+    /// Closes the play's ledger record.
+    fn record(&mut self, content_type: ContentType, outcome: PlayOutcome) -> Heard {
+        let duration = content_type.duration_of(self.audio.len());
+        let played = match outcome {
+            PlayOutcome::Completed => duration,
+            PlayOutcome::Interrupted => self.heard.min(duration),
+        };
+        let (id, text) = match &self.label {
+            Some(l) => (l.name.clone(), l.text.clone()),
+            None => (self.id.clone(), None),
+        };
+        Heard {
+            id,
+            text,
+            duration,
+            played,
+            outcome,
+        }
+    }
 }
 
 impl Play {
@@ -108,6 +169,10 @@ struct Entry {
     last: bool,
     /// When it should finish if the platform plays in real time from now on.
     expected_end: Instant,
+    /// When it started playing, as far as the pacer knows.
+    started: Option<Instant>,
+    /// `started` comes from the platform's `PlaybackStarted`, not an estimate.
+    confirmed: bool,
 }
 
 /// Where a clear cut the call's playback, to settle when the platform acknowledges it.
@@ -151,6 +216,8 @@ pub(crate) struct Pacer {
     /// Seen two completions in a row for one id: the platform reports every entry, so the
     /// once-per-id shortcut (an immediate depth query) is not needed.
     reports_every_entry: bool,
+    /// Heard-ledger records of plays that ended, not yet collected.
+    ledger: Vec<Heard>,
 }
 
 impl Pacer {
@@ -173,6 +240,7 @@ impl Pacer {
             latencies: Vec::new(),
             last_completed: None,
             reports_every_entry: false,
+            ledger: Vec::new(),
         }
     }
 
@@ -188,15 +256,17 @@ impl Pacer {
     }
 
     /// Adds a clip (already in the call's format) under `id`.
-    pub(crate) fn enqueue(&mut self, id: String, audio: Bytes, reply: PlayReply, now: Instant) {
-        if audio.is_empty() {
-            // The platform rejects empty payloads; an empty clip has nothing to wait for.
-            let _ = reply.send(Ok(PlayOutcome::Completed));
-            return;
-        }
+    pub(crate) fn enqueue(
+        &mut self,
+        id: String,
+        audio: Bytes,
+        reply: PlayReply,
+        label: Option<Label>,
+        now: Instant,
+    ) {
         let key = self.next_play;
         self.next_play += 1;
-        self.plays.push_back(Play {
+        let mut play = Play {
             key,
             id,
             audio,
@@ -205,7 +275,46 @@ impl Pacer {
             stopped: false,
             reply: Some(reply),
             asked: now,
-        });
+            label,
+            heard: Duration::ZERO,
+        };
+        if play.audio.is_empty() {
+            // The platform rejects empty payloads; an empty clip has nothing to wait for.
+            self.resolve(&mut play, PlayOutcome::Completed);
+            return;
+        }
+        self.plays.push_back(play);
+    }
+
+    /// Answers a play: its ledger record, then its outcome.
+    fn resolve(&mut self, play: &mut Play, outcome: PlayOutcome) {
+        let heard = play.record(self.content_type, outcome);
+        if let Some(tx) = play.label.as_mut().and_then(|l| l.heard.take()) {
+            let _ = tx.send(heard.clone());
+        }
+        if let Some(reply) = play.reply.take() {
+            let _ = reply.send(Ok(outcome));
+        }
+        self.ledger.push(heard);
+    }
+
+    /// Ledger records of plays that ended since the last call.
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Heard> {
+        self.ledger.drain(..)
+    }
+
+    /// A `PlaybackStarted(id)` arrived: the oldest entry with that id not yet known to have
+    /// started began now.
+    pub(crate) fn on_started(&mut self, id: &str, now: Instant) {
+        if let Some(e) = self
+            .clearing
+            .iter_mut()
+            .chain(self.outstanding.iter_mut())
+            .find(|e| e.id == id && !e.confirmed)
+        {
+            e.started = Some(now);
+            e.confirmed = true;
+        }
     }
 
     /// Sends every chunk the limits allow.
@@ -234,7 +343,11 @@ impl Pacer {
                 .outstanding
                 .back()
                 .map_or(now, |e| e.expected_end.max(now));
+            // Sent to an empty buffer: it starts playing about now.
+            let started = self.outstanding.is_empty().then_some(now);
             self.outstanding.push_back(Entry {
+                started,
+                confirmed: false,
                 index: self.next_index,
                 play: play.key,
                 id: play.id.clone(),
@@ -271,6 +384,10 @@ impl Pacer {
         } else if let Some(pos) = self.clearing.iter().position(|e| e.id == id) {
             let done: Vec<Entry> = self.clearing.drain(..=pos).collect();
             self.finish_entries(done, now);
+            // The next one played from now until the clear reached the platform.
+            if let Some(next) = self.clearing.front_mut() {
+                next.started.get_or_insert(now);
+            }
             true
         } else {
             false
@@ -292,15 +409,23 @@ impl Pacer {
         }
     }
 
-    /// The platform acknowledged the clear marked `mark`: plays it stopped end `Interrupted`.
-    pub(crate) fn finish_clear(&mut self, mark: ClearMark) {
+    /// The platform acknowledged the clear marked `mark`: plays it stopped end `Interrupted`,
+    /// the entry that was playing counted as heard up to `now`.
+    pub(crate) fn finish_clear(&mut self, mark: ClearMark, now: Instant) {
+        // Only the oldest entry can have been playing.
+        if let Some(e) = self.clearing.front().filter(|e| e.index < mark.entries) {
+            if let Some(started) = e.started {
+                let part = now.saturating_duration_since(started).min(e.duration);
+                if let Some(play) = self.plays.iter_mut().find(|p| p.key == e.play) {
+                    play.heard += part;
+                }
+            }
+        }
         self.clearing.retain(|e| e.index >= mark.entries);
         let mut kept = VecDeque::with_capacity(self.plays.len());
-        for mut play in self.plays.drain(..) {
+        for mut play in std::mem::take(&mut self.plays) {
             if play.key < mark.plays && play.stopped {
-                if let Some(reply) = play.reply.take() {
-                    let _ = reply.send(Ok(PlayOutcome::Interrupted));
-                }
+                self.resolve(&mut play, PlayOutcome::Interrupted);
             } else {
                 kept.push_back(play);
             }
@@ -349,9 +474,24 @@ impl Pacer {
             .map(|e| e.expected_end + self.config.stall_grace)
     }
 
-    /// Fails every unanswered play (the call ended).
-    pub(crate) fn fail_all(&mut self, err: impl Fn() -> crate::Error) {
-        for mut play in self.plays.drain(..) {
+    /// Fails every unanswered play (the call ended). Their ledger records count the entry
+    /// that was playing up to `now`.
+    pub(crate) fn fail_all(&mut self, err: impl Fn() -> crate::Error, now: Instant) {
+        let playing = self.clearing.front().or(self.outstanding.front());
+        if let Some((key, part)) = playing.and_then(|e| {
+            let started = e.started?;
+            Some((
+                e.play,
+                now.saturating_duration_since(started).min(e.duration),
+            ))
+        }) {
+            if let Some(play) = self.plays.iter_mut().find(|p| p.key == key) {
+                play.heard += part;
+            }
+        }
+        for mut play in std::mem::take(&mut self.plays) {
+            let heard = play.record(self.content_type, PlayOutcome::Interrupted);
+            self.ledger.push(heard);
             if let Some(reply) = play.reply.take() {
                 let _ = reply.send(Err(err()));
             }
@@ -364,21 +504,29 @@ impl Pacer {
     /// Resolves the plays whose final chunk is among `done`: the whole clip was heard, even
     /// if a clear was sent after it (the completion crossed the clear on the wire).
     fn finish_entries(&mut self, done: Vec<Entry>, now: Instant) {
-        for e in done.into_iter().filter(|e| e.last) {
-            if let Some(pos) = self.plays.iter().position(|p| p.key == e.play) {
-                if let Some(mut play) = self.plays.remove(pos) {
-                    if let Some(reply) = play.reply.take() {
-                        let _ = reply.send(Ok(PlayOutcome::Completed));
-                    }
-                    self.latencies
-                        .push(now.saturating_duration_since(play.asked));
+        for e in done {
+            let Some(pos) = self.plays.iter().position(|p| p.key == e.play) else {
+                continue;
+            };
+            if !e.last {
+                if let Some(play) = self.plays.get_mut(pos) {
+                    play.heard += e.duration;
                 }
+            } else if let Some(mut play) = self.plays.remove(pos) {
+                self.resolve(&mut play, PlayOutcome::Completed);
+                self.latencies
+                    .push(now.saturating_duration_since(play.asked));
             }
         }
     }
 
     /// After progress, the next entry starts now: re-estimate when each should end.
     fn reanchor(&mut self, now: Instant) {
+        if let Some(front) = self.outstanding.front_mut() {
+            if front.started.is_none() {
+                front.started = Some(now);
+            }
+        }
         let mut t = now;
         for e in &mut self.outstanding {
             t += e.duration;
@@ -418,7 +566,7 @@ mod tests {
     async fn long_clip_is_chunked_and_paced() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(3), tx, Instant::now());
+        p.enqueue("p1".into(), clip(3), tx, None, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
@@ -462,7 +610,7 @@ mod tests {
         let now = Instant::now();
         for (i, secs) in [2u64, 2].iter().enumerate() {
             let (tx, _rx) = oneshot::channel();
-            p.enqueue(format!("p{i}"), clip(*secs), tx, now);
+            p.enqueue(format!("p{i}"), clip(*secs), tx, None, now);
         }
         let mut sent = VecDeque::new();
         let mut queries = 0;
@@ -489,7 +637,7 @@ mod tests {
     async fn once_per_id_platform_is_settled_by_depth() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx, Instant::now());
+        p.enqueue("p1".into(), clip(2), tx, None, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
@@ -520,22 +668,103 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn heard_ledger_counts_completed_entries_and_the_cut_one() {
+        let mut p = pacer();
+        let (tx, mut rx) = oneshot::channel();
+        let (htx, mut hrx) = oneshot::channel();
+        let label = Label {
+            name: "greeting".into(),
+            text: Some("hello there".into()),
+            heard: Some(htx),
+        };
+        p.enqueue("p1".into(), clip(2), tx, Some(label), Instant::now());
+        let mut out = vec![];
+        let t0 = Instant::now();
+        p.pump(t0, &mut out);
+        // The platform starts the first entry 30 ms later and reports it.
+        tokio::time::advance(Duration::from_millis(30)).await;
+        p.on_started("p1", Instant::now());
+        // Three 200 ms entries play out; the fourth starts (no PlaybackStarted this time).
+        for _ in 0..3 {
+            tokio::time::advance(Duration::from_millis(200)).await;
+            assert!(p.on_completed("p1", Instant::now()));
+        }
+        // 70 ms into the fourth entry the app clears; the platform confirms 20 ms later.
+        tokio::time::advance(Duration::from_millis(70)).await;
+        let mark = p.begin_clear();
+        tokio::time::advance(Duration::from_millis(20)).await;
+        p.finish_clear(mark, Instant::now());
+        assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Interrupted);
+        let heard = hrx.try_recv().unwrap();
+        assert_eq!(heard.id, "greeting");
+        assert_eq!(heard.text.as_deref(), Some("hello there"));
+        assert_eq!(heard.duration, Duration::from_secs(2));
+        assert_eq!(heard.played, Duration::from_millis(690));
+        assert_eq!(heard.outcome, PlayOutcome::Interrupted);
+        assert_eq!(p.take_heard().collect::<Vec<_>>(), vec![heard]);
+
+        // A play heard to its end counts whole, under its wire id when it has no label.
+        let (tx, _rx) = oneshot::channel();
+        p.enqueue(
+            "p2".into(),
+            vec![0xFF; 800].into(),
+            tx,
+            None,
+            Instant::now(),
+        );
+        out.clear();
+        p.pump(Instant::now(), &mut out);
+        assert!(p.on_completed("p2", Instant::now()));
+        let ledger: Vec<Heard> = p.take_heard().collect();
+        assert_eq!(ledger.len(), 1);
+        assert_eq!(ledger[0].id, "p2");
+        assert_eq!(ledger[0].played, Duration::from_millis(100));
+        assert_eq!(ledger[0].outcome, PlayOutcome::Completed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn heard_ledger_records_plays_cut_by_the_end_of_the_call() {
+        let mut p = pacer();
+        let (tx, _rx) = oneshot::channel();
+        let (htx, mut hrx) = oneshot::channel();
+        let label = Label {
+            name: "hours".into(),
+            text: None,
+            heard: Some(htx),
+        };
+        p.enqueue("p1".into(), clip(1), tx, Some(label), Instant::now());
+        let mut out = vec![];
+        p.pump(Instant::now(), &mut out);
+        tokio::time::advance(Duration::from_millis(250)).await;
+        p.fail_all(
+            || crate::Error::InvalidArgument("ended".into()),
+            Instant::now(),
+        );
+        // The waiter gets the call's error, not a record; the ledger has the record.
+        assert!(hrx.try_recv().is_err());
+        let ledger: Vec<Heard> = p.take_heard().collect();
+        assert_eq!(ledger[0].id, "hours");
+        assert_eq!(ledger[0].played, Duration::from_millis(200));
+        assert_eq!(ledger[0].outcome, PlayOutcome::Interrupted);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn clear_interrupts_current_plays_only() {
         let mut p = pacer();
         let (tx1, mut rx1) = oneshot::channel();
         let (tx2, mut rx2) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx1, Instant::now());
+        p.enqueue("p1".into(), clip(2), tx1, None, Instant::now());
         let mut out = vec![];
         let now = Instant::now();
         p.pump(now, &mut out);
         let mark = p.begin_clear();
-        p.enqueue("p2".into(), clip(1), tx2, Instant::now());
+        p.enqueue("p2".into(), clip(1), tx2, None, Instant::now());
         out.clear();
         p.pump(now, &mut out);
         // p1 sends nothing more; p2 starts at once (the platform's buffer is empty after a clear).
         assert!(ids(&out).iter().all(|s| s.0 == "p2"));
         assert_eq!(out.len(), 5);
-        p.finish_clear(mark);
+        p.finish_clear(mark, Instant::now());
         assert_eq!(rx1.try_recv().unwrap().unwrap(), PlayOutcome::Interrupted);
         assert!(rx2.try_recv().is_err());
         for _ in 0..5 {
@@ -548,13 +777,19 @@ mod tests {
     async fn completion_that_crossed_a_clear_still_completes() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx, Instant::now()); // 100 ms: one chunk
+        p.enqueue(
+            "p1".into(),
+            vec![0xFF; 800].into(),
+            tx,
+            None,
+            Instant::now(),
+        ); // 100 ms: one chunk
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);
         let mark = p.begin_clear();
         assert!(p.on_completed("p1", Instant::now()));
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
-        p.finish_clear(mark);
+        p.finish_clear(mark, Instant::now());
     }
 
     #[test]
@@ -567,7 +802,7 @@ mod tests {
     fn empty_clip_completes_at_once() {
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), Bytes::new(), tx, Instant::now());
+        p.enqueue("p1".into(), Bytes::new(), tx, None, Instant::now());
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);
@@ -583,7 +818,13 @@ mod tests {
         let mut p = Pacer::new(config, ContentType::L16At16k);
         for i in 0..10 {
             let (tx, _rx) = oneshot::channel();
-            p.enqueue(format!("p{i}"), vec![0u8; 640].into(), tx, Instant::now());
+            p.enqueue(
+                format!("p{i}"),
+                vec![0u8; 640].into(),
+                tx,
+                None,
+                Instant::now(),
+            );
         }
         let mut out = vec![];
         p.pump(Instant::now(), &mut out);
@@ -625,7 +866,7 @@ mod tests {
                     let len = len - len % content_type.bytes_per_sample();
                     let data: Bytes = (0..len).map(|b| (b * 7 + i) as u8).collect::<Vec<u8>>().into();
                     let (tx, rx) = oneshot::channel();
-                    p.enqueue(format!("p{i}"), data.clone(), tx, now);
+                    p.enqueue(format!("p{i}"), data.clone(), tx, None, now);
                     rxs.push(rx);
                     clip_bytes.push(data);
                 }

@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 use tracing::{debug, trace, warn};
 
-use super::playback::{ClearMark, Pacer, PlayReply, PlaybackConfig};
+use super::playback::{ClearMark, Heard, Label, Pacer, PlayReply, PlaybackConfig};
 use crate::command::Command;
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
@@ -24,7 +24,12 @@ pub(crate) type Reply<T> = oneshot::Sender<Result<T>>;
 /// What the app asks of its call (sent from [`crate::CallControl`] to the driver).
 pub(crate) enum Request {
     /// Play a clip already converted to the call's format.
-    Play { audio: Bytes, reply: PlayReply },
+    Play {
+        audio: Bytes,
+        reply: PlayReply,
+        /// The app's name and words for it, for the heard ledger.
+        label: Option<Label>,
+    },
     /// Clear the platform's audio buffer.
     Clear { reply: Reply<()> },
     /// Press DTMF keys (validated by the caller).
@@ -137,6 +142,11 @@ impl Session {
         self.ended.as_ref()
     }
 
+    /// Heard-ledger records of plays that ended since the last call.
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Heard> {
+        self.pacer.take_heard()
+    }
+
     /// Durations of plays completed since the last call (request → final completion).
     pub(crate) fn take_play_latencies(&mut self) -> std::vec::Drain<'_, Duration> {
         self.pacer.take_latencies()
@@ -163,9 +173,13 @@ impl Session {
             return;
         }
         match req {
-            Request::Play { audio, reply } => {
+            Request::Play {
+                audio,
+                reply,
+                label,
+            } => {
                 let id = self.id('p');
-                self.pacer.enqueue(id, audio, reply, now);
+                self.pacer.enqueue(id, audio, reply, label, now);
             }
             Request::Clear { reply } => {
                 let id = self.id('c');
@@ -270,7 +284,7 @@ impl Session {
             Event::BufferCleared(ack) => {
                 if let Some(pos) = self.clears.iter().position(|(id, _, _)| *id == ack.id) {
                     let (_, mark, reply) = self.clears.remove(pos);
-                    self.pacer.finish_clear(mark);
+                    self.pacer.finish_clear(mark, now);
                     let _ = reply.send(Ok(()));
                 } else {
                     self.unknown_id("buffer cleared", &ack.id);
@@ -303,10 +317,8 @@ impl Session {
                 self.stats.platform_errors += 1;
                 warn!(error_id = %id, %message, "platform reported an error");
             }
-            Event::PlaybackStarted(_)
-            | Event::DtmfPlayStarted(_)
-            | Event::DtmfStarted { .. }
-            | Event::DtmfEnded { .. } => {}
+            Event::PlaybackStarted(ack) => self.pacer.on_started(&ack.id, now),
+            Event::DtmfPlayStarted(_) | Event::DtmfStarted { .. } | Event::DtmfEnded { .. } => {}
         }
         self.pump(now);
         Some(event)
@@ -364,7 +376,7 @@ impl Session {
             return;
         }
         let err = || Error::CallEnded(cause.clone());
-        self.pacer.fail_all(err);
+        self.pacer.fail_all(err, Instant::now());
         for (_, _, reply) in self.clears.drain(..) {
             let _ = reply.send(Err(err()));
         }
@@ -456,6 +468,7 @@ mod tests {
             Request::Play {
                 audio: vec![0xFF; 16000].into(),
                 reply: ptx,
+                label: None,
             },
             now,
         );
@@ -529,6 +542,7 @@ mod tests {
             Request::Play {
                 audio: vec![0xFF; 800].into(),
                 reply: ptx,
+                label: None,
             },
             t0,
         );

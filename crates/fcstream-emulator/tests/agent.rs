@@ -1,0 +1,406 @@
+//! End-to-end tests of the voice agent (`fcstream::apps::agent`) through the emulator over
+//! loopback gRPC: barge-in and the heard ledger, a goodbye that plays to its end, and
+//! speech recognition that is unreachable or fails mid-call.
+//!
+//! The caller's words and the agent's voice are real espeak-ng speech. The recogniser here is a
+//! stand-in (it "hears" one fixed word per utterance) so that these tests check the agent's
+//! behaviour, not recognition accuracy; `tests/agent_accuracy.rs` runs the real local service.
+//! Without espeak-ng the tests are skipped, unless `FCSTREAM_REQUIRE_SPEECH=1` (CI) makes that
+//! a failure.
+
+mod common;
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::*;
+use fcstream::apps::agent::{agent, AgentConfig, CallMeasures, Intent};
+use fcstream::speech::tts::{CachedTts, EspeakNg, Synthesizer};
+use fcstream::speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
+use fcstream::{CallConfig, ContentType, PlayOutcome};
+use fcstream_emulator::{CallOutcome, CallReport, Hangup, Script, Source};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Whether a speech tool is here; a missing one skips the test, or fails it in CI.
+pub fn speech_tool(what: &str, present: bool) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var("FCSTREAM_REQUIRE_SPEECH").is_ok_and(|v| v == "1") {
+        panic!("{what} is missing and FCSTREAM_REQUIRE_SPEECH=1 requires it");
+    }
+    eprintln!("SKIPPED: {what} is not installed (apt-get install espeak-ng)");
+    false
+}
+
+fn espeak() -> bool {
+    speech_tool(
+        "espeak-ng",
+        std::process::Command::new("espeak-ng")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+    )
+}
+
+/// The agent's voice, at the call's rate.
+fn voice() -> Arc<dyn Synthesizer> {
+    Arc::new(CachedTts::new(EspeakNg {
+        sample_rate: Some(8000),
+        ..EspeakNg::default()
+    }))
+}
+
+/// What the caller says, as 8 kHz samples.
+async fn words(text: &str) -> Arc<Vec<i16>> {
+    let clip = voice().synthesize(text).await.expect("espeak-ng speaks");
+    Arc::new(clip.samples().to_vec())
+}
+
+/// A stand-in recogniser: each utterance (loud audio, then 300 ms of quiet) is heard as `word`.
+/// With `break_after`, its first stream fails that long after opening and every later open is
+/// refused (a service that went away mid-call).
+struct OneWord {
+    word: &'static str,
+    break_after: Option<Duration>,
+    opens: AtomicUsize,
+}
+
+impl OneWord {
+    fn new(word: &'static str) -> Self {
+        Self {
+            word,
+            break_after: None,
+            opens: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Transcriber for OneWord {
+    fn open(&self, config: &SttConfig) -> BoxFuture<'_, Result<SttStream, SttError>> {
+        let n = self.opens.fetch_add(1, Ordering::SeqCst);
+        let (word, break_after, rate) = (self.word, self.break_after, config.sample_rate);
+        Box::pin(async move {
+            if n > 0 && break_after.is_some() {
+                return Err(SttError::Unavailable("connection refused (test)".into()));
+            }
+            let (audio, mut rx) = mpsc::channel::<Bytes>(256);
+            let (tx, results) = mpsc::channel(16);
+            tokio::spawn(async move {
+                let deadline = break_after.map(|d| Instant::now() + d);
+                let (mut talking, mut quiet, mut at) = (false, 0u64, 0u64);
+                loop {
+                    let chunk = tokio::select! {
+                        c = rx.recv() => match c { Some(c) => c, None => return },
+                        _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
+                            let _ = tx.send(Err(SttError::Status {
+                                code: "UNAVAILABLE".into(),
+                                message: "recogniser went away (test)".into(),
+                            })).await;
+                            return;
+                        }
+                    };
+                    let pcm: Vec<i16> = chunk
+                        .chunks_exact(2)
+                        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                        .collect();
+                    at += pcm.len() as u64;
+                    let loud = pcm.iter().any(|s| s.unsigned_abs() > 2000);
+                    if loud {
+                        talking = true;
+                        quiet = 0;
+                    } else if talking {
+                        quiet += pcm.len() as u64;
+                        if quiet >= u64::from(rate) * 3 / 10 {
+                            talking = false;
+                            let t = Transcript {
+                                text: word.into(),
+                                is_final: true,
+                                stability: 1.0,
+                                confidence: 0.9,
+                                end_offset: Duration::from_secs_f64(at as f64 / f64::from(rate)),
+                            };
+                            if tx.send(Ok(t)).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            });
+            Ok(SttStream { audio, results })
+        })
+    }
+}
+
+/// Starts an agent server; returns its URL holder and measurements.
+async fn agent_server(config: AgentConfig) -> (TestServer, Arc<AgentConfig>) {
+    let config = Arc::new(config);
+    let server = serve_tcp(agent(config.clone()), CallConfig::default()).await;
+    (server, config)
+}
+
+/// The agent's measurements of call `id`, once it has recorded them.
+async fn measures(config: &AgentConfig, id: &str) -> CallMeasures {
+    let deadline = Instant::now() + SOON;
+    loop {
+        if let Some((_, m)) = config.stats.calls().into_iter().find(|(c, _)| c == id) {
+            return m;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the agent never recorded call {id}"
+        );
+        tokio::time::sleep(ms(20)).await;
+    }
+}
+
+/// RMS of 10 ms windows of `samples` at `rate`.
+fn windows(samples: &[i16], rate: u32) -> Vec<f64> {
+    samples
+        .chunks(rate as usize / 100)
+        .map(|w| {
+            let sum: f64 = w.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
+            (sum / w.len().max(1) as f64).sqrt()
+        })
+        .collect()
+}
+
+const LOUD: f64 = 300.0;
+
+/// Where the caller starts speaking at or after `from` (10 ms resolution).
+fn onset(report: &CallReport, from: Duration) -> Duration {
+    let w = windows(&report.caller, report.rate);
+    let first = (from.as_millis() / 10) as usize;
+    let i = (first..w.len())
+        .find(|&i| w[i] > LOUD)
+        .expect("the caller spoke");
+    ms(i as u64 * 10)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_speech_cuts_the_greeting_within_150_ms_and_the_ledger_says_what_was_heard() {
+    if !espeak() {
+        return;
+    }
+    let mut config = AgentConfig::new(Arc::new(OneWord::new("hours")), voice());
+    config.reprompt_after = secs(30);
+    let greeting = config.script.greeting.clone();
+    let (server, config) = agent_server(config).await;
+    let script = Script::new(ContentType::Mulaw8k)
+        .call_id("barge-in")
+        .say(
+            ms(2500),
+            Source::Pcm {
+                rate: 8000,
+                samples: words("what are your hours").await,
+            },
+        )
+        .hangup(Hangup::After(secs(10)));
+    let report = call(channel(&server).await, &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+
+    let spoke = onset(&report, ms(2500));
+    let heard = windows(&report.heard, report.rate);
+    let at = |d: Duration| (d.as_millis() / 10) as usize;
+    assert!(
+        heard[at(spoke) - 30..at(spoke)].iter().any(|&w| w > LOUD),
+        "the greeting was playing when the caller spoke"
+    );
+    // The end of the greeting: the last loud window in the second after the onset (the
+    // answer comes later, after the caller's 1.2 s utterance and the recogniser).
+    let cut = (at(spoke)..at(spoke + ms(1000)))
+        .filter(|&i| heard[i] > LOUD)
+        .max()
+        .map_or(spoke, |i| ms(i as u64 * 10 + 10));
+    let latency = cut.saturating_sub(spoke);
+    eprintln!("caller spoke at {spoke:?}; the greeting stopped at {cut:?} ({latency:?} later)");
+    assert!(
+        latency <= ms(150),
+        "greeting cut {latency:?} after speech onset"
+    );
+
+    let m = measures(&config, "barge-in").await;
+    assert_eq!(m.barge_in.len(), 1, "{m:?}");
+    let first = &m.heard[0];
+    assert_eq!(first.id, "greeting-1");
+    assert_eq!(first.text.as_deref(), Some(greeting.as_str()));
+    assert_eq!(first.outcome, PlayOutcome::Interrupted);
+    let started = ms(report
+        .summary
+        .time_to_first_app_audio_ms
+        .expect("the caller heard the greeting") as u64);
+    let really = cut - started;
+    eprintln!("ledger: {first:?}; heard.wav: {really:?}");
+    assert!(
+        first.played.abs_diff(really) <= ms(100),
+        "ledger says {:?} of the greeting was heard, heard.wav shows {really:?}",
+        first.played
+    );
+    assert!(first.played < first.duration);
+    // The caller's words were answered, after the cut.
+    assert_eq!(m.intents, vec![Intent::Hours]);
+    assert!(m.heard.iter().any(|h| h.id.starts_with("hours")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn goodbye_plays_to_its_end_then_the_agent_hangs_up() {
+    if !espeak() {
+        return;
+    }
+    let mut config = AgentConfig::new(Arc::new(OneWord::new("goodbye")), voice());
+    config.reprompt_after = secs(30);
+    let (server, config) = agent_server(config).await;
+    let script = Script::new(ContentType::Mulaw8k)
+        .call_id("goodbye")
+        .say(
+            ms(1500),
+            Source::Pcm {
+                rate: 8000,
+                samples: words("goodbye").await,
+            },
+        )
+        // The caller talks over the farewell: it is not cut.
+        .say(
+            ms(4000),
+            Source::Pcm {
+                rate: 8000,
+                samples: words("wait, one more thing").await,
+            },
+        )
+        .hangup(Hangup::WhenAppEnds { max: secs(30) });
+    let report = call(channel(&server).await, &script).await;
+    let s = &report.summary;
+    assert_eq!(s.outcome, CallOutcome::AppHangup, "{s}");
+    assert_eq!(s.end_reason.as_deref(), Some("APPLICATION_DISCONNECT"));
+    assert_eq!(s.plays.unfinished_at_end, 0, "{s}");
+
+    let m = measures(&config, "goodbye").await;
+    assert_eq!(m.intents, vec![Intent::Goodbye]);
+    let last = m.heard.last().expect("prompts were played");
+    assert!(last.id.starts_with("goodbye"), "{:?}", m.heard);
+    assert_eq!(last.outcome, PlayOutcome::Completed);
+    assert_eq!(last.played, last.duration);
+    // heard.wav ends with the whole farewell: the call lasted past its last sample.
+    let heard = windows(&report.heard, report.rate);
+    let end_of_audio = heard.iter().rposition(|&w| w > LOUD).unwrap_or(0) as u64 * 10;
+    assert!(
+        s.duration_ms >= end_of_audio as f64,
+        "the call ended at {} ms, before the farewell's end at {end_of_audio} ms",
+        s.duration_ms
+    );
+}
+
+/// Log lines written while `f` runs on this thread's runtime.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut l) = self.0.lock() {
+            l.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().map(|l| l.clone()).unwrap_or_default()).into()
+    }
+}
+
+/// Runs a call whose recogniser fails; the caller presses 9 after the fallback prompt.
+async fn call_with_failing_stt(stt: Arc<dyn Transcriber>, id: &str) -> (CallReport, CallMeasures) {
+    let mut config = AgentConfig::new(stt, voice());
+    config.reprompt_after = secs(30);
+    let fallback = config.script.fallback.clone();
+    let (server, config) = agent_server(config).await;
+    let script = Script::new(ContentType::Mulaw8k)
+        .call_id(id)
+        .say(
+            ms(1000),
+            Source::Pcm {
+                rate: 8000,
+                samples: words("what are your hours").await,
+            },
+        )
+        .press('9', secs(9), ms(200))
+        .hangup(Hangup::WhenAppEnds { max: secs(40) });
+    let report = call(channel(&server).await, &script).await;
+    let m = measures(&config, id).await;
+    assert!(m.stt_failed, "{m:?}");
+    let said = m
+        .heard
+        .iter()
+        .find(|h| h.id.starts_with("fallback"))
+        .expect("the agent said its fallback prompt");
+    assert_eq!(said.text.as_deref(), Some(fallback.as_str()));
+    // Keys still work: 9 said goodbye and hung up (the call did not hang).
+    assert_eq!(report.summary.outcome, CallOutcome::AppHangup);
+    assert_eq!(m.intents.last(), Some(&Intent::Goodbye));
+    (report, m)
+}
+
+fn subscriber(logs: &Logs) -> impl tracing::Subscriber {
+    let logs = logs.clone();
+    tracing_subscriber::fmt()
+        .with_writer(move || logs.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn unreachable_recogniser_falls_back_to_keys_and_logs_one_error() {
+    if !espeak() {
+        return;
+    }
+    // A port nobody listens on.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let logs = Logs::default();
+    let _guard = tracing::subscriber::set_default(subscriber(&logs));
+    let stt =
+        fcstream::speech::google::GoogleStt::new(&format!("http://{closed}"), Default::default())
+            .expect("a valid endpoint");
+    call_with_failing_stt(Arc::new(stt), "unreachable").await;
+    let text = logs.text();
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
+    assert_eq!(errors.len(), 1, "one error logged:\n{text}");
+    assert!(
+        errors[0].contains("speech recognition unavailable"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn recogniser_failing_mid_call_falls_back_to_keys_and_logs_one_error() {
+    if !espeak() {
+        return;
+    }
+    let logs = Logs::default();
+    let _guard = tracing::subscriber::set_default(subscriber(&logs));
+    let stt = OneWord {
+        break_after: Some(secs(4)),
+        ..OneWord::new("hours")
+    };
+    let (_, m) = call_with_failing_stt(Arc::new(stt), "mid-call").await;
+    // It understood the caller before the service went away.
+    assert_eq!(m.intents.first(), Some(&Intent::Hours), "{m:?}");
+    let text = logs.text();
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
+    assert_eq!(errors.len(), 1, "one error logged:\n{text}");
+    assert!(
+        errors[0].contains("speech recognition unavailable"),
+        "{text}"
+    );
+}
