@@ -1,11 +1,9 @@
 //! The `fcstream` command: serve apps over FreeClimb Audio Streaming, and (with the emulator)
 //! call them.
 
-mod apps;
-mod cmd;
-
 use clap::{Parser, Subcommand, ValueEnum};
 use fcstream::audio::l16::{self, ByteOrder};
+use fcstream_cli::cmd;
 
 /// fcstream: build, run and test FreeClimb Audio Streaming apps.
 #[derive(Debug, Parser)]
@@ -70,29 +68,6 @@ fn init_logs(format: LogFormat, default_level: &str) {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutdown signal received");
 }
 
 #[tokio::main]

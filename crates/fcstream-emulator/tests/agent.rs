@@ -136,8 +136,11 @@ impl Transcriber for OneWord {
     }
 }
 
-/// Starts an agent server; returns its URL holder and measurements.
-async fn agent_server(config: AgentConfig) -> (TestServer, Arc<AgentConfig>) {
+/// Starts an agent server with recogniser `stt` (no re-prompts within a test's length);
+/// returns the server and the agent's configuration (its measurements).
+async fn agent_server(stt: Arc<dyn Transcriber>) -> (TestServer, Arc<AgentConfig>) {
+    let mut config = AgentConfig::new(stt, voice());
+    config.reprompt_after = secs(30);
     let config = Arc::new(config);
     let server = serve_tcp(agent(config.clone()), CallConfig::default()).await;
     (server, config)
@@ -186,10 +189,8 @@ async fn caller_speech_cuts_the_greeting_within_150_ms_and_the_ledger_says_what_
     if !espeak() {
         return;
     }
-    let mut config = AgentConfig::new(Arc::new(OneWord::new("hours")), voice());
-    config.reprompt_after = secs(30);
+    let (server, config) = agent_server(Arc::new(OneWord::new("hours"))).await;
     let greeting = config.script.greeting.clone();
-    let (server, config) = agent_server(config).await;
     let script = Script::new(ContentType::Mulaw8k)
         .call_id("barge-in")
         .say(
@@ -251,9 +252,7 @@ async fn goodbye_plays_to_its_end_then_the_agent_hangs_up() {
     if !espeak() {
         return;
     }
-    let mut config = AgentConfig::new(Arc::new(OneWord::new("goodbye")), voice());
-    config.reprompt_after = secs(30);
-    let (server, config) = agent_server(config).await;
+    let (server, config) = agent_server(Arc::new(OneWord::new("goodbye"))).await;
     let script = Script::new(ContentType::Mulaw8k)
         .call_id("goodbye")
         .say(
@@ -314,14 +313,23 @@ impl Logs {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().map(|l| l.clone()).unwrap_or_default()).into()
     }
+
+    /// Exactly one ERROR line was logged, and it says speech recognition is unavailable.
+    fn assert_one_stt_error(&self) {
+        let text = self.text();
+        let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
+        assert_eq!(errors.len(), 1, "one error logged:\n{text}");
+        assert!(
+            errors[0].contains("speech recognition unavailable"),
+            "{text}"
+        );
+    }
 }
 
 /// Runs a call whose recogniser fails; the caller presses 9 after the fallback prompt.
 async fn call_with_failing_stt(stt: Arc<dyn Transcriber>, id: &str) -> (CallReport, CallMeasures) {
-    let mut config = AgentConfig::new(stt, voice());
-    config.reprompt_after = secs(30);
+    let (server, config) = agent_server(stt).await;
     let fallback = config.script.fallback.clone();
-    let (server, config) = agent_server(config).await;
     let script = Script::new(ContentType::Mulaw8k)
         .call_id(id)
         .say(
@@ -373,13 +381,7 @@ async fn unreachable_recogniser_falls_back_to_keys_and_logs_one_error() {
         fcstream::speech::google::GoogleStt::new(&format!("http://{closed}"), Default::default())
             .expect("a valid endpoint");
     call_with_failing_stt(Arc::new(stt), "unreachable").await;
-    let text = logs.text();
-    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
-    assert_eq!(errors.len(), 1, "one error logged:\n{text}");
-    assert!(
-        errors[0].contains("speech recognition unavailable"),
-        "{text}"
-    );
+    logs.assert_one_stt_error();
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -396,11 +398,5 @@ async fn recogniser_failing_mid_call_falls_back_to_keys_and_logs_one_error() {
     let (_, m) = call_with_failing_stt(Arc::new(stt), "mid-call").await;
     // It understood the caller before the service went away.
     assert_eq!(m.intents.first(), Some(&Intent::Hours), "{m:?}");
-    let text = logs.text();
-    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
-    assert_eq!(errors.len(), 1, "one error logged:\n{text}");
-    assert!(
-        errors[0].contains("speech recognition unavailable"),
-        "{text}"
-    );
+    logs.assert_one_stt_error();
 }

@@ -166,6 +166,14 @@ fn duration(
 }
 
 impl ServeArgs {
+    /// Parses a configuration file's text (TOML, keys as the flags in snake_case), as
+    /// `--config` does with no flags set.
+    pub fn from_toml(text: &str) -> anyhow::Result<ServeArgs> {
+        let file: ServeArgs = toml::from_str(text)
+            .context("parsing the configuration (keys are the flag names in snake_case)")?;
+        Ok(ServeArgs::default().or(file))
+    }
+
     /// Fills every unset field from `file`.
     fn or(self, file: ServeArgs) -> ServeArgs {
         macro_rules! pick {
@@ -560,8 +568,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn from_toml(text: &str) -> anyhow::Result<String> {
-        let file: ServeArgs = toml::from_str(text)?;
-        ServeArgs::default().or(file).effective_toml()
+        ServeArgs::from_toml(text)?.effective_toml()
     }
 
     #[test]

@@ -391,6 +391,7 @@ pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
         response = ?m.response,
         barge_in = ?m.barge_in,
         stt = ?m.stt,
+        heard = ?m.heard.iter().map(|h| (&h.id, h.played, h.outcome)).collect::<Vec<_>>(),
         "agent call measures"
     );
     result

@@ -70,14 +70,7 @@ pub fn output_len(len: usize, from: u32, to: u32) -> usize {
 /// ```
 pub fn resample(samples: &[i16], from: u32, to: u32) -> Result<Vec<i16>, AudioError> {
     let err = |reason: String| AudioError::Resample { from, to, reason };
-    if from == 0 || to == 0 {
-        return Err(err("sample rates must be above 0 Hz".into()));
-    }
-    if from > MAX_RATE || to > MAX_RATE {
-        return Err(err(format!(
-            "sample rates above {MAX_RATE} Hz are not supported"
-        )));
-    }
+    check_rates(from, to)?;
     if from == to {
         return Ok(samples.to_vec());
     }
@@ -102,6 +95,20 @@ pub fn resample(samples: &[i16], from: u32, to: u32) -> Result<Vec<i16>, AudioEr
     // pad defensively in case of a one-sample shortfall.
     out.resize(output_len(samples.len(), from, to), 0);
     Ok(out)
+}
+
+/// Refuses a rate of 0 or above [`MAX_RATE`].
+fn check_rates(from: u32, to: u32) -> Result<(), AudioError> {
+    let err = |reason: String| AudioError::Resample { from, to, reason };
+    if from == 0 || to == 0 {
+        return Err(err("sample rates must be above 0 Hz".into()));
+    }
+    if from > MAX_RATE || to > MAX_RATE {
+        return Err(err(format!(
+            "sample rates above {MAX_RATE} Hz are not supported"
+        )));
+    }
+    Ok(())
 }
 
 /// Resamples a stream piece by piece: the same band-limited FFT filter as [`resample`], with its
@@ -154,14 +161,7 @@ impl StreamResampler {
     /// [`AudioError::Resample`].
     pub fn new(from: u32, to: u32) -> Result<Self, AudioError> {
         let err = |reason: String| AudioError::Resample { from, to, reason };
-        if from == 0 || to == 0 {
-            return Err(err("sample rates must be above 0 Hz".into()));
-        }
-        if from > MAX_RATE || to > MAX_RATE {
-            return Err(err(format!(
-                "sample rates above {MAX_RATE} Hz are not supported"
-            )));
-        }
+        check_rates(from, to)?;
         let (fft, skip) = if from == to {
             (None, 0)
         } else {
