@@ -276,6 +276,116 @@ async fn google_client_gets_results_from_the_service() {
     server.stop().await;
 }
 
+/// A TLS speech server (certificate for `localhost` from a private CA) that wants
+/// `x-goog-api-key: right-key` or `authorization: Bearer right-token`, as a hosted service
+/// would; returns its `https://` URL and the CA (PEM).
+async fn start_tls_with_credentials(engine: Arc<dyn Engine>) -> (String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    use tonic::transport::{Identity, Server, ServerTlsConfig};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let check = |req: tonic::Request<()>| {
+        let m = req.metadata();
+        let key = m.get("x-goog-api-key").and_then(|v| v.to_str().ok());
+        let bearer = m.get("authorization").and_then(|v| v.to_str().ok());
+        if key == Some("right-key") || bearer == Some("Bearer right-token") {
+            Ok(req)
+        } else {
+            Err(tonic::Status::unauthenticated("API key not valid"))
+        }
+    };
+    let service = fcstream::speech::google::api::speech_server::SpeechServer::with_interceptor(
+        fcstream::speech::service::SpeechService::new(engine, SpeechServiceOptions::default()),
+        check,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tls = ServerTlsConfig::new().identity(Identity::from_pem(cert.pem(), key.serialize_pem()));
+    tokio::spawn(
+        Server::builder()
+            .tls_config(tls)
+            .unwrap()
+            .add_service(service)
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    (format!("https://localhost:{port}"), ca.pem())
+}
+
+#[tokio::test]
+async fn client_speaks_tls_with_an_api_key_or_a_bearer_token() {
+    let (url, ca) = start_tls_with_credentials(burst_engine()).await;
+    let with = |api_key: Option<&str>, bearer_token: Option<&str>, ca: Option<&str>| {
+        GoogleStt::new(
+            &url,
+            GoogleSttOptions {
+                api_key: api_key.map(String::from),
+                bearer_token: bearer_token.map(String::from),
+                ca_cert_pem: ca.map(|c| c.as_bytes().to_vec()),
+                ..GoogleSttOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    // The right credential, either kind, over TLS: results come back.
+    for stt in [
+        with(Some("right-key"), None, Some(&ca)),
+        with(None, Some("right-token"), Some(&ca)),
+    ] {
+        let mut stream = stt.open(&SttConfig::default()).await.unwrap();
+        send_all(&stream.audio, &bursts(1, 8000), 8000).await;
+        drop(stream.audio);
+        let (results, err) = collect(&mut stream.results).await;
+        assert_eq!(err, None);
+        assert_eq!(finals(&results), ["burst"]);
+    }
+    // A wrong or missing credential: the service's UNAUTHENTICATED, as an error.
+    for stt in [
+        with(Some("wrong-key"), None, Some(&ca)),
+        with(None, None, Some(&ca)),
+    ] {
+        let failed = match stt.open(&SttConfig::default()).await {
+            Err(e) => e,
+            Ok(mut stream) => {
+                send_all(&stream.audio, &bursts(1, 8000), 8000).await;
+                drop(stream.audio);
+                collect(&mut stream.results).await.1.expect("refused")
+            }
+        };
+        assert!(
+            matches!(&failed, SttError::Status { code, .. } if code == "UNAUTHENTICATED"),
+            "{failed:?}"
+        );
+    }
+    // A certificate the client does not trust (the public roots): no stream.
+    let untrusted = with(Some("right-key"), None, None);
+    let failed = match untrusted.open(&SttConfig::default()).await {
+        Err(e) => e,
+        Ok(mut stream) => {
+            drop(stream.audio);
+            collect(&mut stream.results).await.1.expect("refused")
+        }
+    };
+    assert!(matches!(failed, SttError::Unavailable(_)), "{failed:?}");
+    // Both credentials at once is a configuration error.
+    assert!(matches!(
+        GoogleStt::new(
+            &url,
+            GoogleSttOptions {
+                api_key: Some("k".into()),
+                bearer_token: Some("t".into()),
+                ..GoogleSttOptions::default()
+            }
+        ),
+        Err(SttError::InvalidConfig(_))
+    ));
+}
+
 fn config_request(
     encoding: AudioEncoding,
     rate: i32,

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt;
 use tonic::metadata::{AsciiMetadataValue, MetadataValue};
-use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use tonic::Code;
 
 use super::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
@@ -108,6 +108,12 @@ pub struct GoogleSttOptions {
     pub model: Option<String>,
     /// Audio chunks and results held per stream (bounded queues). Default 64.
     pub queue: usize,
+    /// With `https://`: a CA certificate (PEM) trusted in place of the Mozilla roots, for a
+    /// service behind a private CA (an on-premises Riva, a test server).
+    pub ca_cert_pem: Option<Vec<u8>>,
+    /// With `https://`: the name the server's certificate must carry, when it is not the
+    /// URL's host.
+    pub tls_domain: Option<String>,
 }
 
 impl std::fmt::Debug for GoogleSttOptions {
@@ -121,6 +127,8 @@ impl std::fmt::Debug for GoogleSttOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("model", &self.model)
             .field("queue", &self.queue)
+            .field("ca_cert_pem", &self.ca_cert_pem.as_ref().map(|p| p.len()))
+            .field("tls_domain", &self.tls_domain)
             .finish()
     }
 }
@@ -133,6 +141,8 @@ impl Default for GoogleSttOptions {
             connect_timeout: Duration::from_secs(5),
             model: None,
             queue: 64,
+            ca_cert_pem: None,
+            tls_domain: None,
         }
     }
 }
@@ -185,8 +195,15 @@ impl GoogleStt {
             .tcp_nodelay(true);
         match endpoint.uri().scheme_str() {
             Some("https") => {
+                let mut tls = match &options.ca_cert_pem {
+                    Some(pem) => ClientTlsConfig::new().ca_certificate(Certificate::from_pem(pem)),
+                    None => ClientTlsConfig::new().with_webpki_roots(),
+                };
+                if let Some(domain) = &options.tls_domain {
+                    tls = tls.domain_name(domain.clone());
+                }
                 endpoint = endpoint
-                    .tls_config(ClientTlsConfig::new().with_webpki_roots())
+                    .tls_config(tls)
                     .map_err(|e| invalid(format!("TLS for {url:?}: {e}")))?;
             }
             Some("http") => {}
