@@ -22,6 +22,7 @@ use fcstream_emulator::{
   fcstream call http://127.0.0.1:50051 --tone 440 --hangup-after 30s --json
   fcstream call https://app.example.com:443 --metadata tenant=acme --content-type 'audio/l16;rate=16000'
   fcstream call http://127.0.0.1:50051 --wait-for-app --story     # until the app hangs up
+  fcstream call http://127.0.0.1:50051 --say \"what are your hours@3s\" --wait-for-app  # espeak-ng
   fcstream call http://127.0.0.1:50051 --platform-error-at 3s --ack-delay 200ms --buffer-size 4
   fcstream call http://127.0.0.1:50051 --script call.toml --out out/
   fcstream call --webhook http://127.0.0.1:8080/inbound --signing-secret whsec_...   # HTTP first
