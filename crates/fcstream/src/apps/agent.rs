@@ -37,16 +37,35 @@ pub enum Intent {
     Goodbye,
 }
 
+/// The words the agent acts on, and what each means. The recogniser gets exactly these as
+/// phrase hints ([`PHRASES`]), so a grammar-based recogniser can only answer with words the
+/// rules understand.
+pub const WORDS: &[(&str, Intent)] = &[
+    ("hours", Intent::Hours),
+    ("open", Intent::Hours),
+    ("opening", Intent::Hours),
+    ("one", Intent::Hours),
+    ("help", Intent::Help),
+    ("two", Intent::Help),
+    ("goodbye", Intent::Goodbye),
+    ("bye", Intent::Goodbye),
+    ("nine", Intent::Goodbye),
+];
+
 impl Intent {
-    /// The intent of a transcript, if it names one: the first of its words that does.
+    /// The intent of a transcript, if it names one: the first of its words in [`WORDS`] (or a
+    /// menu digit 1, 2, 9).
     pub fn from_text(text: &str) -> Option<Intent> {
         text.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .find_map(|w| match w.to_ascii_lowercase().as_str() {
-                "hours" | "open" | "opening" | "one" | "1" => Some(Intent::Hours),
-                "help" | "two" | "2" => Some(Intent::Help),
-                "goodbye" | "bye" | "nine" | "9" => Some(Intent::Goodbye),
-                _ => None,
+            .find_map(|w| {
+                let w = w.to_ascii_lowercase();
+                let digit = w.chars().next().filter(|_| w.len() == 1);
+                WORDS
+                    .iter()
+                    .find(|(word, _)| *word == w)
+                    .map(|(_, intent)| *intent)
+                    .or_else(|| digit.and_then(Intent::from_digit))
             })
     }
 
@@ -61,8 +80,16 @@ impl Intent {
     }
 }
 
-/// The phrase hints the agent gives the recogniser.
-pub const PHRASES: &[&str] = &["hours", "help", "goodbye", "one", "two", "nine"];
+/// The phrase hints the agent gives the recogniser: the words of [`WORDS`].
+pub const PHRASES: [&str; WORDS.len()] = {
+    let mut out = [""; WORDS.len()];
+    let mut i = 0;
+    while i < WORDS.len() {
+        out[i] = WORDS[i].0;
+        i += 1;
+    }
+    out
+};
 
 /// What the agent says.
 #[derive(Debug, Clone)]
@@ -433,5 +460,11 @@ mod tests {
         assert_eq!(Intent::from_text(""), None);
         assert_eq!(Intent::from_digit('9'), Some(Intent::Goodbye));
         assert_eq!(Intent::from_digit('5'), None);
+        assert_eq!(Intent::from_text("are you open"), Some(Intent::Hours));
+        assert_eq!(Intent::from_text("press 9"), Some(Intent::Goodbye));
+        // Every hint is a word the rules act on.
+        for p in PHRASES {
+            assert!(Intent::from_text(p).is_some(), "{p}");
+        }
     }
 }
