@@ -705,7 +705,8 @@ async fn pocketsphinx_recognises_hinted_words() {
             Err(e) => return skip(&e.to_string()),
         }
     }
-    let engine: Arc<dyn Engine> = Arc::new(engine);
+    let sphinx = Arc::new(engine);
+    let engine: Arc<dyn Engine> = sphinx.clone();
     let server = start(engine.clone(), SpeechServiceOptions::default()).await;
     let stt = client(&server.url());
     let hints: Vec<String> = ["hours", "goodbye", "billing", "operator", "agent"]
@@ -734,6 +735,16 @@ async fn pocketsphinx_recognises_hinted_words() {
             "{word}: {results:?}"
         );
     }
+
+    // Both hinted streams ran on one small grammar decoder (made for the first, reused by the
+    // second, back in its pool once the stream's thread let go); the dictation pool was not
+    // touched.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sphinx.grammar_decoders() != 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sphinx.grammar_decoders(), 1);
+    assert_eq!(sphinx.idle_decoders(), 1);
 
     // Real-time factor of open dictation on one 8 kHz sentence (resampling included).
     let sentence = clips[2].samples();
