@@ -246,3 +246,28 @@ pub fn webhook(data: &[u8]) {
         1_700_000_000,
     );
 }
+
+/// Decodes the input as a speech-to-text request (what `fcstream stt-serve` reads from any
+/// client) and checks its config as the service does, and as a response (what the client
+/// reads from a hosted service) and turns it into transcripts. Checks: no panic; transcripts
+/// are trimmed, and stability and confidence are within 0..=1 (or NaN, passed on as sent).
+pub fn speech(data: &[u8]) {
+    use crate::speech::google::api::streaming_recognize_request::StreamingRequest;
+    use crate::speech::google::api::{StreamingRecognizeRequest, StreamingRecognizeResponse};
+    if let Ok(request) = StreamingRecognizeRequest::decode(data) {
+        if let Some(StreamingRequest::StreamingConfig(config)) = request.streaming_request {
+            let _ = crate::speech::service::check_config(config);
+        }
+    }
+    if let Ok(response) = StreamingRecognizeResponse::decode(data) {
+        for t in crate::speech::google::transcripts(response)
+            .into_iter()
+            .flatten()
+        {
+            assert_eq!(t.text.trim(), t.text);
+            for v in [t.stability, t.confidence] {
+                assert!(v.is_nan() || (0.0..=1.0).contains(&v), "{t:?}");
+            }
+        }
+    }
+}

@@ -53,3 +53,8 @@ fn percl_corpus() {
 fn webhook_corpus() {
     replay("webhook", fcstream::fuzzing::webhook);
 }
+
+#[test]
+fn speech_corpus() {
+    replay("speech", fcstream::fuzzing::speech);
+}

@@ -118,7 +118,7 @@ impl SpeechService {
 }
 
 /// What the decoder thread is asked to do.
-struct Job {
+pub(crate) struct Job {
     rate: u32,
     phrases: Vec<String>,
     interim: bool,
@@ -127,7 +127,7 @@ struct Job {
 }
 
 /// Checks the first message's config; the job it describes and its encoding.
-fn check_config(
+pub(crate) fn check_config(
     config: StreamingRecognitionConfig,
 ) -> std::result::Result<(Job, AudioEncoding), Status> {
     let invalid =
