@@ -333,7 +333,9 @@ impl GoogleStt {
 }
 
 /// The [`Transcript`]s of one response (the top alternative of each result), or its error.
-pub(crate) fn transcripts(message: StreamingRecognizeResponse) -> Vec<Result<Transcript, SttError>> {
+pub(crate) fn transcripts(
+    message: StreamingRecognizeResponse,
+) -> Vec<Result<Transcript, SttError>> {
     if let Some(error) = message.error {
         if error.code != 0 {
             let code = Code::from(error.code);
