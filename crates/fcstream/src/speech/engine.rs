@@ -146,8 +146,6 @@ pub mod pocketsphinx {
     type LogmathExp = unsafe extern "C" fn(*mut c_void, i32) -> f64;
     type SetJsgf = unsafe extern "C" fn(*mut c_void, *const c_char, *const c_char) -> c_int;
     type NameArg = unsafe extern "C" fn(*mut c_void, *const c_char) -> c_int;
-    type GetSearch = unsafe extern "C" fn(*mut c_void) -> *const c_char;
-    type Lookup = unsafe extern "C" fn(*mut c_void, *const c_char) -> *mut c_char;
     type Free = unsafe extern "C" fn(*mut c_void);
 
     /// The library and the functions used, copied out of it. The function pointers stay valid
@@ -168,9 +166,6 @@ pub mod pocketsphinx {
         logmath_exp: LogmathExp,
         ps_set_jsgf_string: SetJsgf,
         ps_set_search: NameArg,
-        ps_get_search: GetSearch,
-        ps_lookup_word: Lookup,
-        ckd_free: Free,
         _base: libloading::Library,
         _ps: libloading::Library,
     }
@@ -226,9 +221,6 @@ pub mod pocketsphinx {
                 logmath_exp: sym!(base, "logmath_exp"),
                 ps_set_jsgf_string: sym!(ps, "ps_set_jsgf_string"),
                 ps_set_search: sym!(ps, "ps_set_search"),
-                ps_get_search: sym!(ps, "ps_get_search"),
-                ps_lookup_word: sym!(ps, "ps_lookup_word"),
-                ckd_free: sym!(base, "ckd_free"),
                 _base: base,
                 _ps: ps,
             };
@@ -246,11 +238,9 @@ pub mod pocketsphinx {
     struct Decoder {
         lib: Arc<Lib>,
         ps: NonNull<c_void>,
-        /// Has the dictation language model (false: a grammar decoder for `grammar` only).
-        dictation: bool,
-        /// The search selected when no hints are given (the dictation language model).
-        default_search: CString,
-        /// The hint words of the grammar registered now, if any.
+        /// A grammar decoder's hint words as the streams asked for them (its key in the pool;
+        /// its grammar has those the dictionary knows); `None` for a dictation decoder (the
+        /// language model's search, never changed).
         grammar: Option<Vec<String>>,
     }
 
@@ -298,110 +288,33 @@ pub mod pocketsphinx {
                     "pocketsphinx could not load its model (arguments {args:?}); {INSTALL_HINT}"
                 ))
             })?;
-            // SAFETY: ps is a live decoder; the returned name is owned by it (copied here).
-            let name = unsafe { (lib.ps_get_search)(ps.as_ptr()) };
-            let default_search = if name.is_null() {
-                c"_default".to_owned()
-            } else {
-                // SAFETY: a NUL-terminated string owned by the decoder.
-                unsafe { CStr::from_ptr(name) }.to_owned()
-            };
             Ok(Self {
                 lib: Arc::clone(lib),
                 ps,
-                dictation: true,
-                default_search,
                 grammar: None,
             })
         }
 
-        /// Makes the hint grammar of `words` this decoder's only search (a grammar decoder,
-        /// created without a language model).
-        fn only_grammar(&mut self, words: Vec<String>) -> Result<(), SttError> {
-            let text =
-                CString::new(grammar(&words)).map_err(|_| engine_err("grammar has a NUL"))?;
+        /// Makes the grammar of `known` this decoder's only search (a grammar decoder, created
+        /// without a language model), serving streams that ask for the hints `words`.
+        fn only_grammar(&mut self, words: &[String], known: &[String]) -> Result<(), SttError> {
+            let text = CString::new(grammar(known)).map_err(|_| engine_err("grammar has a NUL"))?;
             // SAFETY: valid decoder and C strings (copied by the library).
             let rc = unsafe {
                 (self.lib.ps_set_jsgf_string)(self.ptr(), HINTS_SEARCH.as_ptr(), text.as_ptr())
             };
             if rc < 0 {
                 return Err(engine_err(format!(
-                    "pocketsphinx refused the hint grammar of {words:?}"
+                    "pocketsphinx refused the hint grammar of {known:?}"
                 )));
             }
             self.set_search(HINTS_SEARCH)?;
-            self.dictation = false;
-            self.grammar = Some(words);
+            self.grammar = Some(words.to_vec());
             Ok(())
         }
 
         fn ptr(&mut self) -> *mut c_void {
             self.ps.as_ptr()
-        }
-
-        /// Whether the dictionary knows `word`.
-        fn knows(&mut self, word: &str) -> bool {
-            let Ok(w) = CString::new(word) else {
-                return false;
-            };
-            // SAFETY: valid decoder and C string; the result is malloc'd by sphinxbase and
-            // released with its ckd_free.
-            unsafe {
-                let phones = (self.lib.ps_lookup_word)(self.ptr(), w.as_ptr());
-                if phones.is_null() {
-                    false
-                } else {
-                    (self.lib.ckd_free)(phones.cast());
-                    true
-                }
-            }
-        }
-
-        /// Selects the search for `phrases`: a grammar of the hint words the dictionary knows,
-        /// or dictation when none.
-        fn select(&mut self, phrases: &[String]) -> Result<(), SttError> {
-            let mut words: Vec<String> = Vec::new();
-            for phrase in phrases {
-                for word in sanitize(phrase).split_whitespace() {
-                    if words.len() < MAX_WORDS
-                        && word.len() <= MAX_WORD_LEN
-                        && !words.iter().any(|w| w == word)
-                        && self.knows(word)
-                    {
-                        words.push(word.to_owned());
-                    }
-                }
-            }
-            words.sort();
-            if words.is_empty() {
-                if !phrases.is_empty() {
-                    tracing::debug!(
-                        ?phrases,
-                        "no hint word is in the dictionary: dictation search"
-                    );
-                }
-                return self.set_search(&self.default_search.clone());
-            }
-            if self.grammar.as_ref() != Some(&words) {
-                let jsgf = grammar(&words);
-                let text = CString::new(jsgf).map_err(|_| engine_err("grammar has a NUL"))?;
-                // Never replace the search in use: select dictation first.
-                self.set_search(&self.default_search.clone())?;
-                self.grammar = None;
-                // SAFETY: valid decoder and C strings (copied by the library).
-                let rc = unsafe {
-                    (self.lib.ps_set_jsgf_string)(self.ptr(), HINTS_SEARCH.as_ptr(), text.as_ptr())
-                };
-                if rc < 0 {
-                    tracing::warn!(
-                        ?words,
-                        "pocketsphinx refused the hint grammar: dictation search"
-                    );
-                    return Ok(());
-                }
-                self.grammar = Some(words);
-            }
-            self.set_search(HINTS_SEARCH)
         }
 
         fn set_search(&mut self, name: &CStr) -> Result<(), SttError> {
@@ -527,18 +440,26 @@ pub mod pocketsphinx {
     }
 
     /// The lines of a pronunciation dictionary (`word PHONES`, alternates as `word(2) PHONES`)
-    /// for `words`; the words it lacks are left out.
-    fn dictionary_lines(dict: &str, words: &[String]) -> String {
+    /// for `words`, and the words it has (in the order of `words`); the others are left out.
+    fn dictionary_lines(dict: &str, words: &[String]) -> (String, Vec<String>) {
         let mut out = String::new();
+        let mut found = vec![false; words.len()];
         for line in dict.lines() {
             let head = line.split_whitespace().next().unwrap_or("");
             let word = head.split('(').next().unwrap_or(head);
-            if words.iter().any(|w| w == word) {
+            if let Some(i) = words.iter().position(|w| w == word) {
+                found[i] = true;
                 out.push_str(line);
                 out.push('\n');
             }
         }
-        out
+        let known = words
+            .iter()
+            .zip(found)
+            .filter(|(_, f)| *f)
+            .map(|(w, _)| w.clone())
+            .collect();
+        (out, known)
     }
 
     /// What every recognizer of one engine shares: the library, the arguments, idle decoders.
@@ -567,7 +488,7 @@ pub mod pocketsphinx {
         }
 
         fn give_back(&self, d: Decoder) {
-            if !d.dictation {
+            if d.grammar.is_some() {
                 let mut hinted = self.hinted.lock().unwrap_or_else(|e| e.into_inner());
                 if hinted.len() >= self.max_idle.max(1) {
                     hinted.remove(0);
@@ -596,19 +517,10 @@ pub mod pocketsphinx {
             }
             let full = std::fs::read_to_string(&self.dict)
                 .map_err(|e| engine_err(format!("reading {}: {e}", self.dict.display())))?;
-            let lines = dictionary_lines(&full, words);
-            if lines.is_empty() {
+            let (lines, known) = dictionary_lines(&full, words);
+            if known.is_empty() {
                 return Ok(None);
             }
-            let known: Vec<String> = words
-                .iter()
-                .filter(|w| {
-                    lines
-                        .lines()
-                        .any(|l| l.split(['(', ' ', '\t']).next() == Some(w.as_str()))
-                })
-                .cloned()
-                .collect();
             // The decoder reads its dictionary once, at creation: a file that lives just as
             // long as that.
             static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -628,7 +540,7 @@ pub mod pocketsphinx {
                 });
             let _ = std::fs::remove_file(&path);
             let mut d = made?;
-            d.only_grammar(known)?;
+            d.only_grammar(words, &known)?;
             Ok(Some(d))
         }
     }
@@ -753,9 +665,13 @@ pub mod pocketsphinx {
             let mut decoder = match hinted {
                 Some(d) => d,
                 None => {
-                    let mut d = self.shared.take()?;
-                    d.select(phrases)?;
-                    d
+                    if !words.is_empty() {
+                        tracing::debug!(
+                            ?phrases,
+                            "no hint word is in the dictionary: dictation search"
+                        );
+                    }
+                    self.shared.take()?
                 }
             };
             decoder.start_utt()?;
@@ -919,9 +835,15 @@ pub mod pocketsphinx {
             let dict = "good G UH D\ngoodbye G UH D B AY\nhours AW ER Z\nhours(2) AW R Z\nhourly AW ER L IY\n";
             assert_eq!(
                 dictionary_lines(dict, &words),
-                "goodbye G UH D B AY\nhours AW ER Z\nhours(2) AW R Z\n"
+                (
+                    "goodbye G UH D B AY\nhours AW ER Z\nhours(2) AW R Z\n".to_owned(),
+                    vec!["goodbye".to_owned(), "hours".to_owned()]
+                )
             );
-            assert_eq!(dictionary_lines(dict, &["zebra".into()]), "");
+            assert_eq!(
+                dictionary_lines(dict, &["zebra".into()]),
+                (String::new(), Vec::new())
+            );
         }
 
         #[test]
