@@ -185,14 +185,8 @@ impl CallerAudio {
     /// The samples `[from, from + n)` of the caller's audio: the voice, with key tones in
     /// place of it while keys are pressed.
     pub fn render(&self, from: u64, n: usize) -> Vec<i16> {
-        let mut out = self.render_voice(from, n);
-        let to = from + n as u64;
-        for (start, tone) in &self.keys {
-            let end = start + tone.len() as u64;
-            for s in from.max(*start)..to.min(end) {
-                out[(s - from) as usize] = tone[(s - start) as usize];
-            }
-        }
+        let mut out = self.mix(from, n);
+        self.keys_over(from, &mut out, |tone| tone);
         out
     }
 
@@ -202,14 +196,20 @@ impl CallerAudio {
     /// speech.
     pub fn render_voice(&self, from: u64, n: usize) -> Vec<i16> {
         let mut out = self.mix(from, n);
-        let to = from + n as u64;
+        self.keys_over(from, &mut out, |_| 0);
+        out
+    }
+
+    /// Replaces the samples of `out` (which starts at sample `from`) that fall while a key
+    /// is pressed with `key(tone sample)`.
+    fn keys_over(&self, from: u64, out: &mut [i16], key: impl Fn(i16) -> i16) {
+        let to = from + out.len() as u64;
         for (start, tone) in &self.keys {
             let end = start + tone.len() as u64;
             for s in from.max(*start)..to.min(end) {
-                out[(s - from) as usize] = 0;
+                out[(s - from) as usize] = key(tone[(s - start) as usize]);
             }
         }
-        out
     }
 
     /// The script's audio segments, mixed, over `[from, from + n)`.
