@@ -7,13 +7,5 @@ use std::path::PathBuf;
 #[test]
 fn config_corpus() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fcstream/fuzz/corpus/config");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        let data = std::fs::read(&path).unwrap();
-        let result = std::panic::catch_unwind(|| fcstream_cli::fuzzing::config(&data));
-        assert!(result.is_ok(), "config: {} panicked", path.display());
-        n += 1;
-    }
-    assert!(n > 0, "config: empty corpus");
+    fcstream::fuzzing::replay(&dir, fcstream_cli::fuzzing::config);
 }

@@ -17,6 +17,23 @@ use crate::error::EndCause;
 use crate::event::{BufferKind, CallInfo, Direction, Event};
 use crate::proto::{AppMessage, PlatformMessage};
 
+/// Runs `target` on every file of a saved corpus directory (`corpus/NAME` of a fuzz crate),
+/// as the corpus-replay tests do. Panics, naming the file, when an input makes `target` panic,
+/// and when the directory is missing or empty.
+pub fn replay(dir: &std::path::Path, target: fn(&[u8])) {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .path();
+        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let result = std::panic::catch_unwind(|| target(&data));
+        assert!(result.is_ok(), "{} panicked", path.display());
+        n += 1;
+    }
+    assert!(n > 0, "{}: empty corpus", dir.display());
+}
+
 /// A cursor over fuzz input.
 struct Bytes<'a>(&'a [u8]);
 

@@ -8,15 +8,7 @@ fn replay(target: &str, f: fn(&[u8])) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        let data = std::fs::read(&path).unwrap();
-        let result = std::panic::catch_unwind(|| f(&data));
-        assert!(result.is_ok(), "{target}: {} panicked", path.display());
-        n += 1;
-    }
-    assert!(n > 0, "{target}: empty corpus");
+    fcstream::fuzzing::replay(&dir, f);
 }
 
 #[test]
