@@ -39,8 +39,12 @@ pub(crate) struct Shared {
 pub(crate) const LEDGER_CAPACITY: usize = 256;
 
 impl Shared {
-    /// Adds ended plays to the ledger, dropping the oldest beyond its capacity.
-    fn record(&self, ended: impl Iterator<Item = Heard>) {
+    /// Adds ended plays to the ledger, dropping the oldest beyond its capacity. Called on
+    /// every pass of the driver's loop: takes the lock only when a play ended.
+    fn record(&self, ended: impl ExactSizeIterator<Item = Heard>) {
+        if ended.len() == 0 {
+            return;
+        }
         let mut ledger = match self.heard.lock() {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
