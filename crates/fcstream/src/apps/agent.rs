@@ -284,8 +284,8 @@ pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
                 heard = async { match speaking.as_mut() { Some(s) => (&mut s.playback).await, None => std::future::pending().await } } => {
                     let last = speaking.take().map(|s| s.last).unwrap_or(false);
                     if heard.is_err() {
-                    break; // the call ended
-                }
+                        break; // the call ended
+                    }
                     quiet_since = Instant::now();
                     if last {
                         // The goodbye played to its end: now hang up.
@@ -340,9 +340,8 @@ pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
                 stt = async { match bridge.as_mut() { Some(b) => b.next().await, None => std::future::pending().await } } => {
                     match stt {
                         Some(SttEvent::Final(t)) => {
-                            if let Some(end) = speech_ended.take() {
+                            if let Some(end) = speech_ended {
                                 m.stt.push(end.elapsed());
-                                speech_ended = Some(end);
                             }
                             let text = t.text.trim().to_string();
                             if text.is_empty() || speaking.as_ref().is_some_and(|s| s.last) {
