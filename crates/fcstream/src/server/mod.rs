@@ -240,15 +240,10 @@ impl Server {
             })?,
         };
         let addr = listener.local_addr()?;
-        let (health, health_service) = tonic_health::server::health_reporter();
-        health
-            .set_serving::<GrpcStreamServiceServer<CallService<H>>>()
-            .await;
-        let reflection = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()
-            .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
+        let (health, health_service, reflection) = health_and_reflection::<
+            GrpcStreamServiceServer<CallService<H>>,
+        >(crate::proto::FILE_DESCRIPTOR_SET)
+        .await?;
         info!(auth = ?self.auth, "stream authentication");
         let calls = CallService::with_options(
             handler,
@@ -272,12 +267,7 @@ impl Server {
                 "draining: refusing new calls, live calls run on"
             );
             shutdown.drain();
-            health
-                .set_not_serving::<GrpcStreamServiceServer<CallService<H>>>()
-                .await;
-            health
-                .set_service_status("", tonic_health::ServingStatus::NotServing)
-                .await;
+            not_serving::<GrpcStreamServiceServer<CallService<H>>>(&health).await;
             tokio::spawn(async move {
                 tokio::time::sleep(drain_timeout).await;
                 if shutdown.phase() != Phase::Terminating {
@@ -315,4 +305,36 @@ impl Server {
         info!("server stopped");
         Ok(())
     }
+}
+
+/// gRPC health (service `S` and the server as a whole SERVING) and server reflection (the
+/// `descriptors` given and health's own), as every gRPC server here offers them: the call
+/// server and the speech service.
+pub(crate) async fn health_and_reflection<S: tonic::server::NamedService>(
+    descriptors: &'static [u8],
+) -> Result<(
+    tonic_health::server::HealthReporter,
+    tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+)> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<S>().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(descriptors)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
+    Ok((health, health_service, reflection))
+}
+
+/// Marks service `S` and the server as a whole NOT_SERVING (the start of a drain).
+pub(crate) async fn not_serving<S: tonic::server::NamedService>(
+    health: &tonic_health::server::HealthReporter,
+) {
+    health.set_not_serving::<S>().await;
+    health
+        .set_service_status("", tonic_health::ServingStatus::NotServing)
+        .await;
 }

@@ -31,7 +31,7 @@ use super::google::api::{
 };
 use crate::audio::mulaw;
 use crate::audio::resample::StreamResampler;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Google's message when a stream runs past its allowed audio duration (the number is the
 /// configured limit).
@@ -505,13 +505,10 @@ where
     F: Future<Output = ()> + Send,
 {
     let addr = listener.local_addr()?;
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<SpeechServer<SpeechService>>().await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(super::google::pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
+    let (health, health_service, reflection) = crate::server::health_and_reflection::<
+        SpeechServer<SpeechService>,
+    >(super::google::pb::FILE_DESCRIPTOR_SET)
+    .await?;
     let drain_timeout = options.drain_timeout;
     info!(%addr, engine = engine.name(), max_streams = options.max_streams, "speech service listening");
     let service = SpeechService::new(engine, options).into_server();
@@ -522,12 +519,7 @@ where
             ?drain_timeout,
             "draining: refusing new streams, open streams run on"
         );
-        health
-            .set_not_serving::<SpeechServer<SpeechService>>()
-            .await;
-        health
-            .set_service_status("", tonic_health::ServingStatus::NotServing)
-            .await;
+        crate::server::not_serving::<SpeechServer<SpeechService>>(&health).await;
         let _ = signalled_tx.send(());
     };
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
