@@ -3,6 +3,8 @@
 //! fake engine; then PocketSphinx on synthesized speech (skipped when espeak-ng or
 //! libpocketsphinx is missing, unless `FCSTREAM_REQUIRE_SPEECH=1`).
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -664,18 +666,6 @@ async fn unreachable_service_is_unavailable_quickly() {
 
 // ---- PocketSphinx on synthesized speech ----
 
-fn require_speech() -> bool {
-    std::env::var("FCSTREAM_REQUIRE_SPEECH").as_deref() == Ok("1")
-}
-
-fn skip(why: &str) {
-    assert!(
-        !require_speech(),
-        "FCSTREAM_REQUIRE_SPEECH=1 but the speech test cannot run: {why}"
-    );
-    eprintln!("SKIP (set FCSTREAM_REQUIRE_SPEECH=1 to fail instead): {why}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pocketsphinx_recognises_hinted_words() {
     use fcstream::speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
@@ -687,7 +677,7 @@ async fn pocketsphinx_recognises_hinted_words() {
             .unwrap()
         {
             Ok(e) => e,
-            Err(e) => return skip(&e.to_string()),
+            Err(e) => return common::skip_speech(&e.to_string()),
         };
     eprintln!("decoder init: {:?}", engine.decoder_init_time());
     let tts = EspeakNg {
@@ -702,7 +692,7 @@ async fn pocketsphinx_recognises_hinted_words() {
     ] {
         match tts.synthesize(text).await {
             Ok(clip) => clips.push(clip),
-            Err(e) => return skip(&e.to_string()),
+            Err(e) => return common::skip_speech(&e.to_string()),
         }
     }
     let sphinx = Arc::new(engine);

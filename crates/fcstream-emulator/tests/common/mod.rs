@@ -21,7 +21,9 @@ pub fn secs(n: u64) -> Duration {
 /// dropped) serves these tests too.
 #[path = "../../../fcstream/tests/common/mod.rs"]
 mod library;
-pub use library::{serve_tcp, TestServer};
+// Each test binary uses a different part of this module.
+#[allow(unused_imports)]
+pub use library::{serve_tcp, skip_speech, TestServer};
 
 pub async fn channel(server: &TestServer) -> Channel {
     fcstream_emulator::connect(&server.url, &Default::default())
