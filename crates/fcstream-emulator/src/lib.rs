@@ -31,9 +31,12 @@
 //! - [`faults`]: failures on demand (platform error, disconnect, dropped stream, slow
 //!   acknowledgements, jitter) with a seeded generator.
 //! - [`caller`]: the caller's voice, frame by frame (WAV, tones, sweeps, babble, key tones).
-//! - [`model`]: the platform model, a sans-I/O state machine on a sample clock: the audio and
-//!   DTMF buffers, playback, clears, queries, errors; it renders what the caller hears.
-//! - [`error_ids`]: the stable `NotifyErrorMessage` ids.
+//! - The platform model, written once and shared by every front door:
+//!   - [`rules`]: which app messages are admitted, and the exact refusal of the others;
+//!   - [`buffers`]: the audio and DTMF buffers on an abstract clock (a sans-I/O state
+//!     machine: plays, acks in each [`buffers::AckShape`], clears, DTMF order, depth);
+//!   - [`model`]: the buffers on the call's sample clock, rendering what the caller hears;
+//!   - [`error_ids`]: the stable `NotifyErrorMessage` ids.
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
 //!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
@@ -44,6 +47,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod buffers;
 pub mod caller;
 pub mod clock;
 pub mod connect;
@@ -55,6 +59,7 @@ pub mod load;
 pub mod model;
 pub mod platform;
 pub mod report;
+pub mod rules;
 pub mod script;
 pub mod speech;
 pub mod story;

@@ -28,8 +28,8 @@ use tonic::{Response, Status, Streaming};
 use tracing::{debug, info, warn};
 
 use crate::caller::CallerAudio;
-use crate::error_ids as ids;
 use crate::faults::Lcg;
+use crate::buffers::Request;
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
 use crate::script::{Hangup, Script};
@@ -260,6 +260,7 @@ impl<'a> Run<'a> {
                 content_type: ct,
                 audio_buffer: script.platform.audio_buffer,
                 dtmf_buffer: script.platform.dtmf_buffer,
+                acks: script.platform.acks,
             }),
             caller,
             said: Vec::new(),
@@ -381,9 +382,9 @@ impl<'a> Run<'a> {
                 Note::BufferDepth { kind, depth, size } => {
                     Event::BufferDepth(BufferDepth { kind, depth, size })
                 }
-                Note::Error { id, message } => Event::Error {
-                    message,
-                    id: id.to_string(),
+                Note::Error(refusal) => Event::Error {
+                    message: refusal.message,
+                    id: refusal.id.to_string(),
                 },
             };
             if is_ack && !delay.is_zero() {
@@ -553,22 +554,10 @@ impl<'a> Run<'a> {
                 self.model.apply(cmd, s, &mut notes)
             }
             Err(fcstream::command::CommandError::UnknownPayload) => {
-                self.model.refuse(
-                    s,
-                    ids::UNKNOWN_MESSAGE,
-                    "AppMessage with no payload this platform knows; ignored".into(),
-                    &mut notes,
-                );
-                Applied::Done
+                self.model.request(Request::Unknown, s, &mut notes)
             }
             Err(fcstream::command::CommandError::BadBufferType(t)) => {
-                self.model.refuse(
-                    s,
-                    ids::INVALID_BUFFER_TYPE,
-                    format!("QueryBufferDepthMessage with unknown buffer_type {t} (use 0 DTMF or 1 Audio)"),
-                    &mut notes,
-                );
-                Applied::Done
+                self.model.request(Request::BadBufferType(t), s, &mut notes)
             }
         };
         self.notes = notes;
@@ -702,7 +691,7 @@ impl<'a> Run<'a> {
                 cleared_unplayed: stats.entries_cleared,
                 unfinished_at_end: stats.entries_unfinished,
                 clears: stats.clears,
-                app_audio_ms: to_ms(stats.app_audio_samples),
+                app_audio_ms: to_ms(stats.audio_ticks),
             },
             errors: c.errors,
             dtmf: DtmfSummary {

@@ -188,6 +188,8 @@ pub struct PlatformConfig {
     /// Messages to the app waiting for the transport (default 256). When the app does not
     /// read, caller frames beyond this are dropped and counted.
     pub outbound_queue: usize,
+    /// How audio entries are acknowledged (default: one start and one completion per entry).
+    pub acks: crate::buffers::AckShape,
 }
 
 impl Default for PlatformConfig {
@@ -197,6 +199,7 @@ impl Default for PlatformConfig {
             dtmf_buffer: 100,
             drain_grace: Duration::from_secs(2),
             outbound_queue: 256,
+            acks: crate::buffers::AckShape::PerEntry,
         }
     }
 }
@@ -507,6 +510,7 @@ struct PlatformFile {
     audio_buffer: Option<usize>,
     dtmf_buffer: Option<usize>,
     drain_grace: Option<FileDuration>,
+    acks: Option<crate::buffers::AckShape>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -651,6 +655,9 @@ impl ScriptFile {
         }
         if let Some(v) = p.drain_grace {
             s.platform.drain_grace = v.0;
+        }
+        if let Some(v) = p.acks {
+            s.platform.acks = v;
         }
         let f = self.faults;
         s.faults = Faults {

@@ -18,7 +18,7 @@
 //!   `SelectAll`, which polls only the bodies that were woken. Echoed frames are matched by
 //!   the tag they carry ([`super::tag`]), so no per-frame table is kept.
 //! - **The platform's side, answered.** Each `PlayAudio` enters the call's
-//!   [`Playout`] and is answered with started/completed at the times the platform would;
+//!   platform model's buffers ([`super::answer`]) and is answered with started/completed at the times the platform would;
 //!   clears, DTMF presses, depth queries, hang-ups and malformed messages are answered too, so
 //!   the server pays the real message cost (three platform messages per echoed frame).
 
@@ -32,7 +32,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use fcstream::event::CallInfo;
 use fcstream::{
-    BufferDepth, BufferKind, CallEnd, Command, ContentType, Direction, EndReason, Event,
+    CallEnd, ContentType, Direction, EndReason, Event,
 };
 use futures_util::stream::{FuturesUnordered, SelectAll};
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -43,11 +43,11 @@ use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
 use super::histogram::Histogram;
-use super::playout::{Note, Playout};
+use super::answer::{self, LoadBuffers};
 use super::tag::{self, Tag};
-use super::wire::{self, AppMsg, Deframer, Playback, Stamp};
+use super::wire::{self, AppMsg, Deframer, Stamp};
 use super::{Live, Plan};
-use crate::error_ids as ids;
+use crate::buffers::{AckShape, Applied, BufferConfig};
 
 /// Wheel slots (1 ms each); a power of two.
 const SLOTS: usize = 1024;
@@ -180,8 +180,8 @@ struct Call {
     messages_out: u64,
     /// gRPC framing of the response body.
     deframer: Deframer,
-    /// The platform's buffers.
-    playout: Playout,
+    /// The platform's buffers (the shared model, timing only).
+    playout: LoadBuffers,
     /// The earliest wheel entry of this call, ms (others are stale).
     scheduled: Option<u64>,
     /// How it ended.
@@ -586,7 +586,7 @@ impl Lane {
                 messages_in: 0,
                 messages_out: 0,
                 deframer: Deframer::default(),
-                playout: Playout::new(plan.audio_buffer, plan.dtmf_buffer),
+                playout: load_buffers(plan.content_type, plan.audio_buffer, plan.dtmf_buffer),
                 scheduled: None,
                 outcome: None,
                 closing_as: None,
@@ -674,7 +674,7 @@ impl Lane {
         if !c.answered && c.phase != Phase::Planned {
             at(c.opened_us + plan.connect_timeout.as_micros() as u64);
         }
-        if let Some(t) = c.playout.next_due() {
+        if let Some(t) = c.playout.next_boundary() {
             if c.phase != Phase::Closing {
                 at(t);
             }
@@ -1032,11 +1032,7 @@ impl Lane {
         let wall0 = self.wall0_ns;
         let call = &mut self.calls[i];
         let buf = &mut self.buf;
-        let mut n = 0;
-        call.playout.advance(now, &mut |at, note| {
-            put_note(buf, wall0, at, note);
-            n += 1;
-        });
+        let n = answer::advance(&mut call.playout, now, wall0, buf);
         call.messages_out += n;
         self.counters.messages_out += n;
     }
@@ -1233,8 +1229,6 @@ impl Lane {
     fn on_message(&mut self, i: usize, msg: Bytes, now: u64) {
         self.counters.messages_in += 1;
         let wall0 = self.wall0_ns;
-        let plan = &self.setup.plan;
-        let ct = self.ct;
         let call = &mut self.calls[i];
         call.messages_in += 1;
         if call.phase == Phase::Closing {
@@ -1248,143 +1242,27 @@ impl Lane {
                 return;
             }
         };
-        let buf = &mut self.buf;
-        let mut out_n: u64 = 0;
-        let mut note = |buf: &mut BytesMut, at: u64, n: Note| {
-            put_note(buf, wall0, at, n);
-            out_n += 1;
-        };
-        let mut hang_up = false;
-        match decoded {
-            AppMsg::Play(p) => {
-                call.plays += 1;
-                self.counters.plays_in += 1;
-                call.first_audio_us
-                    .get_or_insert(now.saturating_sub(call.start_us));
-                match Tag::decode(&p.audio) {
-                    Some(t) if t.call == call.number => {
-                        if t.seq < call.next_seq && call.seen.saw(t.seq) {
-                            let latency = now.saturating_sub(t.sent_us);
-                            self.totals.latency.record(latency);
-                            self.live_latency.record(latency);
-                        } else if t.seq >= call.next_seq {
-                            call.untagged += 1;
-                        }
-                    }
-                    Some(_) => call.misrouted += 1,
-                    None => call.untagged += 1,
-                }
-                let entry_ct = if p.content_type.as_ref() == ct.as_str().as_bytes() {
-                    Ok(ct)
-                } else {
-                    std::str::from_utf8(&p.content_type)
-                        .ok()
-                        .and_then(|s| ContentType::parse(s).ok())
-                        .filter(|c| c.sample_rate() == ct.sample_rate())
-                        .ok_or(ids::INVALID_CONTENT_TYPE)
-                };
-                let checked = entry_ct.and_then(|ect| {
-                    if p.audio.is_empty() {
-                        Err(ids::EMPTY_AUDIO)
-                    } else if p.audio.len() % ect.bytes_per_sample() != 0 {
-                        Err(ids::INVALID_AUDIO_LENGTH)
-                    } else {
-                        let samples = (p.audio.len() / ect.bytes_per_sample()) as u64;
-                        Ok(samples * 1_000_000 / u64::from(ect.sample_rate()))
-                    }
-                });
-                let result = checked.and_then(|len_us| {
-                    call.playout
-                        .play(p.id, len_us, now, &mut |at, n| note(buf, at, n))
-                });
-                if let Err(id) = result {
-                    put_error(
-                        buf,
-                        id,
-                        "PlayAudioMessage refused by the load generator's platform model",
-                    );
-                    out_n += 1;
-                }
-            }
-            AppMsg::Other(cmd) => match cmd {
-                Command::ClearAudioBuffer { id } => {
-                    call.playout.clear(now, &mut |at, n| note(buf, at, n));
-                    let ack = fcstream::Ack {
-                        id,
-                        at: Some(system_time(wall0, now)),
-                    };
-                    wire::put_event(buf, &Event::BufferCleared(ack));
-                    out_n += 1;
-                }
-                Command::PressDtmf {
-                    id,
-                    digits,
-                    press_ms,
-                    break_ms,
-                    ..
-                } => {
-                    let n = digits.chars().count() as u64;
-                    let result = if fcstream::audio::dtmf::validate(&digits).is_err() {
-                        Err(ids::INVALID_DTMF)
-                    } else if press_ms == 0 {
-                        Err(ids::INVALID_DTMF_DURATION)
-                    } else {
-                        let press = u64::from(press_ms.min(fcstream::call::MAX_PRESS_MS));
-                        let len_us = (n * press + n.saturating_sub(1) * u64::from(break_ms)) * 1000;
-                        call.playout
-                            .press(Bytes::from(id), len_us, now, &mut |at, x| note(buf, at, x))
-                    };
-                    if let Err(e) = result {
-                        put_error(
-                            buf,
-                            e,
-                            "PressDTMFMessage refused by the load generator's platform model",
-                        );
-                        out_n += 1;
+        if let AppMsg::Play(p) = &decoded {
+            call.plays += 1;
+            self.counters.plays_in += 1;
+            call.first_audio_us
+                .get_or_insert(now.saturating_sub(call.start_us));
+            match Tag::decode(&p.audio) {
+                Some(t) if t.call == call.number => {
+                    if t.seq < call.next_seq && call.seen.saw(t.seq) {
+                        let latency = now.saturating_sub(t.sent_us);
+                        self.totals.latency.record(latency);
+                        self.live_latency.record(latency);
+                    } else if t.seq >= call.next_seq {
+                        call.untagged += 1;
                     }
                 }
-                Command::QueryBuffer(kind) => {
-                    call.playout.advance(now, &mut |at, n| note(buf, at, n));
-                    let (depth, size) = match kind {
-                        BufferKind::Audio => (call.playout.audio_depth(), plan.audio_buffer),
-                        BufferKind::Dtmf => (call.playout.dtmf_depth(), plan.dtmf_buffer),
-                    };
-                    let depth = BufferDepth {
-                        kind,
-                        depth: u32::try_from(depth).unwrap_or(u32::MAX),
-                        size: u32::try_from(size).unwrap_or(u32::MAX),
-                    };
-                    wire::put_event(buf, &Event::BufferDepth(depth));
-                    out_n += 1;
-                }
-                Command::TerminateCall => hang_up = true,
-                Command::EndStream { .. } => {
-                    put_error(
-                        buf,
-                        ids::END_STREAM_UNIMPLEMENTED,
-                        "EndGrpcStreamMessage is not implemented by FreeClimb; ignored",
-                    );
-                    out_n += 1;
-                }
-                Command::PlayAudio { .. } => {}
-            },
-            AppMsg::Unknown => {
-                put_error(
-                    buf,
-                    ids::UNKNOWN_MESSAGE,
-                    "AppMessage with no payload this platform knows; ignored",
-                );
-                out_n += 1;
-            }
-            AppMsg::BadBufferType(t) => {
-                put_error(
-                    buf,
-                    ids::INVALID_BUFFER_TYPE,
-                    &format!("QueryBufferDepthMessage with unknown buffer_type {t}"),
-                );
-                out_n += 1;
+                Some(_) => call.misrouted += 1,
+                None => call.untagged += 1,
             }
         }
+        let (applied, out_n) = answer::answer(&mut call.playout, &decoded, now, wall0, &mut self.buf);
+        let hang_up = applied == Applied::Terminate;
         call.messages_out += out_n;
         self.counters.messages_out += out_n;
         if hang_up {
@@ -1440,7 +1318,7 @@ impl Lane {
         t.plays += call.plays;
         t.messages_in += call.messages_in;
         t.messages_out += call.messages_out;
-        t.overflows += call.playout.stats.overflows;
+        t.overflows += call.playout.stats().overflows;
         call.outcome = Some(outcome.clone());
         call.pending = None;
         self.open_calls -= 1;
@@ -1456,7 +1334,7 @@ impl Lane {
         live.lost
             .fetch_add(if expect_echo { sent - echoed } else { 0 }, Relaxed);
         // Drop the state a finished call no longer needs.
-        call.playout = Playout::new(1, 1);
+        call.playout = load_buffers(self.ct, 1, 1);
         call.deframer = Deframer::default();
     }
 }
@@ -1513,39 +1391,19 @@ mod smallvec_lite {
     }
 }
 
-fn system_time(wall0_ns: u64, us: u64) -> std::time::SystemTime {
-    std::time::UNIX_EPOCH + Duration::from_nanos(wall0_ns + us * 1000)
-}
 
-fn put_note(buf: &mut BytesMut, wall0_ns: u64, at: u64, note: Note) {
-    let stamp = Stamp::from_unix_ns(wall0_ns + at * 1000);
-    match note {
-        Note::PlaybackStarted(id) => wire::put_playback(buf, Playback::Started, &id, stamp),
-        Note::PlaybackCompleted(id) => wire::put_playback(buf, Playback::Completed, &id, stamp),
-        Note::DtmfStarted(id) => {
-            wire::put_event(buf, &Event::DtmfPlayStarted(dtmf_ack(wall0_ns, at, &id)))
-        }
-        Note::DtmfCompleted(id) => {
-            wire::put_event(buf, &Event::DtmfPlayCompleted(dtmf_ack(wall0_ns, at, &id)))
-        }
-    }
-}
 
-fn dtmf_ack(wall0_ns: u64, at: u64, id: &[u8]) -> fcstream::Ack {
-    fcstream::Ack {
-        id: String::from_utf8_lossy(id).into_owned(),
-        at: Some(system_time(wall0_ns, at)),
-    }
-}
 
-fn put_error(buf: &mut BytesMut, id: &str, message: &str) {
-    wire::put_event(
-        buf,
-        &Event::Error {
-            message: message.to_string(),
-            id: id.to_string(),
-        },
-    );
+
+/// A load call's platform buffers (audio/DTMF sizes as planned, one ack per entry).
+fn load_buffers(ct: ContentType, audio: usize, dtmf: usize) -> LoadBuffers {
+    answer::buffers(BufferConfig {
+        content_type: ct,
+        audio: audio.max(1),
+        dtmf: dtmf.max(1),
+        acks: AckShape::PerEntry,
+        ticks_per_second: 1_000_000,
+    })
 }
 
 /// `grpc-status` (and message) of headers or trailers, when not OK.

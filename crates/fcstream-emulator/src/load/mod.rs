@@ -23,9 +23,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod answer;
 pub mod histogram;
 mod lane;
-pub mod playout;
 pub mod procstat;
 pub mod report;
 pub mod tag;

@@ -1,0 +1,238 @@
+//! The platform's rules, written once: which app messages are admitted, and the exact
+//! refusal (`NotifyErrorMessage` id and text) for those that are not.
+//!
+//! Every front door of the platform model — `fcstream call` (per-sample rendering,
+//! [`crate::model`]), `fcstream load` (timing only) and the test doubles — decides with these
+//! functions, so a refusal means the same thing and reads the same everywhere. They are pure:
+//! no clock, no buffers (the buffer-full refusals take the size and are raised by
+//! [`crate::buffers`]).
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use fcstream::audio::{dtmf, ContentType};
+use fcstream::call::MAX_PRESS_MS;
+
+use crate::error_ids as ids;
+
+/// A message the platform refuses: what goes into `NotifyErrorMessage`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// One of [`crate::error_ids`].
+    pub id: &'static str,
+    /// Human text.
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(id: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            message: message.into(),
+        }
+    }
+}
+
+/// An app's id for an entry or a job, as a front door keeps it (`String` after a full
+/// decode, `bytes::Bytes` as a zero-copy slice of the received message).
+pub trait Id: Clone + PartialEq + std::fmt::Debug {
+    /// The id as text, for refusal messages.
+    fn text(&self) -> Cow<'_, str>;
+}
+
+impl Id for String {
+    fn text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl Id for bytes::Bytes {
+    fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self)
+    }
+}
+
+/// An admitted `PlayAudioMessage`: its format and its length in samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmittedPlay {
+    /// The entry's content type (same rate as the call's; µ-law and l16 are transcoded).
+    pub content_type: ContentType,
+    /// Samples at the call's rate.
+    pub samples: u64,
+}
+
+/// Checks a `PlayAudioMessage` of `audio_len` bytes in `content_type` on a call of `call`.
+pub fn check_play(
+    call: ContentType,
+    content_type: &[u8],
+    audio_len: usize,
+) -> Result<AdmittedPlay, Refusal> {
+    // The usual case, the call's own format spelled as this library spells it, skips parsing.
+    let ct = if content_type == call.as_str().as_bytes() {
+        call
+    } else {
+        let text = String::from_utf8_lossy(content_type);
+        let ct = ContentType::parse(&text).map_err(|e| {
+            Refusal::new(ids::INVALID_CONTENT_TYPE, format!("PlayAudioMessage: {e}"))
+        })?;
+        if ct.sample_rate() != call.sample_rate() {
+            return Err(Refusal::new(
+                ids::INVALID_CONTENT_TYPE,
+                format!(
+                    "PlayAudioMessage content type {text:?} is {} Hz but the call is {call} ({} Hz)",
+                    ct.sample_rate(),
+                    call.sample_rate()
+                ),
+            ));
+        }
+        ct
+    };
+    if audio_len == 0 {
+        return Err(Refusal::new(
+            ids::EMPTY_AUDIO,
+            "PlayAudioMessage with no audio_data",
+        ));
+    }
+    if audio_len % ct.bytes_per_sample() != 0 {
+        return Err(Refusal::new(
+            ids::INVALID_AUDIO_LENGTH,
+            format!(
+                "PlayAudioMessage: {audio_len} bytes is not a whole number of {}-byte samples",
+                ct.bytes_per_sample()
+            ),
+        ));
+    }
+    Ok(AdmittedPlay {
+        content_type: ct,
+        samples: (audio_len / ct.bytes_per_sample()) as u64,
+    })
+}
+
+/// An admitted `PressDTMFMessage`: the keys and their timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmittedPress {
+    /// How many keys.
+    pub keys: u64,
+    /// Each key's tone (capped at [`MAX_PRESS_MS`]).
+    pub press: Duration,
+    /// Silence between keys.
+    pub gap: Duration,
+}
+
+impl AdmittedPress {
+    /// The whole job's length: every key's tone and the breaks between them.
+    pub fn length(&self) -> Duration {
+        self.press * self.keys as u32 + self.gap * self.keys.saturating_sub(1) as u32
+    }
+}
+
+/// Checks a `PressDTMFMessage`.
+pub fn check_press(
+    id: &impl Id,
+    digits: &str,
+    press_ms: u32,
+    break_ms: u32,
+) -> Result<AdmittedPress, Refusal> {
+    if let Err(e) = dtmf::validate(digits) {
+        return Err(Refusal::new(
+            ids::INVALID_DTMF,
+            format!("PressDTMFMessage {:?}: {e}", id.text()),
+        ));
+    }
+    if press_ms == 0 {
+        return Err(Refusal::new(
+            ids::INVALID_DTMF_DURATION,
+            format!(
+                "PressDTMFMessage {:?}: press_duration_ms 0 is invalid and ignored (use 1..=8000)",
+                id.text()
+            ),
+        ));
+    }
+    Ok(AdmittedPress {
+        keys: digits.chars().count() as u64,
+        press: Duration::from_millis(u64::from(press_ms.min(MAX_PRESS_MS))),
+        gap: Duration::from_millis(u64::from(break_ms)),
+    })
+}
+
+/// The audio buffer holds `size` entries already (the one playing included).
+pub fn audio_buffer_full(size: usize, id: &impl Id) -> Refusal {
+    Refusal::new(
+        ids::AUDIO_BUFFER_FULL,
+        format!(
+            "audio buffer full ({size} entries): PlayAudioMessage {:?} dropped",
+            id.text()
+        ),
+    )
+}
+
+/// The DTMF buffer holds `size` jobs already (the one playing included).
+pub fn dtmf_buffer_full(size: usize, id: &impl Id) -> Refusal {
+    Refusal::new(
+        ids::DTMF_BUFFER_FULL,
+        format!(
+            "DTMF buffer full ({size} presses): PressDTMFMessage {:?} dropped",
+            id.text()
+        ),
+    )
+}
+
+/// `EndGrpcStreamMessage`, which FreeClimb does not implement.
+pub fn end_stream() -> Refusal {
+    Refusal::new(
+        ids::END_STREAM_UNIMPLEMENTED,
+        "EndGrpcStreamMessage is not implemented by FreeClimb; ignored",
+    )
+}
+
+/// An `AppMessage` with no payload this platform knows.
+pub fn unknown_message() -> Refusal {
+    Refusal::new(
+        ids::UNKNOWN_MESSAGE,
+        "AppMessage with no payload this platform knows; ignored",
+    )
+}
+
+/// A `QueryBufferDepthMessage` with an unknown `buffer_type`.
+pub fn bad_buffer_type(t: i32) -> Refusal {
+    Refusal::new(
+        ids::INVALID_BUFFER_TYPE,
+        format!("QueryBufferDepthMessage with unknown buffer_type {t} (use 0 DTMF or 1 Audio)"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CT: ContentType = ContentType::L16At8k;
+
+    #[test]
+    fn plays_are_checked_for_format_rate_emptiness_and_whole_samples() {
+        let refused = |ct: &str, len| check_play(CT, ct.as_bytes(), len).map_err(|r| r.id);
+        assert_eq!(refused("audio/l16;rate=16000", 4), Err(ids::INVALID_CONTENT_TYPE));
+        assert_eq!(refused("audio/opus", 4), Err(ids::INVALID_CONTENT_TYPE));
+        assert_eq!(refused("", 4), Err(ids::INVALID_CONTENT_TYPE));
+        assert_eq!(refused(CT.as_str(), 0), Err(ids::EMPTY_AUDIO));
+        assert_eq!(refused(CT.as_str(), 3), Err(ids::INVALID_AUDIO_LENGTH));
+        let ok = check_play(CT, b"audio/mulaw;rate=8000", 3).unwrap();
+        assert_eq!((ok.content_type, ok.samples), (ContentType::Mulaw8k, 3));
+        assert_eq!(check_play(CT, CT.as_str().as_bytes(), 320).unwrap().samples, 160);
+    }
+
+    #[test]
+    fn presses_are_checked_and_capped() {
+        let id = String::from("d");
+        assert_eq!(check_press(&id, "12x", 100, 0).unwrap_err().id, ids::INVALID_DTMF);
+        assert_eq!(check_press(&id, "", 100, 0).unwrap_err().id, ids::INVALID_DTMF);
+        assert_eq!(check_press(&id, "1", 0, 0).unwrap_err().id, ids::INVALID_DTMF_DURATION);
+        let p = check_press(&id, "1#", 20_000, 50).unwrap();
+        assert_eq!(p.length(), Duration::from_millis(2 * 8000 + 50));
+        let b = bytes::Bytes::from_static(b"d");
+        assert_eq!(
+            check_press(&b, "x", 1, 0).unwrap_err(),
+            check_press(&id, "x", 1, 0).unwrap_err(),
+            "the id's representation does not change the refusal"
+        );
+    }
+}
