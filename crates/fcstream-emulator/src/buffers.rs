@@ -231,6 +231,11 @@ pub struct BufferStats {
     pub audio_ticks: u64,
     /// Ticks of DTMF the caller heard (tones and breaks).
     pub dtmf_ticks: u64,
+    /// The most entries the audio buffer held at once (the one playing included).
+    pub peak_depth: u64,
+    /// The most audio the buffer held at once, in ticks (the rest of the entry playing and
+    /// every queued entry): how far ahead of the caller the app got.
+    pub peak_queued_ticks: u64,
 }
 
 /// One entry or job.
@@ -424,6 +429,18 @@ impl<I: Id, A, D> Buffers<I, A, D> {
         }
     }
 
+    /// Updates the peaks after an entry was admitted (the only time they can grow).
+    fn note_peaks(&mut self) {
+        let depth = self.audio_depth() as u64;
+        self.stats.peak_depth = self.stats.peak_depth.max(depth);
+        let playing = match &self.playing {
+            Some(Playing::Audio(e, pos)) => e.ticks - pos,
+            _ => 0,
+        };
+        let queued = playing + self.audio.iter().map(|e| e.ticks).sum::<u64>();
+        self.stats.peak_queued_ticks = self.stats.peak_queued_ticks.max(queued);
+    }
+
     /// Length in ticks of `samples` at the call's rate.
     fn ticks_of_samples(&self, samples: u64) -> u64 {
         samples * self.config.ticks_per_second / u64::from(self.config.content_type.sample_rate())
@@ -463,6 +480,7 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                         digits: String::new(),
                         payload,
                     });
+                    self.note_peaks();
                 }
             },
             Request::Clear { id } => {

@@ -690,6 +690,8 @@ impl<'a> Run<'a> {
                 interrupted: stats.plays_interrupted,
                 cleared_unplayed: stats.entries_cleared,
                 unfinished_at_end: stats.entries_unfinished,
+                peak_depth: stats.peak_depth,
+                peak_queued_ms: to_ms(stats.peak_queued_ticks),
                 clears: stats.clears,
                 app_audio_ms: to_ms(stats.audio_ticks),
             },

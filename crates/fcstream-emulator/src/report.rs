@@ -83,6 +83,12 @@ pub struct PlaySummary {
     pub cleared_unplayed: u64,
     /// Entries playing or queued when the call ended.
     pub unfinished_at_end: u64,
+    /// The most entries the audio buffer held at once (the one playing included).
+    #[serde(default)]
+    pub peak_depth: u64,
+    /// The most audio queued at the platform at once, ms (how far ahead the app got).
+    #[serde(default)]
+    pub peak_queued_ms: f64,
     /// Clears carried out.
     pub clears: u64,
     /// Milliseconds of app audio the caller heard.

@@ -1,6 +1,8 @@
 //! End to end over real loopback gRPC: the fcstream server on 127.0.0.1 (OS-chosen port) and a
-//! platform played by the generated tonic client. The 60 s flow-control tests use in-memory
-//! pipes and tokio's paused clock (virtual time); everything else runs on the real clock.
+//! platform played step by step by the generated tonic client (each test says what the
+//! platform sends). Playback against the platform model itself (pacing, ack shapes, clears,
+//! DTMF, the 60 s flow-control bound) is tested in `fcstream-emulator/tests/library_playback.rs`,
+//! where the platform is the emulator's one model rather than a copy in this crate.
 
 mod common;
 
@@ -10,12 +12,30 @@ use bytes::Bytes;
 use common::*;
 use fcstream::proto::PlatformMessage;
 use fcstream::{
-    apps, Audio, BufferKind, Call, CallConfig, Command, ContentType, EndCause, EndReason, Error,
-    Event, PlayOutcome,
+    Audio, BufferKind, Call, CallConfig, Command, ContentType, EndCause, EndReason, Error, Event,
+    PlayOutcome,
 };
 use prost::Message;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+
+/// The echo app in small (`fcstream_apps::echo`, which these tests cannot use: that crate
+/// depends on this one): plays each frame back, presses each key back.
+async fn echo(call: Call) -> fcstream::Result<()> {
+    let content_type = call.info().content_type;
+    let (control, mut events) = call.split();
+    let mut presses = fcstream::call::KeyPresses::default();
+    while let Some(event) = events.next().await {
+        if let Event::Audio(frame) = &event {
+            let audio = Audio::from_wire(content_type, frame.data.clone())?;
+            control.start_play(audio).await?;
+        } else if let Some(digit) = presses.press(&event) {
+            let control = control.clone();
+            tokio::spawn(async move { control.press_dtmf(&digit.to_string(), 100, 50).await });
+        }
+    }
+    Ok(())
+}
 
 /// Acknowledges every PlayAudio at once (instant playback) and collects their payloads until
 /// `n` arrived.
@@ -57,7 +77,7 @@ fn frame(call: u8, i: u8, len: usize) -> Bytes {
 
 #[tokio::test]
 async fn echo_returns_the_callers_frames_in_order_and_presses_keys_back() {
-    let server = serve_tcp(apps::echo, CallConfig::default()).await;
+    let server = serve_tcp(echo, CallConfig::default()).await;
     let mut p = Platform::start(
         connect(&server.url).await,
         call_info("CA-echo", ContentType::Mulaw8k),
@@ -94,168 +114,6 @@ async fn echo_returns_the_callers_frames_in_order_and_presses_keys_back() {
         None,
         "stream ends cleanly after the call ends"
     );
-}
-
-/// A handler that plays `secs` of audio, reports the outcome and when it resolved, hangs up.
-fn player(
-    secs: u64,
-    report: mpsc::Sender<(fcstream::Result<PlayOutcome>, Instant, EndCause)>,
-) -> impl fcstream::Handler {
-    move |call: Call| {
-        let report = report.clone();
-        async move {
-            let ct = call.info().content_type;
-            let outcome = call
-                .play(Audio::tone(440.0, Duration::from_secs(secs), 16000))
-                .await;
-            let at = Instant::now();
-            assert_eq!(call.info().content_type, ct);
-            let cause = call.hangup().await?;
-            let _ = report.send((outcome, at, cause)).await;
-            Ok(())
-        }
-    }
-}
-
-async fn play_3s(once_per_id: bool) {
-    let (tx, mut rx) = mpsc::channel(1);
-    let server = serve_tcp(player(3, tx), CallConfig::default()).await;
-    let mut p = Platform::start(
-        connect(&server.url).await,
-        call_info("CA-play", ContentType::L16At8k),
-    )
-    .await;
-    let stats = tokio::time::timeout(SOON, Playout::new(once_per_id).run(&mut p))
-        .await
-        .expect("the call finished");
-    let (outcome, resolved_at, cause) = rx.recv().await.expect("handler reported");
-    assert_eq!(outcome.unwrap(), PlayOutcome::Completed);
-    // 3 s in 200 ms chunks under one id, sequence increasing, last only on the final chunk.
-    assert_eq!(stats.entries.len(), 15);
-    for (i, (id, seq, last, len)) in stats.entries.iter().enumerate() {
-        assert_eq!(id, "p1");
-        assert_eq!(*seq as usize, i);
-        assert_eq!(*last, i == 14);
-        assert_eq!(*len, 3200);
-    }
-    let (id, final_at) = &stats.final_completion[0];
-    assert_eq!(id, "p1");
-    assert!(
-        resolved_at >= *final_at,
-        "play resolved before the final chunk's completion was sent"
-    );
-    assert!(matches!(
-        cause,
-        EndCause::Platform(ref end) if end.reason == EndReason::ApplicationDisconnect
-    ));
-    if once_per_id {
-        assert!(stats.queries > 0, "the pacer asked for the depth");
-    }
-}
-
-#[tokio::test]
-async fn play_of_3s_resolves_completed_after_the_last_chunk_completes() {
-    play_3s(false).await;
-}
-
-#[tokio::test]
-async fn play_does_not_hang_when_the_platform_reports_once_per_id() {
-    play_3s(true).await;
-}
-
-#[tokio::test]
-async fn clear_during_a_play_resolves_it_interrupted_and_the_call_goes_on() {
-    let (tx, mut rx) = mpsc::channel(1);
-    let handler = move |call: Call| {
-        let tx = tx.clone();
-        async move {
-            let long = call
-                .start_play(Audio::silence(ContentType::Mulaw8k, Duration::from_secs(5)))
-                .await?;
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            call.clear().await?;
-            let first = long.await?;
-            let second = call
-                .play(Audio::silence(
-                    ContentType::Mulaw8k,
-                    Duration::from_millis(200),
-                ))
-                .await?;
-            let _ = tx.send((first, second)).await;
-            call.hangup().await?;
-            Ok(())
-        }
-    };
-    let server = serve_tcp(handler, CallConfig::default()).await;
-    let mut p = Platform::start(
-        connect(&server.url).await,
-        call_info("CA-clear", ContentType::Mulaw8k),
-    )
-    .await;
-    let stats = tokio::time::timeout(SOON, Playout::new(false).run(&mut p))
-        .await
-        .expect("the call finished");
-    assert_eq!(
-        rx.recv().await.unwrap(),
-        (PlayOutcome::Interrupted, PlayOutcome::Completed)
-    );
-    assert_eq!(stats.clears, vec!["c2".to_string()]);
-    // The cleared play never sent its final chunk.
-    assert!(!stats.entries.iter().any(|e| e.0 == "p1" && e.2));
-}
-
-#[tokio::test]
-async fn press_dtmf_resolves_on_completion_and_bad_input_never_reaches_the_wire() {
-    let (tx, mut rx) = mpsc::channel(1);
-    let handler = move |call: Call| {
-        let tx = tx.clone();
-        async move {
-            let bad_digit = call.press_dtmf("12x", 100, 50).await;
-            let zero_press = call.press_dtmf("1", 0, 50).await;
-            let good = call.press_dtmf("12#ab", 100, 50).await;
-            let depth = call.query_buffer(BufferKind::Dtmf).await?;
-            let cause = call.hangup().await?;
-            let _ = tx.send((bad_digit, zero_press, good, depth, cause)).await;
-            Ok(())
-        }
-    };
-    let server = serve_tcp(handler, CallConfig::default()).await;
-    let mut p = Platform::start(
-        connect(&server.url).await,
-        call_info("CA-dtmf", ContentType::Mulaw8k),
-    )
-    .await;
-    let stats = tokio::time::timeout(SOON, Playout::new(false).run(&mut p))
-        .await
-        .expect("the call finished");
-    let (bad_digit, zero_press, good, depth, cause) = rx.recv().await.unwrap();
-    assert!(
-        matches!(bad_digit, Err(Error::InvalidDigits(ref e)) if e.digit == 'x' && e.position == 2)
-    );
-    assert!(matches!(zero_press, Err(Error::InvalidArgument(_))));
-    good.unwrap();
-    assert_eq!(depth.kind, BufferKind::Dtmf);
-    assert_eq!(stats.dtmf.len(), 1, "only the valid press was sent");
-    assert!(
-        matches!(cause, EndCause::Platform(ref e) if e.reason == EndReason::ApplicationDisconnect)
-    );
-}
-
-/// Starts a 10 s play, tells the test, then reports how the play ended and how long after.
-fn waiting_player(report: mpsc::Sender<fcstream::Result<PlayOutcome>>) -> impl fcstream::Handler {
-    move |call: Call| {
-        let report = report.clone();
-        async move {
-            let r = call
-                .play(Audio::silence(
-                    ContentType::Mulaw8k,
-                    Duration::from_secs(10),
-                ))
-                .await;
-            let _ = report.send(r).await;
-            Ok(())
-        }
-    }
 }
 
 #[tokio::test]
@@ -300,7 +158,7 @@ async fn a_stream_dropped_without_call_ended_fails_pending_plays_within_1s() {
 
 #[tokio::test]
 async fn a_hundred_concurrent_calls_all_echo_their_own_audio() {
-    let server = serve_tcp(apps::echo, CallConfig::default()).await;
+    let server = serve_tcp(echo, CallConfig::default()).await;
     let channel = connect(&server.url).await;
     let calls = (0..100u8).map(|c| {
         let channel = channel.clone();
@@ -332,7 +190,7 @@ async fn protocol_violations_get_their_documented_behaviour_and_spare_other_call
     let counter = started.clone();
     let handler = move |call: Call| {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        apps::echo(call)
+        echo(call)
     };
     let server = serve_tcp(handler, CallConfig::default()).await;
     let channel = connect(&server.url).await;
@@ -422,7 +280,7 @@ async fn a_panicking_or_failing_handler_ends_only_its_own_call() {
         match call.info().metadata.first().map(String::as_str) {
             Some("panic") => panic!("handler bug"),
             Some("fail") => Err(Error::app("app gave up")),
-            _ => apps::echo(call).await,
+            _ => echo(call).await,
         }
     };
     let server = serve_tcp(handler, CallConfig::default()).await;
@@ -441,41 +299,3 @@ async fn a_panicking_or_failing_handler_ends_only_its_own_call() {
     assert_eq!(collect_echo(&mut good, 1).await, vec![frame(3, 3, 160)]);
 }
 
-async fn sixty_second_clip(once_per_id: bool) {
-    let (tx, mut rx) = mpsc::channel(1);
-    let config = CallConfig::default();
-    let channel = serve_in_memory(player(60, tx), config).await;
-    let t0 = Instant::now();
-    let mut p = Platform::start(channel, call_info("CA-60s", ContentType::Mulaw8k)).await;
-    let stats = tokio::time::timeout(
-        Duration::from_secs(120),
-        Playout::new(once_per_id).run(&mut p),
-    )
-    .await
-    .expect("the call finished within 120 s of virtual time");
-    let (outcome, resolved_at, _) = rx.recv().await.unwrap();
-    assert_eq!(outcome.unwrap(), PlayOutcome::Completed);
-    assert!(
-        stats.max_queued <= config.playback.max_ahead,
-        "{:?} queued at the platform",
-        stats.max_queued
-    );
-    assert!(stats.max_entries <= config.playback.max_entries);
-    assert_eq!(stats.entries.len(), 300);
-    let took = resolved_at - t0;
-    assert!(
-        took >= Duration::from_secs(60),
-        "played faster than real time: {took:?}"
-    );
-    assert!(took < Duration::from_secs(63), "paced too slowly: {took:?}");
-}
-
-#[tokio::test(start_paused = true)]
-async fn flow_control_keeps_a_60s_clip_within_the_bound_in_virtual_time() {
-    sixty_second_clip(false).await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn flow_control_holds_with_a_platform_reporting_once_per_id() {
-    sixty_second_clip(true).await;
-}

@@ -2,18 +2,16 @@
 //! scripted platform built on the generated tonic client.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use bytes::Bytes;
 use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
 use fcstream::proto::{AppMessage, PlatformMessage};
 use fcstream::{
-    Ack, AudioFrame, BufferDepth, BufferKind, CallConfig, CallEnd, CallInfo, CallService, Command,
+    Ack, AudioFrame, CallConfig, CallEnd, CallInfo, CallService, Command,
     ContentType, Direction, EndReason, Event, Handler, Server,
 };
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Channel, Endpoint};
 use tonic::Streaming;
@@ -193,147 +191,3 @@ pub async fn echo_once(p: &mut Platform, tag: u8) {
     }
 }
 
-/// What a [`Playout`] observed.
-#[derive(Debug, Default, Clone)]
-pub struct PlayoutStats {
-    /// The most audio queued at once (entries received, not yet completed).
-    pub max_queued: Duration,
-    /// The most entries queued at once.
-    pub max_entries: usize,
-    /// Every PlayAudio received: (id, sequence, last, bytes).
-    pub entries: Vec<(String, u32, bool, usize)>,
-    /// When the final completion of each id was sent.
-    pub final_completion: Vec<(String, Instant)>,
-    /// Clears acknowledged.
-    pub clears: Vec<String>,
-    /// DTMF presses acknowledged.
-    pub dtmf: Vec<String>,
-    /// Buffer-depth queries answered.
-    pub queries: usize,
-}
-
-/// A minimal platform model: plays entries in real time (tokio time), acknowledges per entry
-/// (or once per id, on the final chunk, when `once_per_id`), answers clears, DTMF, queries and
-/// terminate. The emulator crate has the full model; this is just enough to test the library.
-pub struct Playout {
-    pub once_per_id: bool,
-    pub stats: PlayoutStats,
-    queue: VecDeque<(String, Duration, bool)>,
-    current: Option<(String, Duration, bool)>,
-}
-
-impl Playout {
-    pub fn new(once_per_id: bool) -> Self {
-        Playout {
-            once_per_id,
-            stats: PlayoutStats::default(),
-            queue: VecDeque::new(),
-            current: None,
-        }
-    }
-
-    fn queued(&self) -> (Duration, usize) {
-        let mut d: Duration = self.queue.iter().map(|e| e.1).sum();
-        let mut n = self.queue.len();
-        if let Some(c) = &self.current {
-            d += c.1;
-            n += 1;
-        }
-        (d, n)
-    }
-
-    /// Runs until the app ends the stream or sends TerminateCall. `tick` is how often playback
-    /// advances.
-    pub async fn run(mut self, p: &mut Platform) -> PlayoutStats {
-        let tick = Duration::from_millis(20);
-        let ct = p.info.content_type;
-        let mut interval = tokio::time::interval(tick);
-        loop {
-            tokio::select! {
-                msg = p.rx.message() => match msg {
-                    Ok(Some(msg)) => match Command::from_proto(msg).expect("known app message") {
-                        Command::PlayAudio { id, audio, sequence, last, .. } => {
-                            self.stats.entries.push((id.clone(), sequence, last, audio.len()));
-                            self.queue.push_back((id, ct.duration_of(audio.len()), last));
-                            let (d, n) = self.queued();
-                            self.stats.max_queued = self.stats.max_queued.max(d);
-                            self.stats.max_entries = self.stats.max_entries.max(n);
-                        }
-                        Command::ClearAudioBuffer { id } => {
-                            self.queue.clear();
-                            self.current = None;
-                            self.stats.clears.push(id.clone());
-                            p.ack(Event::BufferCleared, &id).await;
-                        }
-                        Command::PressDtmf { id, .. } => {
-                            self.stats.dtmf.push(id.clone());
-                            p.ack(Event::DtmfPlayStarted, &id).await;
-                            p.ack(Event::DtmfPlayCompleted, &id).await;
-                        }
-                        Command::QueryBuffer(kind) => {
-                            self.stats.queries += 1;
-                            let depth = if kind == BufferKind::Audio { self.queued().1 as u32 } else { 0 };
-                            p.send(Event::BufferDepth(BufferDepth { kind, depth, size: 100 })).await;
-                        }
-                        Command::TerminateCall => {
-                            p.end(EndReason::ApplicationDisconnect).await;
-                            return self.stats;
-                        }
-                        Command::EndStream { .. } => {}
-                    },
-                    _ => return self.stats,
-                },
-                _ = interval.tick() => self.advance(p, tick).await,
-            }
-        }
-    }
-
-    async fn advance(&mut self, p: &Platform, mut left: Duration) {
-        while left > Duration::ZERO {
-            if self.current.is_none() {
-                match self.queue.pop_front() {
-                    Some(e) => {
-                        let first = !self.once_per_id
-                            || !self.stats.final_completion.iter().any(|f| f.0 == e.0);
-                        if first {
-                            p.ack(Event::PlaybackStarted, &e.0).await;
-                        }
-                        self.current = Some(e);
-                    }
-                    None => return,
-                }
-            }
-            let Some((id, remaining, last)) = self.current.as_mut() else {
-                return;
-            };
-            let step = left.min(*remaining);
-            *remaining -= step;
-            left -= step;
-            if remaining.is_zero() {
-                let (id, last) = (id.clone(), *last);
-                self.current = None;
-                if !self.once_per_id || last {
-                    p.ack(Event::PlaybackCompleted, &id).await;
-                }
-                if last {
-                    self.stats.final_completion.push((id, Instant::now()));
-                }
-            }
-        }
-    }
-}
-
-/// Whether a missing speech tool (espeak-ng, PocketSphinx) fails a test rather than skipping
-/// it: CI installs them and sets `FCSTREAM_REQUIRE_SPEECH=1`.
-pub fn speech_required() -> bool {
-    std::env::var("FCSTREAM_REQUIRE_SPEECH").as_deref() == Ok("1")
-}
-
-/// A speech test cannot run (`why`): fails when speech is required, else says it is skipped.
-pub fn skip_speech(why: &str) {
-    assert!(
-        !speech_required(),
-        "FCSTREAM_REQUIRE_SPEECH=1 but the speech test cannot run: {why}"
-    );
-    eprintln!("SKIPPED (set FCSTREAM_REQUIRE_SPEECH=1 to fail instead): {why}");
-}
