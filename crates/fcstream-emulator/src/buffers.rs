@@ -467,7 +467,10 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                 Ok(_) if self.audio_depth() >= self.config.audio => {
                     self.stats.entries_rejected += 1;
                     self.stats.overflows += 1;
-                    r.note(at, Note::Error(rules::audio_buffer_full(self.config.audio, &id)));
+                    r.note(
+                        at,
+                        Note::Error(rules::audio_buffer_full(self.config.audio, &id)),
+                    );
                 }
                 Ok(play) => {
                     self.stats.entries_accepted += 1;
@@ -501,9 +504,10 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                 break_ms,
             } => match rules::check_press(&id, digits, press_ms, break_ms) {
                 Err(refusal) => r.note(at, Note::Error(refusal)),
-                Ok(_) if self.dtmf_depth() >= self.config.dtmf => {
-                    r.note(at, Note::Error(rules::dtmf_buffer_full(self.config.dtmf, &id)))
-                }
+                Ok(_) if self.dtmf_depth() >= self.config.dtmf => r.note(
+                    at,
+                    Note::Error(rules::dtmf_buffer_full(self.config.dtmf, &id)),
+                ),
                 Ok(press) => {
                     let ticks = u64::try_from(
                         press.length().as_micros() * u128::from(self.config.ticks_per_second)
@@ -597,7 +601,12 @@ mod tests {
         (id.to_string(), vec![0xFF; ms * 8], last)
     }
 
-    fn apply(b: &mut Buffers<String, (), ()>, t: &mut Timing<String>, p: &(String, Vec<u8>, bool), now: u64) {
+    fn apply(
+        b: &mut Buffers<String, (), ()>,
+        t: &mut Timing<String>,
+        p: &(String, Vec<u8>, bool),
+        now: u64,
+    ) {
         b.apply(
             Request::Play {
                 id: p.0.clone(),
@@ -657,7 +666,9 @@ mod tests {
             apply(&mut b, &mut t, &play(id, 20, true), 0);
         }
         assert_eq!(b.stats().overflows, 1);
-        assert!(matches!(&t.notes[1].1, Note::Error(r) if r.id == crate::error_ids::AUDIO_BUFFER_FULL));
+        assert!(
+            matches!(&t.notes[1].1, Note::Error(r) if r.id == crate::error_ids::AUDIO_BUFFER_FULL)
+        );
         b.apply(Request::Clear { id: "x".into() }, 10_000, &mut t);
         assert_eq!(b.audio_depth(), 0);
         t.notes.clear();

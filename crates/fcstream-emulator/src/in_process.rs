@@ -19,7 +19,7 @@ use crate::EmulatorError;
 /// Size of each direction's in-memory pipe.
 const PIPE_BYTES: usize = 1 << 20;
 
-/// Serves `handler` (any fcstream handler, e.g. `fcstream::apps::echo`) with `config` on an
+/// Serves `handler` (any fcstream handler, e.g. `fcstream_apps::echo`) with `config` on an
 /// in-memory connection and returns a channel to it. The server runs on a spawned task until
 /// the channel is dropped.
 pub async fn serve<H: Handler>(handler: H, config: CallConfig) -> Result<Channel, EmulatorError> {

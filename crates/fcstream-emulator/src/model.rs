@@ -190,8 +190,8 @@ mod tests {
     use super::*;
     use crate::error_ids as ids;
     use crate::rules::Refusal;
-    use fcstream::BufferKind;
     use bytes::Bytes;
+    use fcstream::BufferKind;
 
     const CT: ContentType = ContentType::L16At8k;
 
@@ -276,7 +276,9 @@ mod tests {
         m.apply(play("c", &[1; 100]), 0, &mut out);
         m.apply(Command::QueryBuffer(BufferKind::Audio), 10, &mut out);
         let n = notes(&mut out);
-        assert!(matches!(&n[1].1, Note::Error(Refusal { id, .. }) if *id == ids::AUDIO_BUFFER_FULL));
+        assert!(
+            matches!(&n[1].1, Note::Error(Refusal { id, .. }) if *id == ids::AUDIO_BUFFER_FULL)
+        );
         assert_eq!(
             n[2].1,
             Note::BufferDepth {

@@ -210,22 +210,37 @@ mod tests {
     #[test]
     fn plays_are_checked_for_format_rate_emptiness_and_whole_samples() {
         let refused = |ct: &str, len| check_play(CT, ct.as_bytes(), len).map_err(|r| r.id);
-        assert_eq!(refused("audio/l16;rate=16000", 4), Err(ids::INVALID_CONTENT_TYPE));
+        assert_eq!(
+            refused("audio/l16;rate=16000", 4),
+            Err(ids::INVALID_CONTENT_TYPE)
+        );
         assert_eq!(refused("audio/opus", 4), Err(ids::INVALID_CONTENT_TYPE));
         assert_eq!(refused("", 4), Err(ids::INVALID_CONTENT_TYPE));
         assert_eq!(refused(CT.as_str(), 0), Err(ids::EMPTY_AUDIO));
         assert_eq!(refused(CT.as_str(), 3), Err(ids::INVALID_AUDIO_LENGTH));
         let ok = check_play(CT, b"audio/mulaw;rate=8000", 3).unwrap();
         assert_eq!((ok.content_type, ok.samples), (ContentType::Mulaw8k, 3));
-        assert_eq!(check_play(CT, CT.as_str().as_bytes(), 320).unwrap().samples, 160);
+        assert_eq!(
+            check_play(CT, CT.as_str().as_bytes(), 320).unwrap().samples,
+            160
+        );
     }
 
     #[test]
     fn presses_are_checked_and_capped() {
         let id = String::from("d");
-        assert_eq!(check_press(&id, "12x", 100, 0).unwrap_err().id, ids::INVALID_DTMF);
-        assert_eq!(check_press(&id, "", 100, 0).unwrap_err().id, ids::INVALID_DTMF);
-        assert_eq!(check_press(&id, "1", 0, 0).unwrap_err().id, ids::INVALID_DTMF_DURATION);
+        assert_eq!(
+            check_press(&id, "12x", 100, 0).unwrap_err().id,
+            ids::INVALID_DTMF
+        );
+        assert_eq!(
+            check_press(&id, "", 100, 0).unwrap_err().id,
+            ids::INVALID_DTMF
+        );
+        assert_eq!(
+            check_press(&id, "1", 0, 0).unwrap_err().id,
+            ids::INVALID_DTMF_DURATION
+        );
         let p = check_press(&id, "1#", 20_000, 50).unwrap();
         assert_eq!(p.length(), Duration::from_millis(2 * 8000 + 50));
         let b = bytes::Bytes::from_static(b"d");

@@ -8,7 +8,7 @@
 //!   starts playing.
 //!
 //! **Caller speech** is found with the library's voice activity detector
-//! ([`fcstream::speech::vad`], default settings) run over the caller's *voice*: the script's
+//! ([`fcstream_speech::vad`], default settings) run over the caller's *voice*: the script's
 //! audio segments as sent in the frames, with key presses silenced (a key tone is not
 //! speech). A segment of speech (an [`Utterance`]) starts at the first 10 ms of loud audio
 //! of at least 60 ms of it, and ends at the first 10 ms of at least 400 ms of quiet, so the
@@ -27,7 +27,7 @@
 
 use std::time::Duration;
 
-use fcstream::speech::vad::{Vad, VadConfig, VadEvent};
+use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
 
 /// Playing stretches separated by less than this are one (see the module docs).
 pub const MERGE_GAP: Duration = Duration::from_millis(20);

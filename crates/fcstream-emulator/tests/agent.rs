@@ -1,4 +1,4 @@
-//! End-to-end tests of the voice agent (`fcstream::apps::agent`) through the emulator over
+//! End-to-end tests of the voice agent (`fcstream_apps::agent`) through the emulator over
 //! loopback gRPC: barge-in and the heard ledger, a goodbye that plays to its end, and
 //! speech recognition that is unreachable or fails mid-call.
 //!
@@ -17,11 +17,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::*;
-use fcstream::apps::agent::{agent, AgentConfig, CallMeasures, Intent};
-use fcstream::speech::tts::{CachedTts, EspeakNg, Synthesizer};
-use fcstream::speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
 use fcstream::{CallConfig, ContentType, PlayOutcome};
+use fcstream_apps::agent::{agent, AgentConfig, CallMeasures, Intent};
 use fcstream_emulator::{CallOutcome, CallReport, Hangup, Script, Source};
+use fcstream_speech::tts::{CachedTts, EspeakNg, Synthesizer};
+use fcstream_speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -376,7 +376,7 @@ async fn unreachable_recogniser_falls_back_to_keys_and_logs_one_error() {
     let logs = Logs::default();
     let _guard = tracing::subscriber::set_default(subscriber(&logs));
     let stt =
-        fcstream::speech::google::GoogleStt::new(&format!("http://{closed}"), Default::default())
+        fcstream_speech::google::GoogleStt::new(&format!("http://{closed}"), Default::default())
             .expect("a valid endpoint");
     call_with_failing_stt(Arc::new(stt), "unreachable").await;
     logs.assert_one_stt_error();

@@ -17,14 +17,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use fcstream::apps::agent::{agent, AgentConfig, CallMeasures, Intent};
-use fcstream::speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
-use fcstream::speech::google::GoogleStt;
-use fcstream::speech::service::{serve_speech, SpeechServiceOptions};
-use fcstream::speech::tts::{CachedTts, EspeakNg, Synthesizer};
 use fcstream::{CallConfig, ContentType};
+use fcstream_apps::agent::{agent, AgentConfig, CallMeasures, Intent};
 use fcstream_emulator::report::percentile;
 use fcstream_emulator::{Hangup, Script, Source, Summary};
+use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
+use fcstream_speech::google::GoogleStt;
+use fcstream_speech::service::{serve_speech, SpeechServiceOptions};
+use fcstream_speech::tts::{CachedTts, EspeakNg, Synthesizer};
 
 /// The caller's sentences and the intent each asks for. Written once, not tuned.
 const SENTENCES: &[(&str, Intent)] = &[

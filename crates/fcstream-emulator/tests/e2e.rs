@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use fcstream::{
-    apps, Audio, Call, CallConfig, ContentType, EndCause, EndReason, Event, PlayOutcome,
-    PlaybackConfig,
+    Audio, Call, CallConfig, ContentType, EndCause, EndReason, Event, PlayOutcome, PlaybackConfig,
 };
 use fcstream_emulator::analysis;
 use fcstream_emulator::{CallOutcome, Dir, Faults, Hangup, PlatformConfig, Script, Source};
@@ -17,7 +16,7 @@ use tokio::sync::mpsc;
 
 #[tokio::test]
 async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
-    let server = serve_tcp(apps::echo, CallConfig::default()).await;
+    let server = serve_tcp(fcstream_apps::echo, CallConfig::default()).await;
     let script = Script::new(ContentType::L16At8k)
         .call_id("CA-echo")
         .say(

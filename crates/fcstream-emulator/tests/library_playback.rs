@@ -53,9 +53,7 @@ fn from_app<'a>(r: &'a CallReport, kind: &'a str) -> impl Iterator<Item = &'a se
 fn position(r: &CallReport, dir: Dir, kind: &str, id: Option<&str>) -> usize {
     r.timeline
         .iter()
-        .position(|e| {
-            e.dir == dir && e.kind == kind && id.is_none_or(|id| e.fields["id"] == id)
-        })
+        .position(|e| e.dir == dir && e.kind == kind && id.is_none_or(|id| e.fields["id"] == id))
         .unwrap_or_else(|| panic!("no {kind} {id:?} in the timeline"))
 }
 
@@ -177,8 +175,15 @@ async fn press_dtmf_resolves_on_completion_and_bad_input_never_reaches_the_wire(
     assert!(matches!(zero_press, Err(Error::InvalidArgument(_))));
     good.unwrap();
     assert_eq!(depth.kind, BufferKind::Dtmf);
-    assert_eq!(depth.depth, 0, "the keys had played when the depth was asked");
-    assert_eq!(from_app(&report, "dtmf_data").count(), 1, "only the valid press was sent");
+    assert_eq!(
+        depth.depth, 0,
+        "the keys had played when the depth was asked"
+    );
+    assert_eq!(
+        from_app(&report, "dtmf_data").count(),
+        1,
+        "only the valid press was sent"
+    );
     assert_eq!(report.summary.dtmf.app_played, "12#AB");
     assert!(ends_app_disconnect(&cause), "{cause:?}");
 }
@@ -199,9 +204,16 @@ async fn sixty_second_clip(acks: AckShape) {
     assert!(p.peak_depth as usize <= config.playback.max_entries);
     assert_eq!(from_app(&report, "audio_data").count(), 300);
     // Paced in real time: the caller heard the whole minute, and the hang-up came after it.
-    assert!((p.app_audio_ms - 60_000.0).abs() < 1.0, "{} ms heard", p.app_audio_ms);
+    assert!(
+        (p.app_audio_ms - 60_000.0).abs() < 1.0,
+        "{} ms heard",
+        p.app_audio_ms
+    );
     let hangup_ms = report.timeline[position(&report, Dir::FromApp, "terminate_call", None)].t_ms;
-    assert!(hangup_ms >= 60_000.0, "played faster than real time: {hangup_ms} ms");
+    assert!(
+        hangup_ms >= 60_000.0,
+        "played faster than real time: {hangup_ms} ms"
+    );
     assert!(hangup_ms < 63_000.0, "paced too slowly: {hangup_ms} ms");
 }
 

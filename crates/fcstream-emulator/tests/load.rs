@@ -10,7 +10,7 @@ use fcstream::proto::app_message::{Payload as Out, PlayAudioMessage};
 use fcstream::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use fcstream::proto::platform_message::Payload as In;
 use fcstream::proto::{AppMessage, PlatformMessage};
-use fcstream::{apps, CallConfig, Server};
+use fcstream::{CallConfig, Server};
 use fcstream_emulator::load::{run, LoadConfig, LoadReport};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -25,7 +25,7 @@ async fn fcstream_echo() -> String {
     tokio::spawn(
         Server::from_listener(listener)
             .call_config(CallConfig::default())
-            .serve(apps::echo),
+            .serve(fcstream_apps::echo),
     );
     url
 }

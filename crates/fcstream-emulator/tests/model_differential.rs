@@ -70,7 +70,12 @@ fn script(ct: ContentType) -> Vec<(u64, Command)> {
         (25, press("zero", "1", 0, 0)),
         (25, press("d2", "9", 20_000, 0)),
         (25, press("d-full", "5", 100, 0)),
-        (30, Command::EndStream { action_url: "https://example.invalid/next".into() }),
+        (
+            30,
+            Command::EndStream {
+                action_url: "https://example.invalid/next".into(),
+            },
+        ),
         (300, Command::ClearAudioBuffer { id: "clr".into() }),
         (310, Command::QueryBuffer(BufferKind::Audio)),
         (320, play("after", own, frame * 3, true)),
@@ -199,12 +204,20 @@ fn compare(ct: ContentType, acks: AckShape, audio: usize, dtmf: usize) {
     for (i, (s, t)) in sample.iter().zip(&timing).enumerate() {
         assert_eq!(s, t, "note {i} differs ({ct}, {acks:?}, buffers {audio}/{dtmf})\nper-sample: {sample:#?}\ntiming-only: {timing:#?}");
     }
-    assert_eq!(sample.len(), timing.len(), "per-sample: {sample:#?}\ntiming-only: {timing:#?}");
+    assert_eq!(
+        sample.len(),
+        timing.len(),
+        "per-sample: {sample:#?}\ntiming-only: {timing:#?}"
+    );
 }
 
 #[test]
 fn both_clocks_say_the_same_for_every_content_type_and_ack_shape() {
-    for ct in [ContentType::Mulaw8k, ContentType::L16At8k, ContentType::L16At16k] {
+    for ct in [
+        ContentType::Mulaw8k,
+        ContentType::L16At8k,
+        ContentType::L16At16k,
+    ] {
         for acks in [AckShape::PerEntry, AckShape::PerId] {
             compare(ct, acks, 4, 2);
             compare(ct, acks, 100, 100);

@@ -14,7 +14,7 @@ use fcstream::audio::{l16, mulaw};
 use fcstream::proto::app_message::Payload;
 use fcstream::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use fcstream::proto::{app_message as am, AppMessage, PlatformMessage};
-use fcstream::{apps, Audio, BufferKind, Call, CallConfig, ContentType};
+use fcstream::{Audio, BufferKind, Call, CallConfig, ContentType};
 use fcstream_emulator::{analysis, in_process, CallOutcome, Dir, Faults, Script, Source};
 use std::collections::BTreeMap;
 use tokio::sync::mpsc;
@@ -23,7 +23,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 #[tokio::test(start_paused = true)]
 async fn echo_in_virtual_time_is_the_callers_audio_exactly_one_frame_later() {
-    let channel = in_process::serve(apps::echo, CallConfig::default())
+    let channel = in_process::serve(fcstream_apps::echo, CallConfig::default())
         .await
         .unwrap();
     let script = Script::new(ContentType::L16At8k)
@@ -56,7 +56,7 @@ async fn echo_in_virtual_time_is_the_callers_audio_exactly_one_frame_later() {
 
 #[tokio::test(start_paused = true)]
 async fn a_60s_call_in_virtual_time_finishes_in_well_under_a_second_of_wall_time() {
-    let channel = in_process::serve(apps::echo, CallConfig::default())
+    let channel = in_process::serve(fcstream_apps::echo, CallConfig::default())
         .await
         .unwrap();
     let mut script = Script::new(ContentType::Mulaw8k).hangup_after(secs(60));
@@ -219,7 +219,7 @@ async fn ack_delay_and_jitter_are_deterministic() {
 
 #[tokio::test(start_paused = true)]
 async fn caller_keys_reach_the_app_and_the_echo_presses_them_back() {
-    let channel = in_process::serve(apps::echo, CallConfig::default())
+    let channel = in_process::serve(fcstream_apps::echo, CallConfig::default())
         .await
         .unwrap();
     let script = Script::new(ContentType::Mulaw8k)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fcstream::http::{WebhookConfig, Webhooks};
 use fcstream::percl::Percl;
-use fcstream::{apps, ContentType, Server};
+use fcstream::{ContentType, Server};
 use fcstream_emulator::{run_flow, Flow, FlowError, FlowStep, Script, Source};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -18,7 +18,7 @@ const SECRET: &str = "whsec_flow_test";
 async fn servers() -> (String, mpsc::Receiver<String>) {
     let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let grpc_url = format!("http://{}", grpc.local_addr().unwrap());
-    tokio::spawn(Server::from_listener(grpc).serve(apps::echo));
+    tokio::spawn(Server::from_listener(grpc).serve(fcstream_apps::echo));
     let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http_url = format!("http://{}", http.local_addr().unwrap());
     let (seen_tx, seen_rx) = mpsc::channel(4);

@@ -12,12 +12,10 @@ use bytes::Bytes;
 use common::*;
 use fcstream::proto::PlatformMessage;
 use fcstream::{
-    Audio, BufferKind, Call, CallConfig, Command, ContentType, EndCause, EndReason, Error, Event,
-    PlayOutcome,
+    Audio, Call, CallConfig, Command, ContentType, EndCause, EndReason, Error, Event, PlayOutcome,
 };
 use prost::Message;
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 /// The echo app in small (`fcstream_apps::echo`, which these tests cannot use: that crate
 /// depends on this one): plays each frame back, presses each key back.
@@ -114,6 +112,23 @@ async fn echo_returns_the_callers_frames_in_order_and_presses_keys_back() {
         None,
         "stream ends cleanly after the call ends"
     );
+}
+
+/// Starts a 10 s play, tells the test, then reports how the play ended and how long after.
+fn waiting_player(report: mpsc::Sender<fcstream::Result<PlayOutcome>>) -> impl fcstream::Handler {
+    move |call: Call| {
+        let report = report.clone();
+        async move {
+            let r = call
+                .play(Audio::silence(
+                    ContentType::Mulaw8k,
+                    Duration::from_secs(10),
+                ))
+                .await;
+            let _ = report.send(r).await;
+            Ok(())
+        }
+    }
 }
 
 #[tokio::test]
@@ -298,4 +313,3 @@ async fn a_panicking_or_failing_handler_ends_only_its_own_call() {
     good.audio(frame(3, 3, 160)).await;
     assert_eq!(collect_echo(&mut good, 1).await, vec![frame(3, 3, 160)]);
 }
-

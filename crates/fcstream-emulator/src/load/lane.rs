@@ -31,9 +31,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use fcstream::event::CallInfo;
-use fcstream::{
-    CallEnd, ContentType, Direction, EndReason, Event,
-};
+use fcstream::{CallEnd, ContentType, Direction, EndReason, Event};
 use futures_util::stream::{FuturesUnordered, SelectAll};
 use futures_util::{FutureExt, Stream, StreamExt};
 use h2::client::{ResponseFuture, SendRequest};
@@ -42,8 +40,8 @@ use http::{HeaderMap, Request, Response};
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
-use super::histogram::Histogram;
 use super::answer::{self, LoadBuffers};
+use super::histogram::Histogram;
 use super::tag::{self, Tag};
 use super::wire::{self, AppMsg, Deframer, Stamp};
 use super::{Live, Plan};
@@ -1261,7 +1259,8 @@ impl Lane {
                 None => call.untagged += 1,
             }
         }
-        let (applied, out_n) = answer::answer(&mut call.playout, &decoded, now, wall0, &mut self.buf);
+        let (applied, out_n) =
+            answer::answer(&mut call.playout, &decoded, now, wall0, &mut self.buf);
         let hang_up = applied == Applied::Terminate;
         call.messages_out += out_n;
         self.counters.messages_out += out_n;
@@ -1390,10 +1389,6 @@ mod smallvec_lite {
         }
     }
 }
-
-
-
-
 
 /// A load call's platform buffers (audio/DTMF sizes as planned, one ack per entry).
 fn load_buffers(ct: ContentType, audio: usize, dtmf: usize) -> LoadBuffers {

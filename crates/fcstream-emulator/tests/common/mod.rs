@@ -21,9 +21,15 @@ pub fn secs(n: u64) -> Duration {
 /// dropped) serves these tests too.
 #[path = "../../../fcstream/tests/common/mod.rs"]
 mod library;
-// Each test binary uses a different part of this module.
+/// The speech tests' skip-or-fail rule (`FCSTREAM_REQUIRE_SPEECH`), from `fcstream-speech`'s
+/// test support, so there is one rule for both crates.
+#[path = "../../../fcstream-speech/tests/common/mod.rs"]
+mod speech_support;
+// Each test binary uses a different part of these modules.
 #[allow(unused_imports)]
-pub use library::{serve_tcp, skip_speech, TestServer};
+pub use library::{serve_tcp, TestServer};
+#[allow(unused_imports)]
+pub use speech_support::skip_speech;
 
 pub async fn channel(server: &TestServer) -> Channel {
     fcstream_emulator::connect(&server.url, &Default::default())

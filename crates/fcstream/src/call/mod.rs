@@ -8,10 +8,10 @@
 //! Layout: `queue` (events to the app), [`playback`] (pacing and play outcomes),
 //! `session` (the protocol state machine, no I/O), `driver` (the task that runs it).
 
-pub(crate) mod driver;
 pub mod playback;
 pub(crate) mod queue;
 pub(crate) mod session;
+pub(crate) mod shared;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,9 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::audio::{dtmf, Audio};
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
-use driver::Shared;
 use queue::EventQueue;
 use session::Request;
+use shared::Shared;
 
 pub use playback::{Heard, PlayOutcome, PlaybackConfig};
 pub use session::CallStats;

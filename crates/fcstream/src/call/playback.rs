@@ -30,8 +30,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use bytes::Bytes;
+use std::time::Instant;
 use tokio::sync::oneshot;
-use tokio::time::Instant;
 
 use crate::audio::ContentType;
 use crate::command::Command;
@@ -539,6 +539,21 @@ impl Pacer {
 mod tests {
     use super::*;
 
+    /// A manual clock: the state machines take `now` as input, so tests move time by hand.
+    struct Clock(std::cell::Cell<Instant>);
+
+    impl Clock {
+        fn new() -> Self {
+            Self(std::cell::Cell::new(Instant::now()))
+        }
+        fn now(&self) -> Instant {
+            self.0.get()
+        }
+        fn advance(&self, d: Duration) {
+            self.0.set(self.0.get() + d);
+        }
+    }
+
     fn pacer() -> Pacer {
         Pacer::new(PlaybackConfig::default(), ContentType::Mulaw8k)
     }
@@ -562,13 +577,14 @@ mod tests {
             .collect()
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn long_clip_is_chunked_and_paced() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(3), tx, None, Instant::now());
+        p.enqueue("p1".into(), clip(3), tx, None, clock.now());
         let mut out = vec![];
-        let now = Instant::now();
+        let now = clock.now();
         p.pump(now, &mut out);
         // 1 s ahead of 200 ms chunks: five entries.
         let sent = ids(&out);
@@ -604,10 +620,11 @@ mod tests {
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_platform_reporting_every_entry_gets_no_extra_queries() {
+        let clock = Clock::new();
         let mut p = pacer();
-        let now = Instant::now();
+        let now = clock.now();
         for (i, secs) in [2u64, 2].iter().enumerate() {
             let (tx, _rx) = oneshot::channel();
             p.enqueue(format!("p{i}"), clip(*secs), tx, None, now);
@@ -633,13 +650,14 @@ mod tests {
         assert!(queries <= 1, "{queries} extra queries");
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn once_per_id_platform_is_settled_by_depth() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx, None, Instant::now());
+        p.enqueue("p1".into(), clip(2), tx, None, clock.now());
         let mut out = vec![];
-        let now = Instant::now();
+        let now = clock.now();
         p.pump(now, &mut out);
         assert_eq!(out.len(), 5);
         // No completion arrives: the watchdog fires after the first entry's end + grace.
@@ -667,8 +685,9 @@ mod tests {
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn heard_ledger_counts_completed_entries_and_the_cut_one() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
         let (htx, mut hrx) = oneshot::channel();
@@ -677,23 +696,23 @@ mod tests {
             text: Some("hello there".into()),
             heard: Some(htx),
         };
-        p.enqueue("p1".into(), clip(2), tx, Some(label), Instant::now());
+        p.enqueue("p1".into(), clip(2), tx, Some(label), clock.now());
         let mut out = vec![];
-        let t0 = Instant::now();
+        let t0 = clock.now();
         p.pump(t0, &mut out);
         // The platform starts the first entry 30 ms later and reports it.
-        tokio::time::advance(Duration::from_millis(30)).await;
-        p.on_started("p1", Instant::now());
+        clock.advance(Duration::from_millis(30));
+        p.on_started("p1", clock.now());
         // Three 200 ms entries play out; the fourth starts (no PlaybackStarted this time).
         for _ in 0..3 {
-            tokio::time::advance(Duration::from_millis(200)).await;
-            assert!(p.on_completed("p1", Instant::now()));
+            clock.advance(Duration::from_millis(200));
+            assert!(p.on_completed("p1", clock.now()));
         }
         // 70 ms into the fourth entry the app clears; the platform confirms 20 ms later.
-        tokio::time::advance(Duration::from_millis(70)).await;
+        clock.advance(Duration::from_millis(70));
         let mark = p.begin_clear();
-        tokio::time::advance(Duration::from_millis(20)).await;
-        p.finish_clear(mark, Instant::now());
+        clock.advance(Duration::from_millis(20));
+        p.finish_clear(mark, clock.now());
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Interrupted);
         let heard = hrx.try_recv().unwrap();
         assert_eq!(heard.id, "greeting");
@@ -705,16 +724,10 @@ mod tests {
 
         // A play heard to its end counts whole, under its wire id when it has no label.
         let (tx, _rx) = oneshot::channel();
-        p.enqueue(
-            "p2".into(),
-            vec![0xFF; 800].into(),
-            tx,
-            None,
-            Instant::now(),
-        );
+        p.enqueue("p2".into(), vec![0xFF; 800].into(), tx, None, clock.now());
         out.clear();
-        p.pump(Instant::now(), &mut out);
-        assert!(p.on_completed("p2", Instant::now()));
+        p.pump(clock.now(), &mut out);
+        assert!(p.on_completed("p2", clock.now()));
         let ledger: Vec<Heard> = p.take_heard().collect();
         assert_eq!(ledger.len(), 1);
         assert_eq!(ledger[0].id, "p2");
@@ -722,8 +735,9 @@ mod tests {
         assert_eq!(ledger[0].outcome, PlayOutcome::Completed);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn heard_ledger_records_plays_cut_by_the_end_of_the_call() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, _rx) = oneshot::channel();
         let (htx, mut hrx) = oneshot::channel();
@@ -732,13 +746,13 @@ mod tests {
             text: None,
             heard: Some(htx),
         };
-        p.enqueue("p1".into(), clip(1), tx, Some(label), Instant::now());
+        p.enqueue("p1".into(), clip(1), tx, Some(label), clock.now());
         let mut out = vec![];
-        p.pump(Instant::now(), &mut out);
-        tokio::time::advance(Duration::from_millis(250)).await;
+        p.pump(clock.now(), &mut out);
+        clock.advance(Duration::from_millis(250));
         p.fail_all(
             || crate::Error::InvalidArgument("ended".into()),
-            Instant::now(),
+            clock.now(),
         );
         // The waiter gets the call's error, not a record; the ledger has the record.
         assert!(hrx.try_recv().is_err());
@@ -748,23 +762,24 @@ mod tests {
         assert_eq!(ledger[0].outcome, PlayOutcome::Interrupted);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn clear_interrupts_current_plays_only() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx1, mut rx1) = oneshot::channel();
         let (tx2, mut rx2) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx1, None, Instant::now());
+        p.enqueue("p1".into(), clip(2), tx1, None, clock.now());
         let mut out = vec![];
-        let now = Instant::now();
+        let now = clock.now();
         p.pump(now, &mut out);
         let mark = p.begin_clear();
-        p.enqueue("p2".into(), clip(1), tx2, None, Instant::now());
+        p.enqueue("p2".into(), clip(1), tx2, None, clock.now());
         out.clear();
         p.pump(now, &mut out);
         // p1 sends nothing more; p2 starts at once (the platform's buffer is empty after a clear).
         assert!(ids(&out).iter().all(|s| s.0 == "p2"));
         assert_eq!(out.len(), 5);
-        p.finish_clear(mark, Instant::now());
+        p.finish_clear(mark, clock.now());
         assert_eq!(rx1.try_recv().unwrap().unwrap(), PlayOutcome::Interrupted);
         assert!(rx2.try_recv().is_err());
         for _ in 0..5 {
@@ -773,44 +788,42 @@ mod tests {
         assert_eq!(rx2.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn completion_that_crossed_a_clear_still_completes() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue(
-            "p1".into(),
-            vec![0xFF; 800].into(),
-            tx,
-            None,
-            Instant::now(),
-        ); // 100 ms: one chunk
+        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx, None, clock.now()); // 100 ms: one chunk
         let mut out = vec![];
-        p.pump(Instant::now(), &mut out);
+        p.pump(clock.now(), &mut out);
         let mark = p.begin_clear();
-        assert!(p.on_completed("p1", Instant::now()));
+        assert!(p.on_completed("p1", clock.now()));
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
-        p.finish_clear(mark, Instant::now());
+        p.finish_clear(mark, clock.now());
     }
 
     #[test]
     fn unknown_ids_are_ignored() {
+        let clock = Clock::new();
         let mut p = pacer();
-        assert!(!p.on_completed("nope", Instant::now()));
+        assert!(!p.on_completed("nope", clock.now()));
     }
 
     #[test]
     fn empty_clip_completes_at_once() {
+        let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), Bytes::new(), tx, None, Instant::now());
+        p.enqueue("p1".into(), Bytes::new(), tx, None, clock.now());
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
         let mut out = vec![];
-        p.pump(Instant::now(), &mut out);
+        p.pump(clock.now(), &mut out);
         assert!(out.is_empty());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn entry_limit_is_respected() {
+        let clock = Clock::new();
         let config = PlaybackConfig {
             max_entries: 3,
             ..PlaybackConfig::default()
@@ -823,11 +836,11 @@ mod tests {
                 vec![0u8; 640].into(),
                 tx,
                 None,
-                Instant::now(),
+                clock.now(),
             );
         }
         let mut out = vec![];
-        p.pump(Instant::now(), &mut out);
+        p.pump(clock.now(), &mut out);
         assert_eq!(out.len(), 3);
     }
 

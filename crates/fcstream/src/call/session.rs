@@ -9,8 +9,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use bytes::Bytes;
+use std::time::Instant;
 use tokio::sync::oneshot;
-use tokio::time::Instant;
 use tracing::{debug, trace, warn};
 
 use super::playback::{ClearMark, Heard, Label, Pacer, PlayReply, PlaybackConfig};
@@ -310,7 +310,7 @@ impl Session {
                 None => debug!(kind = ?depth.kind, "buffer depth nobody asked for"),
             },
             Event::CallEnded(end) => {
-                self.end(EndCause::Platform(end.clone()));
+                self.end(EndCause::Platform(end.clone()), now);
                 return Some(event);
             }
             Event::Error { message, id } => {
@@ -371,12 +371,12 @@ impl Session {
     }
 
     /// The call is over: answer every waiter.
-    pub(crate) fn end(&mut self, cause: EndCause) {
+    pub(crate) fn end(&mut self, cause: EndCause, now: Instant) {
         if self.ended.is_some() {
             return;
         }
         let err = || Error::CallEnded(cause.clone());
-        self.pacer.fail_all(err, Instant::now());
+        self.pacer.fail_all(err, now);
         for (_, _, reply) in self.clears.drain(..) {
             let _ = reply.send(Err(err()));
         }
@@ -399,6 +399,18 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A manual clock: the state machines take `now` as input, so tests move time by hand.
+    struct Clock(std::cell::Cell<Instant>);
+
+    impl Clock {
+        fn new() -> Self {
+            Self(std::cell::Cell::new(Instant::now()))
+        }
+        fn now(&self) -> Instant {
+            self.0.get()
+        }
+    }
     use crate::audio::ContentType;
     use crate::call::PlayOutcome;
     use crate::event::{Ack, AudioFrame, CallEnd, Direction, EndReason};
@@ -431,10 +443,11 @@ mod tests {
         })
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn dtmf_resolves_on_completion_only_for_its_id() {
+        let clock = Clock::new();
         let mut s = session();
-        let now = Instant::now();
+        let now = clock.now();
         let (tx, mut rx) = oneshot::channel();
         s.request(
             Request::PressDtmf {
@@ -457,10 +470,11 @@ mod tests {
         assert!(rx.try_recv().unwrap().is_ok());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn call_end_fails_waiters_and_answers_hangup() {
+        let clock = Clock::new();
         let mut s = session();
-        let now = Instant::now();
+        let now = clock.now();
         let (ptx, mut prx) = oneshot::channel();
         let (htx, mut hrx) = oneshot::channel();
         let (qtx, mut qrx) = oneshot::channel();
@@ -506,10 +520,11 @@ mod tests {
         assert_eq!(s.take_outbound().count(), 0);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn malformed_frames_are_skipped_and_counted() {
+        let clock = Clock::new();
         let mut s = session();
-        let now = Instant::now();
+        let now = clock.now();
         assert!(s.platform(frame(0), now).is_none());
         assert!(s.platform(frame(160), now).is_some());
         assert!(s.platform(frame(80), now).is_some());
@@ -518,8 +533,9 @@ mod tests {
         assert_eq!(s.stats.frames_in, 2);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn l16_half_sample_frames_are_skipped() {
+        let clock = Clock::new();
         let info = CallInfo {
             call_id: "CA1".into(),
             to: String::new(),
@@ -529,14 +545,15 @@ mod tests {
             content_type: ContentType::L16At8k,
         };
         let mut s = Session::new(std::sync::Arc::new(info), PlaybackConfig::default());
-        assert!(s.platform(frame(319), Instant::now()).is_none());
+        assert!(s.platform(frame(319), clock.now()).is_none());
         assert_eq!(s.stats.frames_malformed, 1);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn stalled_playback_queries_depth_and_user_queries_share_answers() {
+        let clock = Clock::new();
         let mut s = session();
-        let t0 = Instant::now();
+        let t0 = clock.now();
         let (ptx, mut prx) = oneshot::channel();
         s.request(
             Request::Play {
@@ -575,8 +592,9 @@ mod tests {
         assert_eq!(s.queued(), Duration::ZERO);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn second_call_started_is_ignored() {
+        let clock = Clock::new();
         let mut s = session();
         let info = CallInfo {
             call_id: "CA2".into(),
@@ -586,9 +604,7 @@ mod tests {
             metadata: vec![],
             content_type: ContentType::Mulaw8k,
         };
-        assert!(s
-            .platform(Event::CallStarted(info), Instant::now())
-            .is_none());
+        assert!(s.platform(Event::CallStarted(info), clock.now()).is_none());
         assert!(s.ended().is_none());
     }
 }

@@ -18,7 +18,7 @@ use tracing::{debug, error, info, info_span, warn, Instrument};
 use super::metrics::Metrics;
 use super::shutdown::{Phase, Shutdown};
 use crate::auth::{strip_tokens, StreamAuth};
-use crate::call::driver::{Driver, Timers};
+use super::driver::{Driver, Timers};
 use crate::call::session::Session;
 use crate::call::{Call, PlaybackConfig};
 use crate::error::{EndCause, Result};

@@ -1,9 +1,9 @@
-//! The task that runs one call: reads the platform's stream, feeds the [`Session`], sends its
-//! commands, and wakes it for timers. One per call; it shares nothing with other calls but the
+//! The task that runs one call: reads the platform's stream, feeds the call's sans-I/O
+//! `Session` (which takes `now` as input and holds no runtime type), sends its commands, and
+//! wakes it for timers. All of a call's I/O and its clock reads are here, on the server side. One per call; it shares nothing with other calls but the
 //! server's metrics, which it updates in batches.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
@@ -12,51 +12,18 @@ use tokio::time::Instant;
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
 
-use super::playback::Heard;
-use super::queue::EventQueue;
-use super::session::{CallStats, Request, Session};
+use super::metrics::Metrics;
+use super::shutdown::Phase;
+use crate::call::queue::EventQueue;
+use crate::call::session::{CallStats, Request, Session};
+use crate::call::shared::Shared;
 use crate::command::Command;
 use crate::error::EndCause;
 use crate::event::Event;
 use crate::proto::{AppMessage, PlatformMessage};
-use crate::server::metrics::Metrics;
-use crate::server::shutdown::Phase;
 
 /// Frames between two flushes of a call's counters into the server's metrics.
 const FLUSH_EVERY_FRAMES: u64 = 250;
-
-/// What the driver and the app's handles share: written once, when the call ends.
-#[derive(Debug, Default)]
-pub(crate) struct Shared {
-    /// Why the call ended; set before the driver lets go of anything the app waits on.
-    pub(crate) ended: OnceLock<EndCause>,
-    /// The call's heard ledger (the last [`LEDGER_CAPACITY`] plays). Written once per ended
-    /// play, never per frame, and never shared with another call.
-    pub(crate) heard: Mutex<VecDeque<Heard>>,
-}
-
-/// Plays a call's heard ledger keeps.
-pub(crate) const LEDGER_CAPACITY: usize = 256;
-
-impl Shared {
-    /// Adds ended plays to the ledger, dropping the oldest beyond its capacity. Called on
-    /// every pass of the driver's loop: takes the lock only when a play ended.
-    fn record(&self, ended: impl ExactSizeIterator<Item = Heard>) {
-        if ended.len() == 0 {
-            return;
-        }
-        let mut ledger = match self.heard.lock() {
-            Ok(l) => l,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        for h in ended {
-            if ledger.len() == LEDGER_CAPACITY {
-                ledger.pop_front();
-            }
-            ledger.push_back(h);
-        }
-    }
-}
 
 /// Time limits of one call.
 #[derive(Debug, Clone, Copy, Default)]
@@ -121,7 +88,8 @@ where
             batch.extend(self.session.take_outbound());
             if !self.send_all(&mut batch).await {
                 // tonic dropped the response stream: the platform is gone.
-                self.session.end(EndCause::StreamClosed);
+                self.session
+                    .end(EndCause::StreamClosed, Instant::now().into_std());
             }
             for latency in self.session.take_play_latencies() {
                 self.metrics.play_latency.observe(latency.as_secs_f64());
@@ -136,7 +104,10 @@ where
             }
             let now = Instant::now();
             let (wake_at, wake) = [
-                (self.session.deadline(now), Wake::Session),
+                (
+                    self.session.deadline(now.into_std()).map(Instant::from_std),
+                    Wake::Session,
+                ),
                 (self.timers.idle.map(|d| last_heard + d), Wake::Idle),
                 (
                     self.timers.max_duration.map(|d| started + d),
@@ -155,40 +126,40 @@ where
                         Some(Ok(msg)) => self.on_message(msg),
                         Some(Err(status)) => {
                             debug!(code = ?status.code(), message = status.message(), "platform stream failed");
-                            self.session.end(EndCause::StreamError(status.message().to_string()));
+                            self.session.end(EndCause::StreamError(status.message().to_string()), Instant::now().into_std());
                             failure = Some(status);
                         }
-                        None => self.session.end(EndCause::StreamClosed),
+                        None => self.session.end(EndCause::StreamClosed, Instant::now().into_std()),
                     }
                 }
                 req = self.requests.recv() => match req {
-                    Some(req) => self.session.request(req, Instant::now()),
+                    Some(req) => self.session.request(req, Instant::now().into_std()),
                     None => {
                         // Every handle of the call is gone: the handler finished. Send what
                         // it asked for last, then end the stream.
                         batch.extend(self.session.take_outbound());
                         self.send_all(&mut batch).await;
-                        self.session.end(EndCause::HandlerFinished);
+                        self.session.end(EndCause::HandlerFinished, Instant::now().into_std());
                     }
                 },
                 changed = &mut terminating, if !terminated => {
                     terminated = true;
                     if changed {
                         info!("drain timeout: ending the call");
-                        self.session.end(EndCause::Shutdown);
+                        self.session.end(EndCause::Shutdown, Instant::now().into_std());
                     }
                 }
                 _ = reset(timer.as_mut(), wake_at), if wake_at.is_some() => match wake {
-                    Wake::Session => self.session.timeout(Instant::now()),
+                    Wake::Session => self.session.timeout(Instant::now().into_std()),
                     Wake::Idle => {
                         warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
-                        self.session.end(EndCause::IdleTimeout);
+                        self.session.end(EndCause::IdleTimeout, Instant::now().into_std());
                     }
                     Wake::MaxDuration => {
                         info!(max = ?self.timers.max_duration, "maximum call duration reached: hanging up");
                         let mut hangup = vec![Command::TerminateCall];
                         self.send_all(&mut hangup).await;
-                        self.session.end(EndCause::MaxDuration);
+                        self.session.end(EndCause::MaxDuration, Instant::now().into_std());
                     }
                 },
             }
@@ -219,7 +190,7 @@ where
                 if let Event::Error { id, .. } = &event {
                     self.metrics.error(&format!("platform:{}", truncate(id)));
                 }
-                if let Some(event) = self.session.platform(event, Instant::now()) {
+                if let Some(event) = self.session.platform(event, Instant::now().into_std()) {
                     if self.events.push(event) && self.events.dropped() == 1 {
                         warn!("the app is not keeping up with its events: dropping the oldest caller audio (counted)");
                     }
