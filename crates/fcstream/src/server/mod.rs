@@ -5,6 +5,7 @@
 //! [`shutdown`] (drain phases). [`Server`] assembles them behind a builder with defaults that
 //! suit production.
 
+pub(crate) mod driver;
 pub mod metrics;
 pub mod service;
 pub mod shutdown;
@@ -308,9 +309,18 @@ impl Server {
 }
 
 /// gRPC health (service `S` and the server as a whole SERVING) and server reflection (the
-/// `descriptors` given and health's own), as every gRPC server here offers them: the call
-/// server and the speech service.
-pub(crate) async fn health_and_reflection<S: tonic::server::NamedService>(
+/// `descriptors` given and health's own), as every gRPC server of fcstream offers them: the
+/// call server here and the speech service of `fcstream-speech`.
+///
+/// `descriptors` is an encoded `FileDescriptorSet` (what `tonic_prost_build`'s
+/// `file_descriptor_set_path` writes, e.g. [`crate::proto::FILE_DESCRIPTOR_SET`]). Add the
+/// two services returned to the tonic router beside `S`; keep the reporter to turn health
+/// NOT_SERVING with [`not_serving`] when a drain starts.
+///
+/// # Errors
+///
+/// [`Error::Protocol`] when `descriptors` is not a valid encoded descriptor set.
+pub async fn health_and_reflection<S: tonic::server::NamedService>(
     descriptors: &'static [u8],
 ) -> Result<(
     tonic_health::server::HealthReporter,
@@ -329,8 +339,10 @@ pub(crate) async fn health_and_reflection<S: tonic::server::NamedService>(
     Ok((health, health_service, reflection))
 }
 
-/// Marks service `S` and the server as a whole NOT_SERVING (the start of a drain).
-pub(crate) async fn not_serving<S: tonic::server::NamedService>(
+/// Marks service `S` and the server as a whole NOT_SERVING on `health` (the reporter
+/// [`health_and_reflection`] returned): the start of a drain, so load balancers stop sending
+/// new streams while open ones finish.
+pub async fn not_serving<S: tonic::server::NamedService>(
     health: &tonic_health::server::HealthReporter,
 ) {
     health.set_not_serving::<S>().await;
