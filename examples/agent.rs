@@ -7,11 +7,11 @@
 
 use std::sync::Arc;
 
-use fcstream::speech::bridge::{BridgeConfig, SttBridge, SttEvent};
-use fcstream::speech::tts::{CachedTts, EspeakNg, Synthesizer};
-use fcstream::speech::vad::{Vad, VadConfig, VadEvent};
-use fcstream::speech::{google::GoogleStt, SttConfig, Transcriber};
 use fcstream::{Audio, Call, Event, Server};
+use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
+use fcstream_speech::tts::{CachedTts, EspeakNg, Synthesizer};
+use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
+use fcstream_speech::{google::GoogleStt, SttConfig, Transcriber};
 
 type Stt = Arc<dyn Transcriber>;
 type Tts = Arc<dyn Synthesizer>;
@@ -22,7 +22,8 @@ async fn agent(call: Call, stt: Stt, tts: Tts) -> fcstream::Result<()> {
     let say = |text: &'static str| {
         let (call, tts) = (call.clone(), tts.clone());
         async move {
-            let audio = tts.synthesize(text).await?;
+            // Speech errors are fcstream-speech's: a handler carries them as `Error::App`.
+            let audio = tts.synthesize(text).await.map_err(fcstream::Error::app)?;
             call.start_play_prompt("answer", Some(text.into()), audio)
                 .await
         }
@@ -70,10 +71,10 @@ async fn agent(call: Call, stt: Stt, tts: Tts) -> fcstream::Result<()> {
 #[tokio::main]
 async fn main() -> fcstream::Result<()> {
     tracing_subscriber::fmt().init();
-    let stt: Stt = Arc::new(GoogleStt::new(
-        "http://127.0.0.1:50052",
-        Default::default(),
-    )?);
+    let stt: Stt = Arc::new(
+        GoogleStt::new("http://127.0.0.1:50052", Default::default())
+            .map_err(fcstream::Error::app)?,
+    );
     let tts: Tts = Arc::new(CachedTts::new(EspeakNg::default()));
     let agent = move |call| agent(call, stt.clone(), tts.clone());
     Server::bind("0.0.0.0:50051").serve(agent).await

@@ -1,7 +1,6 @@
-//! Generates the wire types and the tonic services/clients from the `.proto` files under
-//! `proto/`: `freeclimb.proto` (the audio-streaming contract) and the Google Cloud
-//! Speech-to-Text v1 streaming subset (`google/cloud/speech/v1/cloud_speech.proto`, with the
-//! `google/rpc/status.proto` it needs).
+//! Generates the wire types and the tonic service/client from `proto/freeclimb.proto` (the
+//! audio-streaming contract). The Speech-to-Text protos live with the crate that uses them,
+//! `fcstream-speech`.
 //!
 //! protoc comes from `protoc-bin-vendored`, so a fresh machine needs no system protoc.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,19 +19,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Kept for gRPC server reflection.
         .file_descriptor_set_path(out_dir.join("freeclimb_descriptor.bin"))
         .compile_protos(&[proto], &[proto_dir.clone(), include.clone()])?;
-
-    // Speech-to-Text: a separate descriptor set, so the call server's reflection stays as it
-    // was and `fcstream stt-serve` registers only what it serves.
-    let speech = proto_dir.join("google/cloud/speech/v1/cloud_speech.proto");
-    let status = proto_dir.join("google/rpc/status.proto");
-    println!("cargo:rerun-if-changed={}", speech.display());
-    println!("cargo:rerun-if-changed={}", status.display());
-    tonic_prost_build::configure()
-        .build_server(true)
-        .build_client(true)
-        // `audio_content` as `bytes::Bytes`: a chunk is handed on without a copy.
-        .bytes(".google.cloud.speech.v1")
-        .file_descriptor_set_path(out_dir.join("speech_descriptor.bin"))
-        .compile_protos(&[speech, status], &[proto_dir, include])?;
     Ok(())
 }

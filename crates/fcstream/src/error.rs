@@ -66,13 +66,8 @@ pub enum Error {
     /// An I/O error (binding a socket, reading a file).
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
-    /// Speech recognition failed (see [`crate::speech::SttError`]).
-    #[error(transparent)]
-    Speech(#[from] crate::speech::SttError),
-    /// Text-to-speech failed (see [`crate::speech::tts::TtsError`]).
-    #[error(transparent)]
-    Tts(#[from] crate::speech::tts::TtsError),
-    /// An error from the application's own code, carried through a handler's `?`.
+    /// An error from the application's own code (or another crate's, such as a speech
+    /// error from `fcstream-speech`), carried through a handler's `?`: see [`Error::app`].
     #[error("{0}")]
     App(Box<dyn std::error::Error + Send + Sync + 'static>),
 }

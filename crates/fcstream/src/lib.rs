@@ -38,9 +38,15 @@
 //!   continues the call after it.
 //! - [`webhook`]: FreeClimb's webhook bodies and the `FreeClimb-Signature` check and signer.
 //! - [`http`]: the axum endpoint that answers those webhooks with PerCL, beside the server.
+//! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
+//! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
+//!
+//! Speech (recognition, synthesis, voice activity) is the `fcstream-speech` crate, and the
+//! ready-made apps (echo, ivr, the voice agent) are `fcstream-apps`: this crate knows neither.
 #![warn(missing_docs)]
+// fcstream's only `unsafe` code (an FFI) is in `fcstream-speech`.
+#![forbid(unsafe_code)]
 
-pub mod apps;
 pub mod audio;
 pub mod auth;
 pub mod call;
@@ -53,7 +59,6 @@ pub mod http;
 pub mod percl;
 pub mod proto;
 pub mod server;
-pub mod speech;
 pub mod webhook;
 
 pub use audio::{Audio, ContentType};

@@ -1,6 +1,7 @@
 //! Replays the fuzz targets' saved corpus (crates/fcstream/fuzz/corpus, seeded from the golden
 //! vectors and grown by `cargo fuzz` runs) as a normal test, so CI checks every input that
-//! ever found new coverage without needing libFuzzer.
+//! ever found new coverage without needing libFuzzer. (The `speech` corpus is replayed by
+//! `crates/fcstream-speech/tests/fuzz_corpus.rs`, beside the code it exercises.)
 
 use std::path::PathBuf;
 
@@ -44,9 +45,4 @@ fn percl_corpus() {
 #[test]
 fn webhook_corpus() {
     replay("webhook", fcstream::fuzzing::webhook);
-}
-
-#[test]
-fn speech_corpus() {
-    replay("speech", fcstream::fuzzing::speech);
 }

@@ -9,11 +9,26 @@ use bytes::Bytes;
 use common::*;
 use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
 use fcstream::{
-    apps, Call, CallConfig, Command, ContentType, EndCause, EndReason, Event, Metrics, Server,
-    Shutdown, TlsConfig,
+    Call, CallConfig, Command, ContentType, EndCause, EndReason, Event, Metrics, Server, Shutdown,
+    TlsConfig,
 };
 use tokio::sync::{mpsc, oneshot};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+
+/// An echo handler, each frame played back (`fcstream_apps::echo` in small: that crate
+/// depends on this one, so these tests cannot use it).
+async fn echo(call: Call) -> fcstream::Result<()> {
+    let content_type = call.info().content_type;
+    let (control, mut events) = call.split();
+    while let Some(event) = events.next().await {
+        if let Event::Audio(frame) = event {
+            control
+                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
+                .await?;
+        }
+    }
+    Ok(())
+}
 
 /// Starts `server` on 127.0.0.1:0 with a shutdown trigger; returns the address, the trigger
 /// and the serve task.
@@ -126,7 +141,7 @@ async fn tls_calls_work_and_mtls_refuses_clients_without_a_valid_certificate() {
         key_pem: pki.server_key.clone().into(),
         client_ca_pem: None,
     };
-    let (addr, _stop, _task) = start(|l| Server::from_listener(l).tls(tls), apps::echo).await;
+    let (addr, _stop, _task) = start(|l| Server::from_listener(l).tls(tls), echo).await;
     try_call(tls_channel(&addr, &pki.ca, None).await.unwrap())
         .await
         .unwrap();
@@ -148,7 +163,7 @@ async fn tls_calls_work_and_mtls_refuses_clients_without_a_valid_certificate() {
         key_pem: pki.server_key.clone().into(),
         client_ca_pem: Some(pki.ca.clone().into()),
     };
-    let (addr, _stop2, _task2) = start(|l| Server::from_listener(l).tls(mtls), apps::echo).await;
+    let (addr, _stop2, _task2) = start(|l| Server::from_listener(l).tls(mtls), echo).await;
     try_call(
         tls_channel(&addr, &pki.ca, Some((&pki.client_cert, &pki.client_key)))
             .await
@@ -178,7 +193,7 @@ async fn tls_calls_work_and_mtls_refuses_clients_without_a_valid_certificate() {
 
 #[tokio::test]
 async fn the_call_over_the_limit_is_refused_at_once_and_the_others_keep_echoing() {
-    let (addr, _stop, _task) = start(|l| Server::from_listener(l).max_calls(2), apps::echo).await;
+    let (addr, _stop, _task) = start(|l| Server::from_listener(l).max_calls(2), echo).await;
     let channel = connect(&format!("http://{addr}")).await;
     let mut a = Platform::start(channel.clone(), call_info("CA-a", ContentType::Mulaw8k)).await;
     let mut b = Platform::start(channel.clone(), call_info("CA-b", ContentType::Mulaw8k)).await;
@@ -229,11 +244,8 @@ async fn the_call_over_the_limit_is_refused_at_once_and_the_others_keep_echoing(
 
 #[tokio::test]
 async fn an_oversize_message_ends_only_its_own_call() {
-    let (addr, _stop, _task) = start(
-        |l| Server::from_listener(l).max_message_bytes(1024),
-        apps::echo,
-    )
-    .await;
+    let (addr, _stop, _task) =
+        start(|l| Server::from_listener(l).max_message_bytes(1024), echo).await;
     let channel = connect(&format!("http://{addr}")).await;
     let mut good =
         Platform::start(channel.clone(), call_info("CA-good", ContentType::L16At16k)).await;
@@ -333,7 +345,7 @@ async fn health_reflection_and_metrics() {
                 .metrics(m)
                 .drain_timeout(Duration::from_secs(30))
         },
-        apps::echo,
+        echo,
     )
     .await;
     let channel = connect(&format!("http://{addr}")).await;
@@ -429,7 +441,7 @@ async fn drain_lets_twenty_live_calls_finish_then_the_timeout_ends_the_rest() {
                 .shutdown_handle(s)
                 .drain_timeout(Duration::from_secs(2))
         },
-        apps::echo,
+        echo,
     )
     .await;
     let channel = connect(&format!("http://{addr}")).await;
@@ -507,7 +519,7 @@ async fn bearer_token_auth_accepts_the_right_token_only() {
     let auth = fcstream::StreamAuth::default().bearer("platform-secret");
     let (addr, _stop, _task) = start(
         move |l| Server::from_listener(l).auth(auth).metrics(m),
-        apps::echo,
+        echo,
     )
     .await;
     let channel = connect(&format!("http://{addr}")).await;
@@ -545,7 +557,7 @@ async fn per_call_tokens_are_bound_to_the_call_and_expire() {
         let seen_tx = seen_tx.clone();
         async move {
             let _ = seen_tx.send(call.info().metadata.clone()).await;
-            apps::echo(call).await
+            echo(call).await
         }
     };
     let auth = fcstream::StreamAuth::default().call_tokens(key.clone());
@@ -597,7 +609,7 @@ async fn a_lingering_non_call_stream_cannot_keep_a_terminated_server_up() {
     use tonic_reflection::pb::v1::ServerReflectionRequest;
     let (addr, stop, task) = start(
         |l| Server::from_listener(l).drain_timeout(Duration::from_millis(100)),
-        apps::echo,
+        echo,
     )
     .await;
     let channel = connect(&format!("http://{addr}")).await;

@@ -171,7 +171,7 @@ fn say_spec(spec: &str) -> anyhow::Result<(&str, Duration)> {
 
 /// A `--say` spec as a scripted segment: the text spoken by espeak-ng at the call's rate.
 async fn spoken(spec: &str, rate: u32) -> anyhow::Result<(Duration, Source)> {
-    use fcstream::speech::tts::{EspeakNg, Synthesizer};
+    use fcstream_speech::tts::{EspeakNg, Synthesizer};
     let (text, at) = say_spec(spec)?;
     let tts = EspeakNg {
         sample_rate: Some(rate),

@@ -1,6 +1,6 @@
 //! `fcstream demo`: the showcase, with no setup and no external service. Starts the fcstream
 //! server in-process on 127.0.0.1 (OS-chosen port) with the built-in IVR app
-//! (`fcstream::apps::ivr`), calls it with the emulator and a scripted caller (a key press,
+//! (`fcstream_apps::ivr`), calls it with the emulator and a scripted caller (a key press,
 //! then a few seconds of speech-like sound), writes what the caller heard, and tells the
 //! story of the call.
 //!
@@ -68,7 +68,7 @@ async fn real_time(script: Script) -> anyhow::Result<(String, CallReport)> {
     let server = tokio::spawn(
         Server::from_listener(listener)
             .drain_timeout(Duration::from_secs(2))
-            .serve_with_shutdown(fcstream::apps::ivr, async {
+            .serve_with_shutdown(fcstream_apps::ivr, async {
                 let _ = stopped.await;
             }),
     );
@@ -85,7 +85,7 @@ async fn real_time(script: Script) -> anyhow::Result<(String, CallReport)> {
 
 fn virtual_time(script: Script) -> anyhow::Result<CallReport> {
     let report = clock::run_virtual(move || async move {
-        let channel = in_process::serve(fcstream::apps::ivr, CallConfig::default()).await?;
+        let channel = in_process::serve(fcstream_apps::ivr, CallConfig::default()).await?;
         fcstream_emulator::run(channel, &script).await
     })??;
     Ok(report)

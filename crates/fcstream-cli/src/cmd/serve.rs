@@ -288,9 +288,9 @@ impl ServeArgs {
     }
 
     /// The voice agent's configuration: the recogniser client and the voice.
-    fn agent(&self) -> anyhow::Result<fcstream::apps::agent::AgentConfig> {
-        use fcstream::speech::google::{GoogleStt, GoogleSttOptions};
-        use fcstream::speech::tts::{CachedTts, EspeakNg};
+    fn agent(&self) -> anyhow::Result<fcstream_apps::agent::AgentConfig> {
+        use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
+        use fcstream_speech::tts::{CachedTts, EspeakNg};
         let options = GoogleSttOptions {
             api_key: self.stt_api_key.clone(),
             bearer_token: self.stt_bearer_token.clone(),
@@ -302,7 +302,7 @@ impl ServeArgs {
             sample_rate: Some(self.content_type()?.sample_rate()),
             ..EspeakNg::default()
         });
-        Ok(fcstream::apps::agent::AgentConfig::new(
+        Ok(fcstream_apps::agent::AgentConfig::new(
             std::sync::Arc::new(stt),
             std::sync::Arc::new(tts),
         ))
@@ -526,19 +526,19 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let result = match app {
         App::Echo => {
             server
-                .serve_with_shutdown(fcstream::apps::echo, signal)
+                .serve_with_shutdown(fcstream_apps::echo, signal)
                 .await
         }
         App::Ivr => {
             server
-                .serve_with_shutdown(fcstream::apps::ivr, signal)
+                .serve_with_shutdown(fcstream_apps::ivr, signal)
                 .await
         }
         App::Agent => {
             let config = std::sync::Arc::new(args.agent()?);
             info!(stt = %args.stt_url(), voice = %args.tts_voice(), "voice agent");
             server
-                .serve_with_shutdown(fcstream::apps::agent::agent(config), signal)
+                .serve_with_shutdown(fcstream_apps::agent::agent(config), signal)
                 .await
         }
     };

@@ -9,11 +9,11 @@ use std::time::Duration;
 use anyhow::{anyhow, Context};
 use bytes::Bytes;
 use clap::Args;
-use fcstream::speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig, DEFAULT_MODEL_DIR};
-use fcstream::speech::engine::Engine;
-use fcstream::speech::google::{GoogleStt, GoogleSttOptions};
-use fcstream::speech::service::{serve_speech, SpeechServiceOptions};
-use fcstream::speech::{SttConfig, Transcriber};
+use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig, DEFAULT_MODEL_DIR};
+use fcstream_speech::engine::Engine;
+use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
+use fcstream_speech::service::{serve_speech, SpeechServiceOptions};
+use fcstream_speech::{SttConfig, Transcriber};
 use tracing::info;
 
 /// Options of `fcstream stt-serve`.

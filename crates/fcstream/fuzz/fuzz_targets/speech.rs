@@ -1,6 +1,6 @@
-//! Fuzz target: `fcstream::fuzzing::speech` (see that function for what it checks).
+//! Fuzz target: `fcstream_speech::fuzzing::speech` (see that function for what it checks).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    fcstream::fuzzing::speech(data);
+    fcstream_speech::fuzzing::speech(data);
 });

@@ -1,5 +1,5 @@
 //! Text-to-speech: what a voice agent says back, as an [`Audio`] clip ready for
-//! [`CallControl::play_prompt`](crate::CallControl::play_prompt).
+//! [`CallControl::play_prompt`](fcstream::CallControl::play_prompt).
 //!
 //! - [`Synthesizer`] is the one-method trait any engine implements (object safe; a hosted
 //!   service, a neural model or a test fake plugs in the same way).
@@ -25,9 +25,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::OnceCell;
 
-use super::BoxFuture;
-use crate::audio::{resample, wav, AudioError};
-use crate::Audio;
+use crate::BoxFuture;
+use fcstream::audio::{resample, wav, AudioError};
+use fcstream::Audio;
 
 /// Why a text could not be spoken.
 #[derive(Debug, thiserror::Error)]
@@ -109,8 +109,8 @@ const ESPEAK_RATE: u32 = 22_050;
 /// struct update syntax:
 ///
 /// ```no_run
-/// use fcstream::speech::tts::{EspeakNg, Synthesizer};
-/// # async fn demo() -> Result<(), fcstream::speech::tts::TtsError> {
+/// use fcstream_speech::tts::{EspeakNg, Synthesizer};
+/// # async fn demo() -> Result<(), fcstream_speech::tts::TtsError> {
 /// let tts = EspeakNg { voice: "en-gb".into(), sample_rate: Some(8000), ..EspeakNg::default() };
 /// let clip = tts.synthesize("Thanks for calling.").await?;
 /// assert_eq!(clip.sample_rate(), 8000);
@@ -315,7 +315,7 @@ struct Slot {
 /// are shared, so a hit copies nothing.
 ///
 /// ```
-/// use fcstream::speech::tts::{CachedTts, EspeakNg};
+/// use fcstream_speech::tts::{CachedTts, EspeakNg};
 /// let tts = CachedTts::new(EspeakNg::default());
 /// assert_eq!(tts.stats().entries, 0);
 /// ```

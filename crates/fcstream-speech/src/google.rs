@@ -3,7 +3,7 @@
 //!
 //! It exists because that API is the de facto streaming-recognition protocol: the hosted
 //! Google service, NVIDIA Riva (which mirrors it) and fcstream's own local service
-//! (`fcstream stt-serve`, [`super::service`]) all answer it, so one client covers the three.
+//! (`fcstream stt-serve`, [`crate::service`]) all answer it, so one client covers the three.
 //! [`GoogleStt`] shares one lazily connected HTTP/2 channel among all its streams.
 
 use std::sync::OnceLock;
@@ -17,7 +17,7 @@ use tonic::metadata::{AsciiMetadataValue, MetadataValue};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use tonic::Code;
 
-use super::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
+use crate::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
 
 /// The wire types and tonic client/server generated from
 /// `proto/google/cloud/speech/v1/cloud_speech.proto` and `proto/google/rpc/status.proto`
@@ -151,9 +151,9 @@ impl Default for GoogleSttOptions {
 /// serves it: `fcstream stt-serve`, NVIDIA Riva).
 ///
 /// ```no_run
-/// use fcstream::speech::google::{GoogleStt, GoogleSttOptions};
-/// use fcstream::speech::{SttConfig, Transcriber};
-/// # async fn demo() -> Result<(), fcstream::speech::SttError> {
+/// use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
+/// use fcstream_speech::{SttConfig, Transcriber};
+/// # async fn demo() -> Result<(), fcstream_speech::SttError> {
 /// let stt = GoogleStt::new("http://127.0.0.1:50052", GoogleSttOptions::default())?;
 /// let mut stream = stt.open(&SttConfig::default()).await?;
 /// stream.audio.send(bytes::Bytes::from(vec![0u8; 320])).await.ok();

@@ -1,7 +1,7 @@
-//! The local speech service (`speech::service`) and the Google client (`speech::google`)
-//! against each other over real loopback gRPC: results, Google's errors and limits, with a
-//! fake engine; then PocketSphinx on synthesized speech (skipped when espeak-ng or
-//! libpocketsphinx is missing, unless `FCSTREAM_REQUIRE_SPEECH=1`).
+//! The local speech service (`service`) and the Google client (`google`) against each other
+//! over real loopback gRPC: results, Google's errors and limits, with a fake engine; then
+//! PocketSphinx on synthesized speech (skipped when espeak-ng or libpocketsphinx is missing,
+//! unless `FCSTREAM_REQUIRE_SPEECH=1`).
 
 mod common;
 
@@ -10,17 +10,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use fcstream::speech::engine::{Engine, EngineResult, Recognizer, ENGINE_RATE};
-use fcstream::speech::google::api::recognition_config::AudioEncoding;
-use fcstream::speech::google::api::speech_client::SpeechClient;
-use fcstream::speech::google::api::streaming_recognize_request::StreamingRequest;
-use fcstream::speech::google::api::streaming_recognize_response::SpeechEventType;
-use fcstream::speech::google::api::{
+use fcstream_speech::engine::{Engine, EngineResult, Recognizer, ENGINE_RATE};
+use fcstream_speech::google::api::recognition_config::AudioEncoding;
+use fcstream_speech::google::api::speech_client::SpeechClient;
+use fcstream_speech::google::api::streaming_recognize_request::StreamingRequest;
+use fcstream_speech::google::api::streaming_recognize_response::SpeechEventType;
+use fcstream_speech::google::api::{
     RecognitionConfig, SpeechContext, StreamingRecognitionConfig, StreamingRecognizeRequest,
 };
-use fcstream::speech::google::{GoogleStt, GoogleSttOptions};
-use fcstream::speech::service::{serve_speech, SpeechServiceOptions, AUDIO_TIMEOUT_MESSAGE};
-use fcstream::speech::{SttConfig, SttError, Transcriber, Transcript};
+use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
+use fcstream_speech::service::{serve_speech, SpeechServiceOptions, AUDIO_TIMEOUT_MESSAGE};
+use fcstream_speech::{SttConfig, SttError, Transcriber, Transcript};
 use tokio::sync::oneshot;
 
 /// A fake engine: one word per burst of loud samples (≥ 100 ms loud, then ≥ 100 ms quiet).
@@ -302,8 +302,8 @@ async fn start_tls_with_credentials(engine: Arc<dyn Engine>) -> (String, String)
             Err(tonic::Status::unauthenticated("API key not valid"))
         }
     };
-    let service = fcstream::speech::google::api::speech_server::SpeechServer::with_interceptor(
-        fcstream::speech::service::SpeechService::new(engine, SpeechServiceOptions::default()),
+    let service = fcstream_speech::google::api::speech_server::SpeechServer::with_interceptor(
+        fcstream_speech::service::SpeechService::new(engine, SpeechServiceOptions::default()),
         check,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -576,7 +576,7 @@ struct SttStreamParts(
     tokio::sync::mpsc::Receiver<Result<Transcript, SttError>>,
 );
 
-fn parts(s: fcstream::speech::SttStream) -> SttStreamParts {
+fn parts(s: fcstream_speech::SttStream) -> SttStreamParts {
     SttStreamParts(s.audio, s.results)
 }
 
@@ -666,10 +666,11 @@ async fn unreachable_service_is_unavailable_quickly() {
 
 // ---- PocketSphinx on synthesized speech ----
 
+#[cfg(feature = "pocketsphinx")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pocketsphinx_recognises_hinted_words() {
-    use fcstream::speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
-    use fcstream::speech::tts::{EspeakNg, Synthesizer};
+    use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
+    use fcstream_speech::tts::{EspeakNg, Synthesizer};
 
     let engine =
         match tokio::task::spawn_blocking(|| PocketSphinx::new(PocketSphinxConfig::default()))

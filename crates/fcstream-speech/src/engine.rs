@@ -1,16 +1,18 @@
 //! Local speech recognition engines, behind two small traits, so that the recognition service
-//! (`fcstream stt-serve`, [`super::service`]) can run any decoder, and tests can run a fake one.
+//! (`fcstream stt-serve`, the `service` module of feature `grpc`) can run any decoder, and
+//! tests can run a fake one.
 //!
 //! - [`Engine`]: shared by every stream of a service; hands out one [`Recognizer`] per stream.
 //! - [`Recognizer`]: a synchronous, CPU-bound decoder for one stream: 16 kHz PCM in,
 //!   [`EngineResult`]s out, utterances cut by the engine's own voice-activity detection. Run it
 //!   on a blocking thread, never on an async runtime's worker threads.
-//! - [`pocketsphinx`]: the offline default, CMU PocketSphinx opened at run time (not linked), so
-//!   that fcstream builds and runs on machines without it.
+//! - `pocketsphinx` (feature `pocketsphinx`): the offline default, CMU PocketSphinx opened at
+//!   run time (not linked), so that fcstream builds and runs on machines without it. It is the
+//!   only module with `unsafe` code (the FFI calls).
 
 use std::time::Duration;
 
-use super::SttError;
+use crate::SttError;
 
 /// The sample rate a [`Recognizer`] is fed (the service resamples everything to it).
 pub const ENGINE_RATE: u32 = 16_000;
@@ -53,6 +55,8 @@ pub trait Engine: Send + Sync + 'static {
     fn name(&self) -> &str;
 }
 
+#[cfg(feature = "pocketsphinx")]
+#[allow(unsafe_code)]
 pub mod pocketsphinx {
     //! [CMU PocketSphinx](https://github.com/cmusphinx/pocketsphinx) 5prealpha (Debian's
     //! `libpocketsphinx3`), opened with `dlopen` at run time rather than linked, so that the
@@ -82,7 +86,7 @@ pub mod pocketsphinx {
     use std::time::Duration;
 
     use super::{Engine, EngineResult, Recognizer, ENGINE_RATE};
-    use crate::speech::SttError;
+    use crate::SttError;
 
     /// The library file opened (the Debian package `libpocketsphinx3`).
     pub const LIBRARY: &str = "libpocketsphinx.so.3";

@@ -1,8 +1,8 @@
 //! The echo app: plays the caller's audio back and presses each key the caller pressed, like
 //! FreeClimb's official example servers. The smallest app that exercises both directions.
 
-use crate::call::KeyPresses;
-use crate::{Audio, Call, Event, Result};
+use fcstream::call::KeyPresses;
+use fcstream::{Audio, Call, Event, Result};
 use tracing::debug;
 
 /// How long the echo holds each key it presses back.

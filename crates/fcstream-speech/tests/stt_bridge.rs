@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use fcstream::speech::bridge::{BridgeConfig, SttBridge, SttEvent};
-use fcstream::speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
+use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
+use fcstream_speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
 use tokio::sync::mpsc;
 use tokio::time::{sleep, Instant};
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::time::{timeout, timeout_at, Instant};
 
-use crate::{Audio, Call, Event, Result};
+use fcstream::{Audio, Call, Event, Result};
 
 /// How long the menu waits for a key.
 pub const GATHER: Duration = Duration::from_secs(6);

@@ -42,7 +42,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use fcstream::speech::vad::{Vad, VadConfig, VadEvent};
+//! use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
 //!
 //! let mut vad = Vad::new(VadConfig::default()); // 8 kHz
 //! assert!(vad.push(&[0; 8000]).is_empty()); // a second of silence

@@ -1,22 +1,65 @@
-//! Speech for voice agents: speech-to-text over gRPC, a local recognition engine, text-to-speech,
-//! voice activity detection, and the bridge that feeds a call's audio to a recogniser in real
-//! time.
+//! # fcstream-speech
+//!
+//! Speech for fcstream voice agents: speech-to-text over gRPC, a local recognition engine,
+//! text-to-speech, voice activity detection, and the bridge that feeds a call's audio to a
+//! recogniser in real time. It is a crate of its own so that an app that only plays and
+//! records audio (an echo, a menu) links none of it: the core `fcstream` crate knows nothing
+//! of speech, and all of fcstream's `unsafe` code (the PocketSphinx FFI) lives here.
 //!
 //! The shapes here are small traits so other engines plug in:
 //!
 //! - [`Transcriber`]: opens one streaming recognition ([`SttStream`]): PCM in, [`Transcript`]s
-//!   out. [`google::GoogleStt`] speaks the Google Cloud Speech-to-Text v1 `StreamingRecognize`
-//!   subset (also what `fcstream stt-serve` serves, and what NVIDIA Riva mirrors).
+//!   out. `google::GoogleStt` (feature `grpc`) speaks the Google Cloud Speech-to-Text v1
+//!   `StreamingRecognize` subset (also what `fcstream stt-serve` serves, and what NVIDIA Riva
+//!   mirrors).
 //! - [`engine::Recognizer`]: a synchronous decoder a recognition service runs per stream;
-//!   [`engine::pocketsphinx`] is the offline default.
-//! - [`tts::Synthesizer`]: text to [`Audio`](crate::Audio); espeak-ng by default, cached.
+//!   `engine::pocketsphinx` (feature `pocketsphinx`) is the offline default.
+//! - [`tts::Synthesizer`]: text to [`Audio`](fcstream::Audio); espeak-ng by default, cached.
 //! - [`vad::Vad`]: is the caller speaking.
 //! - [`bridge::SttBridge`]: call audio → a [`Transcriber`], paced in real time, restarted before
 //!   hosted services' stream limits, broken streams surfaced as events.
+//!
+//! ## Layout
+//!
+//! - this module: the recognition traits and types ([`Transcriber`], [`SttStream`],
+//!   [`SttConfig`], [`Transcript`]) and the recognition error, [`SttError`].
+//! - [`vad`]: the energy voice activity detector (pure, no I/O).
+//! - [`tts`]: the [`tts::Synthesizer`] trait, espeak-ng ([`tts::EspeakNg`]) and a cache
+//!   ([`tts::CachedTts`]); its error is [`tts::TtsError`].
+//! - [`bridge`]: [`bridge::SttBridge`], a call's audio to any [`Transcriber`].
+//! - [`engine`]: the [`engine::Engine`]/[`engine::Recognizer`] traits a recognition service
+//!   runs, and `engine::pocketsphinx` (feature `pocketsphinx`).
+//! - `google` (feature `grpc`): the Speech v1 wire types generated from `proto/` and the
+//!   `GoogleStt` client.
+//! - `service` (feature `grpc`): the local Speech v1 service over any [`engine::Engine`]
+//!   (`fcstream stt-serve`).
+//! - `fuzzing` (feature `grpc`, hidden): the speech fuzz target's entry point, for the fuzz
+//!   crate and the corpus-replay test.
+//!
+//! ## Features
+//!
+//! - `grpc` (default): `google` and `service`, on tonic; the build script compiles the protos
+//!   under `proto/` only with it.
+//! - `pocketsphinx` (default): `engine::pocketsphinx`, which opens `libpocketsphinx.so.3` at
+//!   run time with `libloading`.
+//!
+//! With `default-features = false` what is left is pure: the traits, [`vad`], [`tts`] and
+//! [`bridge`] (the emulator uses it so).
+//!
+//! Errors are this crate's own ([`SttError`], [`tts::TtsError`]); a handler returning
+//! `fcstream::Result` carries them with `fcstream::Error::app`.
+#![warn(missing_docs)]
+// The FFI of `engine::pocketsphinx` is the only `unsafe` code, allowed there alone.
+#![deny(unsafe_code)]
 
 pub mod bridge;
 pub mod engine;
+#[cfg(feature = "grpc")]
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(feature = "grpc")]
 pub mod google;
+#[cfg(feature = "grpc")]
 pub mod service;
 pub mod tts;
 pub mod vad;

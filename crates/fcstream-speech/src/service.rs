@@ -1,11 +1,11 @@
 //! A local speech-to-text service: Google Cloud Speech-to-Text v1 `StreamingRecognize` served
 //! over gRPC by any [`Engine`] (PocketSphinx by default), so that a voice agent can be built and
-//! tested offline with the same client ([`super::google::GoogleStt`]) it uses against Google or
+//! tested offline with the same client ([`crate::google::GoogleStt`]) it uses against Google or
 //! NVIDIA Riva in production. `fcstream stt-serve` runs it.
 //!
 //! Per stream: the async side reads the client's messages, checks the config and Google's
 //! limits (stream duration, audio timeout), decodes µ-law, and hands PCM to a dedicated decoder
-//! thread, which resamples to 16 kHz, runs the engine's [`Recognizer`](super::engine::Recognizer)
+//! thread, which resamples to 16 kHz, runs the engine's [`Recognizer`](crate::engine::Recognizer)
 //! and sends the results. Decoding, which is CPU-bound, never runs on the runtime's threads.
 //! Every queue between the two is bounded, so a slow client slows its own stream only.
 
@@ -20,18 +20,18 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::{debug, info, warn};
 
-use super::engine::{Engine, EngineResult, ENGINE_RATE};
-use super::google::api::recognition_config::AudioEncoding;
-use super::google::api::speech_server::{Speech, SpeechServer};
-use super::google::api::streaming_recognize_request::StreamingRequest;
-use super::google::api::streaming_recognize_response::SpeechEventType;
-use super::google::api::{
+use crate::engine::{Engine, EngineResult, ENGINE_RATE};
+use crate::google::api::recognition_config::AudioEncoding;
+use crate::google::api::speech_server::{Speech, SpeechServer};
+use crate::google::api::streaming_recognize_request::StreamingRequest;
+use crate::google::api::streaming_recognize_response::SpeechEventType;
+use crate::google::api::{
     SpeechRecognitionAlternative, StreamingRecognitionConfig, StreamingRecognitionResult,
     StreamingRecognizeRequest, StreamingRecognizeResponse,
 };
-use crate::audio::mulaw;
-use crate::audio::resample::StreamResampler;
-use crate::error::Result;
+use fcstream::audio::mulaw;
+use fcstream::audio::resample::StreamResampler;
+use fcstream::Result;
 
 /// Google's message when a stream runs past its allowed audio duration (the number is the
 /// configured limit).
@@ -298,7 +298,7 @@ fn decode(
     drop(audio);
     if open && !cancelled.load(Ordering::Relaxed) {
         let t = Instant::now();
-        let total = crate::audio::resample::output_len(
+        let total = fcstream::audio::resample::output_len(
             usize::try_from(fed).unwrap_or(usize::MAX),
             job.rate,
             ENGINE_RATE,
@@ -505,9 +505,9 @@ where
     F: Future<Output = ()> + Send,
 {
     let addr = listener.local_addr()?;
-    let (health, health_service, reflection) = crate::server::health_and_reflection::<
+    let (health, health_service, reflection) = fcstream::server::health_and_reflection::<
         SpeechServer<SpeechService>,
-    >(super::google::pb::FILE_DESCRIPTOR_SET)
+    >(crate::google::pb::FILE_DESCRIPTOR_SET)
     .await?;
     let drain_timeout = options.drain_timeout;
     info!(%addr, engine = engine.name(), max_streams = options.max_streams, "speech service listening");
@@ -519,7 +519,7 @@ where
             ?drain_timeout,
             "draining: refusing new streams, open streams run on"
         );
-        crate::server::not_serving::<SpeechServer<SpeechService>>(&health).await;
+        fcstream::server::not_serving::<SpeechServer<SpeechService>>(&health).await;
         let _ = signalled_tx.send(());
     };
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));

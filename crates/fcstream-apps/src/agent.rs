@@ -19,12 +19,11 @@ use std::time::Duration;
 
 use tokio::time::{sleep_until, Instant};
 
-use crate::call::{Heard, PromptPlayback};
-use crate::speech::bridge::{BridgeConfig, SttBridge, SttEvent};
-use crate::speech::tts::Synthesizer;
-use crate::speech::vad::{Vad, VadConfig, VadEvent};
-use crate::speech::{SttConfig, Transcriber};
-use crate::{Audio, Call, CallControl, Event, Result};
+use fcstream::{Audio, Call, CallControl, Error, Event, Heard, PromptPlayback, Result};
+use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
+use fcstream_speech::tts::Synthesizer;
+use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
+use fcstream_speech::{SttConfig, Transcriber};
 
 /// What the caller wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,9 +261,10 @@ pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
         let id = format!("{name}-{prompts}");
         let (call, tts, text) = (call.clone(), config.tts.clone(), text.to_string());
         async move {
-            let audio: Audio = tts.synthesize(&text).await?;
+            // A speech error is the app's, not the core's: carried as `Error::App`.
+            let audio: Audio = tts.synthesize(&text).await.map_err(Error::app)?;
             let playback = call.start_play_prompt(id, Some(text), audio).await?;
-            Ok::<_, crate::Error>(Speaking { playback, last })
+            Ok::<_, Error>(Speaking { playback, last })
         }
     };
 

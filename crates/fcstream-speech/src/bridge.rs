@@ -31,7 +31,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
 use tokio::time::{sleep, Instant, MissedTickBehavior};
 
-use super::{SttConfig, SttError, SttStream, Transcriber, Transcript};
+use crate::{SttConfig, SttError, SttStream, Transcriber, Transcript};
 
 /// How the bridge paces, restarts and recovers.
 #[derive(Debug, Clone)]
