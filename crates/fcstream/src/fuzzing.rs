@@ -241,6 +241,7 @@ pub fn dtmf(data: &[u8]) {
 /// Parses PerCL; whatever parses must write out PerCL that parses again, and writing is a
 /// fixpoint: the writer normalises (the early spelling's required `metadata: []`), so
 /// write(parse(write(x))) = write(x), unknown commands included.
+#[cfg(feature = "webhooks")]
 pub fn percl(data: &[u8]) {
     if let Ok(script) = crate::percl::Percl::parse(data) {
         let written = script.to_json();
@@ -251,6 +252,7 @@ pub fn percl(data: &[u8]) {
 }
 
 /// Parses a webhook body and a signature header, and verifies the pair.
+#[cfg(feature = "webhooks")]
 pub fn webhook(data: &[u8]) {
     if let Ok(request) = crate::webhook::WebhookRequest::parse(data) {
         let _ = crate::webhook::WebhookRequest::parse(&request.to_json());

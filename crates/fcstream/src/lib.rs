@@ -34,12 +34,23 @@
 //! - [`call`]: one call: the event queue, playback pacing, the protocol state machine
 //!   (no I/O) and the task that drives it; [`Call`] is what a handler gets.
 //! - [`server`]: the tonic service and [`Server`], one task per call.
-//! - [`percl`]: PerCL, the call-control script that starts a stream (`AudioStream`) and
-//!   continues the call after it.
-//! - [`webhook`]: FreeClimb's webhook bodies and the `FreeClimb-Signature` check and signer.
-//! - [`http`]: the axum endpoint that answers those webhooks with PerCL, beside the server.
+//! - `percl` (feature `webhooks`): PerCL, the call-control script that starts a stream
+//!   (`AudioStream`) and continues the call after it.
+//! - `webhook` (feature `webhooks`): FreeClimb's webhook bodies and the `FreeClimb-Signature`
+//!   check and signer.
+//! - `http` (feature `webhooks`): the axum endpoint that answers those webhooks with PerCL,
+//!   beside the server.
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
+//!
+//! ## Features
+//!
+//! - `webhooks` (default): the `percl`, `webhook` and `http` modules (axum, HMAC, JSON).
+//! - `metrics` (default): [`Metrics`] keeps Prometheus counters and renders them; without it
+//!   `Metrics` is a no-op with the same API, and the Prometheus registry is not compiled.
+//! - `tls` (default): TLS and mutual TLS on the gRPC port ([`TlsConfig`]; rustls, ring).
+//!
+//! An app that only needs [`Call`] and [`Server`] builds with `default-features = false`.
 //!
 //! Speech (recognition, synthesis, voice activity) is the `fcstream-speech` crate, and the
 //! ready-made apps (echo, ivr, the voice agent) are `fcstream-apps`: this crate knows neither.
@@ -55,10 +66,13 @@ pub mod error;
 pub mod event;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "webhooks")]
 pub mod http;
+#[cfg(feature = "webhooks")]
 pub mod percl;
 pub mod proto;
 pub mod server;
+#[cfg(feature = "webhooks")]
 pub mod webhook;
 
 pub use audio::{Audio, ContentType};

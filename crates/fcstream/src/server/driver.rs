@@ -92,7 +92,7 @@ where
                     .end(EndCause::StreamClosed, Instant::now().into_std());
             }
             for latency in self.session.take_play_latencies() {
-                self.metrics.play_latency.observe(latency.as_secs_f64());
+                self.metrics.play_completed(latency);
             }
             self.shared.record(self.session.take_heard());
             if self.session.stats.frames_in - flushed.frames_in >= FLUSH_EVERY_FRAMES {
@@ -165,7 +165,7 @@ where
             }
         };
         self.metrics.add_stats(&self.session.stats, &flushed);
-        self.metrics.dropped_events.inc_by(self.events.dropped());
+        self.metrics.dropped_events(self.events.dropped());
         self.shared.record(self.session.take_heard());
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());

@@ -4,177 +4,237 @@
 //! Calls update the shared counters in batches (at most every few hundred frames and at the
 //! end of the call), never per frame, so thousands of calls do not contend on them.
 
-use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
-};
+#[cfg(feature = "metrics")]
+mod imp {
+    use prometheus::{
+        Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+        Registry, TextEncoder,
+    };
 
-use crate::call::CallStats;
+    use super::reason_label;
+    use crate::call::CallStats;
+    use crate::error::EndCause;
+
+    /// The server's metrics, registered in their own [`Registry`].
+    #[derive(Clone)]
+    pub struct Metrics {
+        /// Where everything is registered; [`Metrics::render`] encodes it.
+        registry: Registry,
+        /// Calls running now.
+        pub(crate) active_calls: IntGauge,
+        /// Calls ended, by end reason.
+        pub(crate) calls_ended: IntCounterVec,
+        /// Streams refused before a handler ran, by cause.
+        pub(crate) rejected: IntCounterVec,
+        /// Caller audio frames received.
+        pub(crate) frames_in: IntCounter,
+        /// Audio entries sent to the platform.
+        pub(crate) entries_out: IntCounter,
+        /// Caller frames skipped as malformed.
+        pub(crate) frames_malformed: IntCounter,
+        /// Events the app did not read in time.
+        pub(crate) dropped_events: IntCounter,
+        /// Seconds from `play` to the platform's completion of its final chunk.
+        pub(crate) play_latency: Histogram,
+        /// Errors by kind: platform error ids, handler errors and panics.
+        pub(crate) errors: IntCounterVec,
+    }
+
+    impl std::fmt::Debug for Metrics {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Metrics").finish_non_exhaustive()
+        }
+    }
+
+    impl Default for Metrics {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    fn must<T>(r: prometheus::Result<T>) -> T {
+        // Only fails on an invalid name or a duplicate registration: both are constants here,
+        // covered by the unit test below.
+        r.unwrap_or_else(|e| panic!("metric definition: {e}"))
+    }
+
+    impl Metrics {
+        /// A fresh set of metrics in a fresh registry.
+        pub fn new() -> Self {
+            let registry = Registry::new();
+            let active_calls = must(IntGauge::new("fcstream_active_calls", "Calls running now"));
+            let calls_ended = must(IntCounterVec::new(
+                Opts::new("fcstream_calls_ended_total", "Calls ended, by reason"),
+                &["reason"],
+            ));
+            let rejected = must(IntCounterVec::new(
+                Opts::new(
+                    "fcstream_streams_rejected_total",
+                    "Streams refused before a handler ran, by cause",
+                ),
+                &["cause"],
+            ));
+            let frames_in = must(IntCounter::new(
+                "fcstream_frames_in_total",
+                "Caller audio frames received",
+            ));
+            let entries_out = must(IntCounter::new(
+                "fcstream_audio_entries_out_total",
+                "PlayAudio messages sent to the platform",
+            ));
+            let frames_malformed = must(IntCounter::new(
+                "fcstream_frames_malformed_total",
+                "Caller frames skipped as malformed (empty, half a sample)",
+            ));
+            let dropped_events = must(IntCounter::new(
+                "fcstream_dropped_events_total",
+                "Events dropped because the app did not read them in time",
+            ));
+            let play_latency = must(Histogram::with_opts(
+                HistogramOpts::new(
+                    "fcstream_play_completed_seconds",
+                    "Seconds from play() to the platform's completion of the final chunk",
+                )
+                .buckets(vec![
+                    0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
+                ]),
+            ));
+            let errors = must(IntCounterVec::new(
+                Opts::new("fcstream_errors_total", "Errors by kind"),
+                &["kind"],
+            ));
+            let build = must(IntGaugeVec::new(
+                Opts::new("fcstream_build_info", "Build information"),
+                &["version"],
+            ));
+            build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+            for c in [
+                Box::new(active_calls.clone()) as Box<dyn prometheus::core::Collector>,
+                Box::new(calls_ended.clone()),
+                Box::new(rejected.clone()),
+                Box::new(frames_in.clone()),
+                Box::new(entries_out.clone()),
+                Box::new(frames_malformed.clone()),
+                Box::new(dropped_events.clone()),
+                Box::new(play_latency.clone()),
+                Box::new(errors.clone()),
+                Box::new(build),
+            ] {
+                must(registry.register(c));
+            }
+            Self {
+                registry,
+                active_calls,
+                calls_ended,
+                rejected,
+                frames_in,
+                entries_out,
+                frames_malformed,
+                dropped_events,
+                play_latency,
+                errors,
+            }
+        }
+
+        /// The Prometheus text exposition of every metric.
+        pub fn render(&self) -> String {
+            let mut out = Vec::new();
+            // Encoding into a Vec cannot fail for the text format.
+            let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+            String::from_utf8_lossy(&out).into_owned()
+        }
+
+        /// The registry, to add your own metrics beside fcstream's.
+        pub fn registry(&self) -> &Registry {
+            &self.registry
+        }
+
+        /// Counts a stream refused before its handler ran.
+        pub(crate) fn reject(&self, cause: &str) {
+            self.rejected.with_label_values(&[cause]).inc();
+        }
+
+        /// Counts an error of `kind`.
+        pub(crate) fn error(&self, kind: &str) {
+            self.errors.with_label_values(&[kind]).inc();
+        }
+
+        /// Adds what a call did since the last flush.
+        pub(crate) fn add_stats(&self, now: &CallStats, before: &CallStats) {
+            self.frames_in.inc_by(now.frames_in - before.frames_in);
+            self.entries_out
+                .inc_by(now.entries_out - before.entries_out);
+            self.frames_malformed
+                .inc_by(now.frames_malformed - before.frames_malformed);
+        }
+
+        /// A call started running its handler.
+        pub(crate) fn call_started(&self) {
+            self.active_calls.inc();
+        }
+
+        /// A call's handler and stream are done.
+        pub(crate) fn call_finished(&self) {
+            self.active_calls.dec();
+        }
+
+        /// A play completed `latency` after it was asked for.
+        pub(crate) fn play_completed(&self, latency: std::time::Duration) {
+            self.play_latency.observe(latency.as_secs_f64());
+        }
+
+        /// Events the app did not read in time.
+        pub(crate) fn dropped_events(&self, n: u64) {
+            self.dropped_events.inc_by(n);
+        }
+
+        /// Counts the end of a call.
+        pub(crate) fn call_ended(&self, cause: &EndCause) {
+            self.calls_ended
+                .with_label_values(&[reason_label(cause)])
+                .inc();
+        }
+    }
+}
+
 use crate::error::EndCause;
 use crate::event::EndReason;
+pub use imp::Metrics;
 
-/// The server's metrics, registered in their own [`Registry`].
-#[derive(Clone)]
-pub struct Metrics {
-    /// Where everything is registered; [`Metrics::render`] encodes it.
-    registry: Registry,
-    /// Calls running now.
-    pub(crate) active_calls: IntGauge,
-    /// Calls ended, by end reason.
-    pub(crate) calls_ended: IntCounterVec,
-    /// Streams refused before a handler ran, by cause.
-    pub(crate) rejected: IntCounterVec,
-    /// Caller audio frames received.
-    pub(crate) frames_in: IntCounter,
-    /// Audio entries sent to the platform.
-    pub(crate) entries_out: IntCounter,
-    /// Caller frames skipped as malformed.
-    pub(crate) frames_malformed: IntCounter,
-    /// Events the app did not read in time.
-    pub(crate) dropped_events: IntCounter,
-    /// Seconds from `play` to the platform's completion of its final chunk.
-    pub(crate) play_latency: Histogram,
-    /// Errors by kind: platform error ids, handler errors and panics.
-    pub(crate) errors: IntCounterVec,
-}
+/// Without the `metrics` feature: the same API, counting nothing.
+#[cfg(not(feature = "metrics"))]
+mod imp {
+    use crate::call::CallStats;
+    use crate::error::EndCause;
 
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Metrics").finish_non_exhaustive()
-    }
-}
+    /// The server's metrics: without the `metrics` feature, a no-op with the same API.
+    #[derive(Clone, Debug, Default)]
+    pub struct Metrics;
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn must<T>(r: prometheus::Result<T>) -> T {
-    // Only fails on an invalid name or a duplicate registration: both are constants here,
-    // covered by the unit test below.
-    r.unwrap_or_else(|e| panic!("metric definition: {e}"))
-}
-
-impl Metrics {
-    /// A fresh set of metrics in a fresh registry.
-    pub fn new() -> Self {
-        let registry = Registry::new();
-        let active_calls = must(IntGauge::new("fcstream_active_calls", "Calls running now"));
-        let calls_ended = must(IntCounterVec::new(
-            Opts::new("fcstream_calls_ended_total", "Calls ended, by reason"),
-            &["reason"],
-        ));
-        let rejected = must(IntCounterVec::new(
-            Opts::new(
-                "fcstream_streams_rejected_total",
-                "Streams refused before a handler ran, by cause",
-            ),
-            &["cause"],
-        ));
-        let frames_in = must(IntCounter::new(
-            "fcstream_frames_in_total",
-            "Caller audio frames received",
-        ));
-        let entries_out = must(IntCounter::new(
-            "fcstream_audio_entries_out_total",
-            "PlayAudio messages sent to the platform",
-        ));
-        let frames_malformed = must(IntCounter::new(
-            "fcstream_frames_malformed_total",
-            "Caller frames skipped as malformed (empty, half a sample)",
-        ));
-        let dropped_events = must(IntCounter::new(
-            "fcstream_dropped_events_total",
-            "Events dropped because the app did not read them in time",
-        ));
-        let play_latency = must(Histogram::with_opts(
-            HistogramOpts::new(
-                "fcstream_play_completed_seconds",
-                "Seconds from play() to the platform's completion of the final chunk",
-            )
-            .buckets(vec![
-                0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
-            ]),
-        ));
-        let errors = must(IntCounterVec::new(
-            Opts::new("fcstream_errors_total", "Errors by kind"),
-            &["kind"],
-        ));
-        let build = must(IntGaugeVec::new(
-            Opts::new("fcstream_build_info", "Build information"),
-            &["version"],
-        ));
-        build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
-        for c in [
-            Box::new(active_calls.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(calls_ended.clone()),
-            Box::new(rejected.clone()),
-            Box::new(frames_in.clone()),
-            Box::new(entries_out.clone()),
-            Box::new(frames_malformed.clone()),
-            Box::new(dropped_events.clone()),
-            Box::new(play_latency.clone()),
-            Box::new(errors.clone()),
-            Box::new(build),
-        ] {
-            must(registry.register(c));
+    impl Metrics {
+        /// A fresh (empty) set of metrics.
+        pub fn new() -> Self {
+            Self
         }
-        Self {
-            registry,
-            active_calls,
-            calls_ended,
-            rejected,
-            frames_in,
-            entries_out,
-            frames_malformed,
-            dropped_events,
-            play_latency,
-            errors,
+
+        /// The text exposition: empty without the `metrics` feature.
+        pub fn render(&self) -> String {
+            String::new()
         }
-    }
 
-    /// The Prometheus text exposition of every metric.
-    pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        // Encoding into a Vec cannot fail for the text format.
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    /// The registry, to add your own metrics beside fcstream's.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
-    }
-
-    /// Counts a stream refused before its handler ran.
-    pub(crate) fn reject(&self, cause: &str) {
-        self.rejected.with_label_values(&[cause]).inc();
-    }
-
-    /// Counts an error of `kind`.
-    pub(crate) fn error(&self, kind: &str) {
-        self.errors.with_label_values(&[kind]).inc();
-    }
-
-    /// Adds what a call did since the last flush.
-    pub(crate) fn add_stats(&self, now: &CallStats, before: &CallStats) {
-        self.frames_in.inc_by(now.frames_in - before.frames_in);
-        self.entries_out
-            .inc_by(now.entries_out - before.entries_out);
-        self.frames_malformed
-            .inc_by(now.frames_malformed - before.frames_malformed);
-    }
-
-    /// Counts the end of a call.
-    pub(crate) fn call_ended(&self, cause: &EndCause) {
-        self.calls_ended
-            .with_label_values(&[reason_label(cause)])
-            .inc();
+        pub(crate) fn reject(&self, _: &str) {}
+        pub(crate) fn error(&self, _: &str) {}
+        pub(crate) fn add_stats(&self, _: &CallStats, _: &CallStats) {}
+        pub(crate) fn call_started(&self) {}
+        pub(crate) fn call_finished(&self) {}
+        pub(crate) fn play_completed(&self, _: std::time::Duration) {}
+        pub(crate) fn dropped_events(&self, _: u64) {}
+        pub(crate) fn call_ended(&self, _: &EndCause) {}
     }
 }
 
 /// A short, bounded label for an end cause.
+#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) fn reason_label(cause: &EndCause) -> &'static str {
     match cause {
         EndCause::Platform(end) => match end.reason {
@@ -194,17 +254,17 @@ pub(crate) fn reason_label(cause: &EndCause) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "metrics"))]
 mod tests {
     use super::*;
 
     #[test]
     fn renders_every_family() {
         let m = Metrics::new();
-        m.active_calls.inc();
+        m.call_started();
         m.reject("capacity");
         m.call_ended(&EndCause::StreamClosed);
-        m.play_latency.observe(0.3);
+        m.play_completed(std::time::Duration::from_millis(300));
         let text = m.render();
         for name in [
             "fcstream_active_calls 1",

@@ -15,6 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+#[cfg(feature = "tls")]
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 use tracing::info;
 
@@ -75,6 +76,7 @@ impl TlsConfig {
         })
     }
 
+    #[cfg(feature = "tls")]
     fn to_tonic(&self) -> ServerTlsConfig {
         let mut tls =
             ServerTlsConfig::new().identity(Identity::from_pem(&self.cert_pem, &self.key_pem));
@@ -199,7 +201,8 @@ impl Server {
         self
     }
 
-    /// Serves TLS (or mutual TLS) instead of plain HTTP/2.
+    /// Serves TLS (or mutual TLS) instead of plain HTTP/2 (needs the `tls` feature, on by
+    /// default; without it, serving fails with [`Error::InvalidArgument`]).
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
@@ -281,8 +284,15 @@ impl Server {
         let mut builder = tonic::transport::Server::builder()
             .max_concurrent_streams(self.max_streams_per_connection)
             .http2_keepalive_interval(self.keepalive);
+        #[cfg(feature = "tls")]
         if let Some(tls) = &self.tls {
             builder = builder.tls_config(tls.to_tonic())?;
+        }
+        #[cfg(not(feature = "tls"))]
+        if self.tls.is_some() {
+            return Err(Error::InvalidArgument(
+                "TLS was configured but fcstream was built without its `tls` feature".into(),
+            ));
         }
         info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), "fcstream listening");
         let incoming =

@@ -241,7 +241,7 @@ async fn run_call<H: Handler>(
     let span = info_span!("call", call_id = %info.call_id, from = %info.from, to = %info.to);
     async move {
         info!(content_type = %info.content_type, direction = ?info.direction, metadata = ?info.metadata, ?remote, "call started");
-        metrics.active_calls.inc();
+        metrics.call_started();
         let info = Arc::new(info);
         let (call, requests, events, shared) =
             Call::new(info.clone(), config.request_queue, config.event_queue);
@@ -264,7 +264,7 @@ async fn run_call<H: Handler>(
         if let Some(status) = failure {
             let _ = out.send(Err(status)).await;
         }
-        metrics.active_calls.dec();
+        metrics.call_finished();
         metrics.call_ended(&cause);
         info!(cause = %cause, frames_in = stats.frames_in, entries_out = stats.entries_out,
               malformed = stats.frames_malformed, platform_errors = stats.platform_errors, "call ended");
