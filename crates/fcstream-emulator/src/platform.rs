@@ -27,9 +27,9 @@ use tonic::transport::Channel;
 use tonic::{Response, Status, Streaming};
 use tracing::{debug, info, warn};
 
+use crate::buffers::Request;
 use crate::caller::CallerAudio;
 use crate::faults::Lcg;
-use crate::buffers::Request;
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
 use crate::script::{Hangup, Script};

@@ -20,10 +20,7 @@ pub fn speech(data: &[u8]) {
         }
     }
     if let Ok(response) = StreamingRecognizeResponse::decode(data) {
-        for t in crate::google::transcripts(response)
-            .into_iter()
-            .flatten()
-        {
+        for t in crate::google::transcripts(response).into_iter().flatten() {
             assert_eq!(t.text.trim(), t.text);
             for v in [t.stability, t.confidence] {
                 assert!(v.is_nan() || (0.0..=1.0).contains(&v), "{t:?}");

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use prost::Message;
-use tokio::sync::oneshot;
 use std::time::Instant;
+use tokio::sync::oneshot;
 
 use crate::audio::{dtmf, Audio, ContentType};
 use crate::call::playback::Label;

@@ -529,11 +529,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .serve_with_shutdown(fcstream_apps::echo, signal)
                 .await
         }
-        App::Ivr => {
-            server
-                .serve_with_shutdown(fcstream_apps::ivr, signal)
-                .await
-        }
+        App::Ivr => server.serve_with_shutdown(fcstream_apps::ivr, signal).await,
         App::Agent => {
             let config = std::sync::Arc::new(args.agent()?);
             info!(stt = %args.stt_url(), voice = %args.tts_voice(), "voice agent");

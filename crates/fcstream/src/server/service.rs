@@ -15,10 +15,10 @@ use tokio_stream::StreamExt;
 use tonic::{Request as GrpcRequest, Response, Status, Streaming};
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
+use super::driver::{Driver, Timers};
 use super::metrics::Metrics;
 use super::shutdown::{Phase, Shutdown};
 use crate::auth::{strip_tokens, StreamAuth};
-use super::driver::{Driver, Timers};
 use crate::call::session::Session;
 use crate::call::{Call, PlaybackConfig};
 use crate::error::{EndCause, Result};

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
 use fcstream::proto::{AppMessage, PlatformMessage};
 use fcstream::{
-    Ack, AudioFrame, CallConfig, CallEnd, CallInfo, CallService, Command,
-    ContentType, Direction, EndReason, Event, Handler, Server,
+    Ack, AudioFrame, CallConfig, CallEnd, CallInfo, CallService, Command, ContentType, Direction,
+    EndReason, Event, Handler, Server,
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
@@ -190,4 +190,3 @@ pub async fn echo_once(p: &mut Platform, tag: u8) {
         other => panic!("expected the echo, got {other:?}"),
     }
 }
-
