@@ -7,7 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let protoc = protoc_bin_vendored::protoc_bin_path()?;
     std::env::set_var("PROTOC", protoc);
     let include = protoc_bin_vendored::include_path()?;
-    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
     let proto = proto_dir.join("freeclimb.proto");
     println!("cargo:rerun-if-changed={}", proto.display());

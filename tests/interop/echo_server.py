@@ -2,7 +2,7 @@
 """A minimal, independent FreeClimb audio-stream app in Python (grpcio), for interop tests.
 
 It shares no code with fcstream: its gRPC stubs are generated at run time from
-proto/freeclimb.proto into a temporary directory. For each call it echoes every caller audio
+crates/fcstream/proto/freeclimb.proto into a temporary directory. For each call it echoes every caller audio
 frame back as a PlayAudioMessage in the call's content type, and answers nothing else (no
 DTMF, no acknowledgements are awaited). It listens on 127.0.0.1 on a port the OS chooses and
 writes that port to --port-file once it is serving.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interop check: `fcstream call` (the emulator) against an independent echo server written in
-# Python with grpcio, its stubs generated at run time from proto/freeclimb.proto.
+# Python with grpcio, its stubs generated at run time from crates/fcstream/proto/freeclimb.proto.
 # Installs grpcio/grpcio-tools with pip if missing; builds the fcstream binary; runs two calls
 # (µ-law 8 kHz and l16 16 kHz) and checks their summaries. Prints "interop: N passed, M failed".
 set -euo pipefail
@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$PY" -u tests/interop/echo_server.py --proto proto/freeclimb.proto --port-file "$work/port" \
+"$PY" -u tests/interop/echo_server.py --proto crates/fcstream/proto/freeclimb.proto --port-file "$work/port" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
