@@ -12,8 +12,6 @@
 
 use std::time::Duration;
 
-use tokio::time::{timeout, timeout_at, Instant};
-
 use fcstream::{Audio, Call, Event, Result};
 
 /// How long the menu waits for a key.
@@ -117,10 +115,11 @@ pub async fn ivr(mut call: Call) -> Result<()> {
     call.play(speak_cue(rate)).await?;
 
     // Forget what the caller said during the prompts, then echo for a while.
-    while let Ok(Some(_)) = timeout(Duration::ZERO, call.next()).await {}
-    let until = Instant::now() + ECHO;
+    let clock = call.clock().clone();
+    while let Ok(Some(_)) = clock.timeout(Duration::ZERO, call.next()).await {}
+    let until = clock.now() + ECHO;
     loop {
-        match timeout_at(until, call.next()).await {
+        match clock.timeout_at(until, call.next()).await {
             Ok(Some(Event::Audio(frame))) => {
                 // Queued and paced by the library; the outcome is not needed.
                 call.start_play(Audio::from_wire(content_type, frame.data)?)

@@ -103,28 +103,35 @@ pub enum Request<'a, I> {
 impl<'a> Request<'a, String> {
     /// The request a decoded [`Command`] makes.
     pub fn from_command(cmd: &'a Command) -> Self {
+        Request::from_command_with(cmd, str::to_string)
+    }
+}
+
+impl<'a, I> Request<'a, I> {
+    /// The request a decoded [`Command`] makes, with its id kept as `id(text)` makes it.
+    pub fn from_command_with(cmd: &'a Command, id: impl Fn(&str) -> I) -> Self {
         match cmd {
             Command::PlayAudio {
-                id,
+                id: name,
                 audio,
                 content_type,
                 last,
                 ..
             } => Request::Play {
-                id: id.clone(),
+                id: id(name),
                 content_type: content_type.as_bytes(),
                 audio,
                 last: *last,
             },
-            Command::ClearAudioBuffer { id } => Request::Clear { id: id.clone() },
+            Command::ClearAudioBuffer { id: name } => Request::Clear { id: id(name) },
             Command::PressDtmf {
-                id,
+                id: name,
                 digits,
                 press_ms,
                 break_ms,
                 ..
             } => Request::Press {
-                id: id.clone(),
+                id: id(name),
                 digits,
                 press_ms: *press_ms,
                 break_ms: *break_ms,

@@ -1,13 +1,15 @@
 //! An app served in the same process over in-memory pipes (`tokio::io::duplex`), for tests
 //! and `fcstream demo --fast`.
 //!
-//! Nothing waits on the operating system, so under tokio's paused clock (virtual time) the
-//! runtime advances time only when every task is idle, deterministically: a 60 s call runs in
+//! Nothing waits on the operating system, so in virtual time (tokio's paused clock in tests,
+//! or [`crate::clock::run_virtual`]) time advances only when every task is idle, deterministically: a 60 s call runs in
 //! a fraction of a second and gives the same result every time. The gRPC stack is the real
 //! one (tonic, hyper, HTTP/2); only the socket is replaced.
 
 use std::convert::Infallible;
 
+use fcstream::server::ServiceOptions;
+use fcstream::time::Clock;
 use fcstream::{CallConfig, CallService, Handler};
 use hyper_util::rt::TokioIo;
 use tonic::body::Body;
@@ -23,7 +25,21 @@ const PIPE_BYTES: usize = 1 << 20;
 /// in-memory connection and returns a channel to it. The server runs on a spawned task until
 /// the channel is dropped.
 pub async fn serve<H: Handler>(handler: H, config: CallConfig) -> Result<Channel, EmulatorError> {
-    serve_service(CallService::new(handler, config).into_server()).await
+    serve_with_clock(handler, config, Clock::Real).await
+}
+
+/// [`serve`] with the calls' timers on `clock` (the virtual clock of
+/// [`crate::clock::run_virtual`]).
+pub async fn serve_with_clock<H: Handler>(
+    handler: H,
+    config: CallConfig,
+    clock: Clock,
+) -> Result<Channel, EmulatorError> {
+    let options = ServiceOptions {
+        clock,
+        ..ServiceOptions::default()
+    };
+    serve_service(CallService::with_options(handler, config, options).into_server()).await
 }
 
 /// Serves any tonic service (for example a hand-written `GrpcStreamServiceServer` that

@@ -20,8 +20,10 @@ use fcstream::proto::{AppMessage, PlatformMessage};
 use fcstream::{
     Ack, AudioFrame, BufferDepth, CallEnd, CallInfo, Command, ContentType, EndReason, Event,
 };
+use std::time::Instant;
 use tokio::sync::mpsc;
-use tokio::time::{sleep_until, Instant};
+
+use fcstream::time::Clock;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
 use tonic::{Response, Status, Streaming};
@@ -46,6 +48,9 @@ pub struct RunOptions {
     /// Sent as the `authorization` request header (e.g. `Bearer s3cret`), for servers that
     /// authenticate the platform.
     pub authorization: Option<String>,
+    /// The clock the platform keeps time on: real time, or the virtual clock of a virtual
+    /// run (`fcstream demo --fast`; the app must be served with the same clock).
+    pub clock: Clock,
 }
 
 /// Plays `script` as one call over `channel` and reports what happened.
@@ -77,9 +82,10 @@ pub async fn run_with(
         request.metadata_mut().insert("authorization", value);
     }
     let mut client = GrpcStreamServiceClient::new(channel);
-    let t0 = Instant::now();
+    let clock = options.clock.clone();
+    let t0 = clock.now();
     let wall0 = SystemTime::now();
-    let mut run = Run::new(script, caller, tx, t0, wall0, end_at, end_kind);
+    let mut run = Run::new(script, caller, tx, t0, wall0, end_at, end_kind, clock);
     run.announce();
     info!(call_id = %script.call.call_id, content_type = %ct, "call started");
     let opening = async move { client.send_ivr_data(request).await };
@@ -160,6 +166,8 @@ struct Run<'a> {
     rate: u32,
     /// The call's start on tokio's clock.
     t0: Instant,
+    /// The clock the platform keeps time on.
+    clock: Clock,
     /// The call's start on the wall clock (timestamps are `wall0 + elapsed`).
     wall0: SystemTime,
     /// Messages to the app (`None` once closed).
@@ -225,6 +233,7 @@ impl<'a> Run<'a> {
         wall0: SystemTime,
         end_at: Duration,
         end_kind: CallOutcome,
+        clock: Clock,
     ) -> Self {
         let ct = script.call.content_type;
         let wall = |d: Duration| Some(wall0 + d);
@@ -254,6 +263,7 @@ impl<'a> Run<'a> {
             ct,
             rate: ct.sample_rate(),
             t0,
+            clock,
             wall0,
             tx: Some(tx),
             model: Model::new(ModelConfig {
@@ -571,7 +581,7 @@ impl<'a> Run<'a> {
     async fn main_loop(&mut self, opening: Opening) -> AppSide {
         let mut app = AppSide::Opening(opening);
         loop {
-            self.catch_up(Instant::now());
+            self.catch_up(self.clock.now());
             if self.outcome.is_some() {
                 return app;
             }
@@ -579,9 +589,9 @@ impl<'a> Run<'a> {
             let wake = tokio::select! {
                 biased;
                 w = next_app(&mut app) => w,
-                _ = sleep_until(wake_at) => Wake::Timer,
+                _ = self.clock.sleep_until(wake_at) => Wake::Timer,
             };
-            let now = Instant::now();
+            let now = self.clock.now();
             match wake {
                 Wake::Timer => {}
                 Wake::Opened(opened) => match *opened {
@@ -619,14 +629,14 @@ impl<'a> Run<'a> {
             // Abrupt: drop the response (RST_STREAM) with no goodbye.
             app = AppSide::Closed("dropped".into());
         } else {
-            let deadline = Instant::now() + self.script.platform.drain_grace;
+            let deadline = self.clock.now() + self.script.platform.drain_grace;
             loop {
                 if matches!(app, AppSide::Closed(_)) {
                     break;
                 }
                 let wake = tokio::select! {
                     w = next_app(&mut app) => w,
-                    _ = sleep_until(deadline) => break,
+                    _ = self.clock.sleep_until(deadline) => break,
                 };
                 match wake {
                     Wake::Opened(opened) => match *opened {
@@ -634,7 +644,7 @@ impl<'a> Run<'a> {
                         Err(s) => app = AppSide::Closed(status_text(&s)),
                     },
                     Wake::Message(Err(s)) => app = AppSide::Closed(status_text(&s)),
-                    Wake::Message(Ok(Some(msg))) => self.on_app(msg, Instant::now()),
+                    Wake::Message(Ok(Some(msg))) => self.on_app(msg, self.clock.now()),
                     Wake::Message(Ok(None)) => app = AppSide::Closed("OK".into()),
                     Wake::Timer => {}
                 }
@@ -645,7 +655,7 @@ impl<'a> Run<'a> {
             _ => "open".to_string(),
         };
         drop(app);
-        let ended_at = self.ended_at.unwrap_or_else(Instant::now);
+        let ended_at = self.ended_at.unwrap_or_else(|| self.clock.now());
         let outcome = self.outcome.unwrap_or(CallOutcome::AppFailed);
         let rate = self.rate;
         let to_ms = |samples: u64| samples as f64 * 1000.0 / f64::from(rate);

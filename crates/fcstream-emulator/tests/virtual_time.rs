@@ -127,11 +127,17 @@ fn kinds(report: &fcstream_emulator::CallReport) -> BTreeMap<(String, String), u
 
 #[test]
 fn virtual_and_real_time_runs_of_one_script_give_the_same_timeline_kinds_and_counts() {
-    let virtual_report = fcstream_emulator::clock::run_virtual(|| async {
-        let channel = in_process::serve(steady, CallConfig::default())
+    // The emulator's own virtual clock (no tokio test-util): the app's server and the
+    // platform both keep time on it.
+    let virtual_report = fcstream_emulator::clock::run_virtual(|clock| async move {
+        let channel = in_process::serve_with_clock(steady, CallConfig::default(), clock.clone())
             .await
             .unwrap();
-        fcstream_emulator::run(channel, &steady_script())
+        let options = fcstream_emulator::RunOptions {
+            clock,
+            ..Default::default()
+        };
+        fcstream_emulator::run_with(channel, &steady_script(), &options)
             .await
             .unwrap()
     })

@@ -40,6 +40,8 @@
 //!   check and signer.
 //! - `http` (feature `webhooks`): the axum endpoint that answers those webhooks with PerCL,
 //!   beside the server.
+//! - [`time`]: the clock a call runs on, real or virtual ([`time::VirtualClock`]: whole calls
+//!   in virtual time without tokio's `test-util`).
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
 //!
@@ -72,6 +74,7 @@ pub mod http;
 pub mod percl;
 pub mod proto;
 pub mod server;
+pub mod time;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 

@@ -293,6 +293,7 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
             let channel = connect(url, &options).await?;
             let run_options = RunOptions {
                 authorization: args.authorization.clone(),
+                ..RunOptions::default()
             };
             run_with(channel, &script, &run_options).await?
         }

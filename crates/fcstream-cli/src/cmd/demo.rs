@@ -84,9 +84,15 @@ async fn real_time(script: Script) -> anyhow::Result<(String, CallReport)> {
 }
 
 fn virtual_time(script: Script) -> anyhow::Result<CallReport> {
-    let report = clock::run_virtual(move || async move {
-        let channel = in_process::serve(fcstream_apps::ivr, CallConfig::default()).await?;
-        fcstream_emulator::run(channel, &script).await
+    let report = clock::run_virtual(move |clock| async move {
+        let channel =
+            in_process::serve_with_clock(fcstream_apps::ivr, CallConfig::default(), clock.clone())
+                .await?;
+        let options = fcstream_emulator::RunOptions {
+            clock,
+            ..Default::default()
+        };
+        fcstream_emulator::run_with(channel, &script, &options).await
     })??;
     Ok(report)
 }

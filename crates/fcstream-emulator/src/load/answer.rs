@@ -7,7 +7,7 @@
 //! allocation per frame: ids stay zero-copy slices of the received messages.
 
 use bytes::{Bytes, BytesMut};
-use fcstream::{BufferDepth, Command, Event};
+use fcstream::{BufferDepth, Event};
 
 use super::wire::{self, AppMsg, Playback, Stamp};
 use crate::buffers::{Applied, BufferConfig, Buffers, Note, Render, Request, Sound};
@@ -55,38 +55,9 @@ pub fn request(msg: &AppMsg) -> Request<'_, Bytes> {
             audio: &p.audio,
             last: p.last,
         },
-        AppMsg::Other(cmd) => match cmd {
-            Command::PlayAudio {
-                id,
-                audio,
-                content_type,
-                last,
-                ..
-            } => Request::Play {
-                id: Bytes::copy_from_slice(id.as_bytes()),
-                content_type: content_type.as_bytes(),
-                audio,
-                last: *last,
-            },
-            Command::ClearAudioBuffer { id } => Request::Clear {
-                id: Bytes::copy_from_slice(id.as_bytes()),
-            },
-            Command::PressDtmf {
-                id,
-                digits,
-                press_ms,
-                break_ms,
-                ..
-            } => Request::Press {
-                id: Bytes::copy_from_slice(id.as_bytes()),
-                digits,
-                press_ms: *press_ms,
-                break_ms: *break_ms,
-            },
-            Command::QueryBuffer(kind) => Request::Query(*kind),
-            Command::EndStream { .. } => Request::EndStream,
-            Command::TerminateCall => Request::Terminate,
-        },
+        AppMsg::Other(cmd) => {
+            Request::from_command_with(cmd, |id| Bytes::copy_from_slice(id.as_bytes()))
+        }
         AppMsg::Unknown => Request::Unknown,
         AppMsg::BadBufferType(t) => Request::BadBufferType(*t),
     }

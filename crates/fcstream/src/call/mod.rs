@@ -13,6 +13,33 @@ pub(crate) mod queue;
 pub(crate) mod session;
 pub(crate) mod shared;
 
+/// A manual clock for the state machines' unit tests: they take `now` as input, so tests move
+/// time by hand instead of pausing tokio's clock.
+#[cfg(test)]
+pub(crate) mod test_clock {
+    use std::cell::Cell;
+    use std::time::{Duration, Instant};
+
+    /// Time that moves only when told.
+    pub(crate) struct Clock(Cell<Instant>);
+
+    impl Clock {
+        /// A clock at the present instant.
+        pub(crate) fn new() -> Self {
+            Self(Cell::new(Instant::now()))
+        }
+        /// The clock's time.
+        pub(crate) fn now(&self) -> Instant {
+            self.0.get()
+        }
+        /// Moves the clock forward.
+        #[allow(dead_code)]
+        pub(crate) fn advance(&self, d: Duration) {
+            self.0.set(self.0.get() + d);
+        }
+    }
+}
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -24,6 +51,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::audio::{dtmf, Audio};
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
+use crate::time::Clock;
 use queue::EventQueue;
 use session::Request;
 use shared::Shared;
@@ -140,10 +168,14 @@ impl Call {
         info: Arc<CallInfo>,
         request_capacity: usize,
         event_capacity: usize,
+        clock: Clock,
     ) -> (Self, mpsc::Receiver<Request>, Arc<EventQueue>, Arc<Shared>) {
         let (tx, rx) = mpsc::channel(request_capacity.max(1));
         let queue = Arc::new(EventQueue::new(event_capacity));
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            clock,
+            ..Shared::default()
+        });
         let call = Call {
             control: CallControl {
                 info: info.clone(),
@@ -201,6 +233,18 @@ impl futures_core::Stream for Call {
 }
 
 impl CallControl {
+    /// The clock the call runs on: real time, or virtual time in `fcstream demo --fast` and
+    /// tests (see [`crate::time`]). Wait with [`CallControl::sleep`] rather than
+    /// `tokio::time::sleep`, so the app keeps time with the call in a virtual run.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Waits `d` on the call's clock.
+    pub async fn sleep(&self, d: Duration) {
+        self.shared.clock.sleep(d).await
+    }
+
     /// Who the call is with.
     pub fn info(&self) -> &CallInfo {
         &self.info
@@ -371,6 +415,11 @@ impl CallEvents {
         self.queue.dropped()
     }
 
+    /// The clock the call runs on (see [`crate::time`]).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
     /// Waits for up to `max_digits` caller key presses within `timeout`. Returns the digits
     /// pressed (`None` if none), stopping early at `max_digits`. Other events that arrive
     /// meanwhile are consumed. Fails with [`Error::CallEnded`] if the call ends first.
@@ -381,9 +430,10 @@ impl CallEvents {
     ) -> Result<Option<String>> {
         let mut digits = String::new();
         let mut presses = KeyPresses::default();
-        let deadline = tokio::time::Instant::now() + timeout;
+        let clock = &self.shared.clock;
+        let deadline = clock.now() + timeout;
         while digits.len() < max_digits {
-            let event = match tokio::time::timeout_at(deadline, self.queue.pop()).await {
+            let event = match clock.timeout_at(deadline, self.queue.pop()).await {
                 Ok(Some(event)) => event,
                 Ok(None) => return Err(ended(&self.shared)),
                 Err(_) => break,

@@ -539,20 +539,7 @@ impl Pacer {
 mod tests {
     use super::*;
 
-    /// A manual clock: the state machines take `now` as input, so tests move time by hand.
-    struct Clock(std::cell::Cell<Instant>);
-
-    impl Clock {
-        fn new() -> Self {
-            Self(std::cell::Cell::new(Instant::now()))
-        }
-        fn now(&self) -> Instant {
-            self.0.get()
-        }
-        fn advance(&self, d: Duration) {
-            self.0.set(self.0.get() + d);
-        }
-    }
+    use crate::call::test_clock::Clock;
 
     fn pacer() -> Pacer {
         Pacer::new(PlaybackConfig::default(), ContentType::Mulaw8k)

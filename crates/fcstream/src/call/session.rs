@@ -400,18 +400,8 @@ impl Session {
 mod tests {
     use super::*;
 
-    /// A manual clock: the state machines take `now` as input, so tests move time by hand.
-    struct Clock(std::cell::Cell<Instant>);
-
-    impl Clock {
-        fn new() -> Self {
-            Self(std::cell::Cell::new(Instant::now()))
-        }
-        fn now(&self) -> Instant {
-            self.0.get()
-        }
-    }
     use crate::audio::ContentType;
+    use crate::call::test_clock::Clock;
     use crate::call::PlayOutcome;
     use crate::event::{Ack, AudioFrame, CallEnd, Direction, EndReason};
 

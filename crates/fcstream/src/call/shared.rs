@@ -11,6 +11,8 @@ use crate::error::EndCause;
 /// What the driver and the app's handles share: written once, when the call ends.
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
+    /// The clock the call runs on (the server's).
+    pub(crate) clock: crate::time::Clock,
     /// Why the call ended; set before the driver lets go of anything the app waits on.
     pub(crate) ended: OnceLock<EndCause>,
     /// The call's heard ledger (the last [`LEDGER_CAPACITY`] plays). Written once per ended

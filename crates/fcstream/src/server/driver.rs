@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
+use std::time::Instant;
 use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
+
+use crate::time::{Clock, Sleep};
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
 
@@ -54,6 +56,8 @@ pub(crate) struct Driver<S> {
     pub(crate) phase: Option<watch::Receiver<Phase>>,
     /// The server's metrics.
     pub(crate) metrics: Metrics,
+    /// The clock the call's timers run on.
+    pub(crate) clock: Clock,
 }
 
 /// Which timer woke the driver.
@@ -71,7 +75,7 @@ where
     /// to end the stream with when the platform's side failed (so the platform learns why).
     pub(crate) async fn run(mut self) -> (EndCause, CallStats, Option<tonic::Status>) {
         let mut failure = None;
-        let started = Instant::now();
+        let started = self.clock.now();
         let mut last_heard = started;
         let mut flushed = CallStats::default();
         let mut batch: Vec<Command> = Vec::new();
@@ -82,14 +86,12 @@ where
         let terminating = wait_terminating(&mut phase);
         tokio::pin!(terminating);
         let mut terminated = false;
-        let timer = tokio::time::sleep_until(started);
-        tokio::pin!(timer);
+        let mut timer = self.clock.sleep_until(started);
         let cause = loop {
             batch.extend(self.session.take_outbound());
             if !self.send_all(&mut batch).await {
                 // tonic dropped the response stream: the platform is gone.
-                self.session
-                    .end(EndCause::StreamClosed, Instant::now().into_std());
+                self.session.end(EndCause::StreamClosed, self.clock.now());
             }
             for latency in self.session.take_play_latencies() {
                 self.metrics.play_completed(latency);
@@ -102,12 +104,9 @@ where
             if let Some(cause) = self.session.ended() {
                 break cause.clone();
             }
-            let now = Instant::now();
+            let now = self.clock.now();
             let (wake_at, wake) = [
-                (
-                    self.session.deadline(now.into_std()).map(Instant::from_std),
-                    Wake::Session,
-                ),
+                (self.session.deadline(now), Wake::Session),
                 (self.timers.idle.map(|d| last_heard + d), Wake::Idle),
                 (
                     self.timers.max_duration.map(|d| started + d),
@@ -121,45 +120,45 @@ where
             tokio::select! {
                 biased;
                 msg = self.inbound.next() => {
-                    last_heard = Instant::now();
+                    last_heard = self.clock.now();
                     match msg {
                         Some(Ok(msg)) => self.on_message(msg),
                         Some(Err(status)) => {
                             debug!(code = ?status.code(), message = status.message(), "platform stream failed");
-                            self.session.end(EndCause::StreamError(status.message().to_string()), Instant::now().into_std());
+                            self.session.end(EndCause::StreamError(status.message().to_string()), self.clock.now());
                             failure = Some(status);
                         }
-                        None => self.session.end(EndCause::StreamClosed, Instant::now().into_std()),
+                        None => self.session.end(EndCause::StreamClosed, self.clock.now()),
                     }
                 }
                 req = self.requests.recv() => match req {
-                    Some(req) => self.session.request(req, Instant::now().into_std()),
+                    Some(req) => self.session.request(req, self.clock.now()),
                     None => {
                         // Every handle of the call is gone: the handler finished. Send what
                         // it asked for last, then end the stream.
                         batch.extend(self.session.take_outbound());
                         self.send_all(&mut batch).await;
-                        self.session.end(EndCause::HandlerFinished, Instant::now().into_std());
+                        self.session.end(EndCause::HandlerFinished, self.clock.now());
                     }
                 },
                 changed = &mut terminating, if !terminated => {
                     terminated = true;
                     if changed {
                         info!("drain timeout: ending the call");
-                        self.session.end(EndCause::Shutdown, Instant::now().into_std());
+                        self.session.end(EndCause::Shutdown, self.clock.now());
                     }
                 }
-                _ = reset(timer.as_mut(), wake_at), if wake_at.is_some() => match wake {
-                    Wake::Session => self.session.timeout(Instant::now().into_std()),
+                _ = reset(&mut timer, wake_at), if wake_at.is_some() => match wake {
+                    Wake::Session => self.session.timeout(self.clock.now()),
                     Wake::Idle => {
                         warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
-                        self.session.end(EndCause::IdleTimeout, Instant::now().into_std());
+                        self.session.end(EndCause::IdleTimeout, self.clock.now());
                     }
                     Wake::MaxDuration => {
                         info!(max = ?self.timers.max_duration, "maximum call duration reached: hanging up");
                         let mut hangup = vec![Command::TerminateCall];
                         self.send_all(&mut hangup).await;
-                        self.session.end(EndCause::MaxDuration, Instant::now().into_std());
+                        self.session.end(EndCause::MaxDuration, self.clock.now());
                     }
                 },
             }
@@ -190,7 +189,7 @@ where
                 if let Event::Error { id, .. } = &event {
                     self.metrics.error(&format!("platform:{}", truncate(id)));
                 }
-                if let Some(event) = self.session.platform(event, Instant::now().into_std()) {
+                if let Some(event) = self.session.platform(event, self.clock.now()) {
                     if self.events.push(event) && self.events.dropped() == 1 {
                         warn!("the app is not keeping up with its events: dropping the oldest caller audio (counted)");
                     }
@@ -203,10 +202,10 @@ where
 }
 
 /// Re-arms the call's timer for `at` (only when it changed) and waits for it.
-async fn reset(mut timer: std::pin::Pin<&mut tokio::time::Sleep>, at: Option<Instant>) {
+async fn reset(timer: &mut Sleep, at: Option<Instant>) {
     if let Some(at) = at {
         if timer.deadline() != at {
-            timer.as_mut().reset(at);
+            timer.reset(at);
         }
     }
     timer.await

@@ -257,6 +257,8 @@ impl Server {
                 metrics: self.metrics.clone(),
                 shutdown: self.shutdown.clone(),
                 auth: self.auth.clone(),
+                // A server on a socket lives in real time (virtual time needs in-memory pipes).
+                clock: crate::time::Clock::Real,
             },
         )
         .into_server()

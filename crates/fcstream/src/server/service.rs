@@ -25,6 +25,7 @@ use crate::error::{EndCause, Result};
 use crate::event::{CallInfo, Event};
 use crate::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use crate::proto::{AppMessage, PlatformMessage};
+use crate::time::Clock;
 
 /// A boxed handler future.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
@@ -94,6 +95,8 @@ pub struct ServiceOptions {
     pub shutdown: Shutdown,
     /// What a stream must present.
     pub auth: StreamAuth,
+    /// The clock every call's timers run on (real time unless a virtual run says otherwise).
+    pub clock: Clock,
 }
 
 impl Default for ServiceOptions {
@@ -103,6 +106,7 @@ impl Default for ServiceOptions {
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
             auth: StreamAuth::default(),
+            clock: Clock::Real,
         }
     }
 }
@@ -218,17 +222,21 @@ async fn run_call<H: Handler>(
 ) {
     let config = state.config;
     let metrics = state.options.metrics.clone();
-    let checked = first_message(&mut inbound, config.first_message_timeout)
-        .await
-        .and_then(|mut info| {
-            state
-                .options
-                .auth
-                .check_call_token(&info.metadata, &info.call_id, SystemTime::now())
-                .map_err(|e| ("unauthenticated", Status::unauthenticated(e.to_string())))?;
-            strip_tokens(&mut info.metadata);
-            Ok(info)
-        });
+    let checked = first_message(
+        &mut inbound,
+        config.first_message_timeout,
+        &state.options.clock,
+    )
+    .await
+    .and_then(|mut info| {
+        state
+            .options
+            .auth
+            .check_call_token(&info.metadata, &info.call_id, SystemTime::now())
+            .map_err(|e| ("unauthenticated", Status::unauthenticated(e.to_string())))?;
+        strip_tokens(&mut info.metadata);
+        Ok(info)
+    });
     let info = match checked {
         Ok(info) => info,
         Err((cause, status)) => {
@@ -244,7 +252,12 @@ async fn run_call<H: Handler>(
         metrics.call_started();
         let info = Arc::new(info);
         let (call, requests, events, shared) =
-            Call::new(info.clone(), config.request_queue, config.event_queue);
+            Call::new(
+                info.clone(),
+                config.request_queue,
+                config.event_queue,
+                state.options.clock.clone(),
+            );
         let driver = Driver {
             session: Session::new(info, config.playback),
             inbound,
@@ -258,6 +271,7 @@ async fn run_call<H: Handler>(
             },
             phase: Some(state.options.shutdown.subscribe()),
             metrics: metrics.clone(),
+            clock: state.options.clock.clone(),
         };
         let handler_task = tokio::spawn(handler.handle(call).in_current_span());
         let (cause, stats, failure) = driver.run().await;
@@ -303,10 +317,11 @@ async fn run_call<H: Handler>(
 async fn first_message(
     inbound: &mut Streaming<PlatformMessage>,
     timeout: Duration,
+    clock: &Clock,
 ) -> Result<CallInfo, (&'static str, Status)> {
-    let deadline = tokio::time::Instant::now() + timeout;
+    let deadline = clock.now() + timeout;
     loop {
-        let msg = match tokio::time::timeout_at(deadline, inbound.next()).await {
+        let msg = match clock.timeout_at(deadline, inbound.next()).await {
             Err(_) => {
                 return Err((
                     "no_call_started",
