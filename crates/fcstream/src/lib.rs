@@ -42,6 +42,7 @@
 //!   beside the server.
 //! - [`time`]: the clock a call runs on, real or virtual ([`time::VirtualClock`]: whole calls
 //!   in virtual time without tokio's `test-util`).
+//! - [`untrusted`]: wire text made safe to log or echo (escaped, cut at 128 characters).
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
 //!
@@ -75,6 +76,7 @@ pub mod percl;
 pub mod proto;
 pub mod server;
 pub mod time;
+pub mod untrusted;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 
