@@ -39,6 +39,25 @@ pub struct Timed {
     pub note: Note,
 }
 
+/// A DTMF job as the model keeps it: the keys and their timing, rendered a key at a time
+/// while it plays (an app may ask for minutes of tones; they are never held in memory whole).
+#[derive(Debug)]
+pub struct DtmfPlan {
+    /// Which job (the key cache's tag).
+    serial: u64,
+    /// The keys.
+    keys: Vec<char>,
+    /// Samples of each key's tone.
+    press: u64,
+    /// Samples of silence between keys.
+    gap: u64,
+    /// The tone's length.
+    press_duration: std::time::Duration,
+}
+
+/// The tone of the key playing now: (job serial, key index, samples).
+type KeyTone = Option<(u64, usize, Vec<i16>)>;
+
 /// The renderer: decodes entries, renders key tones, writes what the caller hears.
 struct Ear<'a> {
     /// The call's rate.
@@ -47,11 +66,54 @@ struct Ear<'a> {
     heard: &'a mut Vec<i16>,
     /// Where the notes go.
     out: &'a mut Vec<Timed>,
+    /// The last key tone rendered (a key spans many 20 ms advances).
+    key_tone: &'a mut KeyTone,
+    /// The next DTMF job's serial.
+    next_job: &'a mut u64,
+}
+
+impl Ear<'_> {
+    /// Appends `n` samples of `plan` from sample `from` of the job.
+    fn hear_dtmf(&mut self, plan: &DtmfPlan, from: u64, n: u64) {
+        let period = plan.press + plan.gap;
+        let (mut at, end) = (from, from + n);
+        while at < end {
+            let key = (at / period.max(1)) as usize;
+            let within = at % period.max(1);
+            if within >= plan.press || key >= plan.keys.len() {
+                // A break (or past the last key: silence).
+                let stop = end.min((key as u64 + 1) * period);
+                let stop = stop.max(at + 1);
+                self.heard
+                    .resize(self.heard.len() + (stop - at) as usize, 0);
+                at = stop;
+                continue;
+            }
+            let cached = matches!(self.key_tone, Some((s, k, _)) if *s == plan.serial && *k == key);
+            if !cached {
+                let tone =
+                    dtmf::tone(plan.keys[key], plan.press_duration, self.rate).unwrap_or_default();
+                *self.key_tone = Some((plan.serial, key, tone));
+            }
+            let tone = self
+                .key_tone
+                .as_ref()
+                .map(|(_, _, t)| t.as_slice())
+                .unwrap_or_default();
+            let stop = end.min(key as u64 * period + plan.press);
+            let (a, b) = (within as usize, (within + (stop - at)) as usize);
+            let have = tone.get(a..b.min(tone.len())).unwrap_or_default();
+            self.heard.extend_from_slice(have);
+            self.heard
+                .resize(self.heard.len() + (b - a - have.len()), 0);
+            at = stop;
+        }
+    }
 }
 
 impl Render<String> for Ear<'_> {
     type Audio = Vec<i16>;
-    type Dtmf = Vec<i16>;
+    type Dtmf = DtmfPlan;
 
     fn audio(&mut self, play: AdmittedPlay, bytes: &[u8]) -> Vec<i16> {
         if play.content_type.is_mulaw() {
@@ -61,19 +123,27 @@ impl Render<String> for Ear<'_> {
         }
     }
 
-    fn dtmf(&mut self, digits: &str, press: AdmittedPress) -> Vec<i16> {
-        // The rules admitted the digits, so the sequence renders.
-        dtmf::sequence(digits, press.press, press.gap, self.rate).unwrap_or_default()
+    fn dtmf(&mut self, digits: &str, press: AdmittedPress) -> DtmfPlan {
+        let samples = |d: std::time::Duration| d.as_millis() as u64 * u64::from(self.rate) / 1000;
+        *self.next_job += 1;
+        DtmfPlan {
+            serial: *self.next_job,
+            keys: digits.chars().collect(),
+            press: samples(press.press),
+            gap: samples(press.gap),
+            press_duration: press.press,
+        }
     }
 
-    fn hear(&mut self, sound: Sound<'_, Vec<i16>, Vec<i16>>, ticks: u64) {
+    fn hear(&mut self, sound: Sound<'_, Vec<i16>, DtmfPlan>, ticks: u64) {
         let n = usize::try_from(ticks).unwrap_or(usize::MAX);
         let (samples, from) = match sound {
             Sound::Silence => {
                 self.heard.resize(self.heard.len() + n, 0);
                 return;
             }
-            Sound::Audio(s, from) | Sound::Dtmf(s, from) => (s, from as usize),
+            Sound::Dtmf(plan, from) => return self.hear_dtmf(plan, from, ticks),
+            Sound::Audio(s, from) => (s, from as usize),
         };
         let have = samples.get(from..).unwrap_or_default();
         let take = have.len().min(n);
@@ -91,9 +161,13 @@ impl Render<String> for Ear<'_> {
 #[derive(Debug)]
 pub struct Model {
     /// The shared buffers, on the sample clock.
-    buffers: Buffers<String, Vec<i16>, Vec<i16>>,
+    buffers: Buffers<String, Vec<i16>, DtmfPlan>,
     /// What the caller heard, at the call's rate.
     heard: Vec<i16>,
+    /// The key tone playing now.
+    key_tone: KeyTone,
+    /// DTMF jobs admitted so far.
+    jobs: u64,
 }
 
 impl Model {
@@ -108,6 +182,8 @@ impl Model {
                 ticks_per_second: u64::from(config.content_type.sample_rate()),
             }),
             heard: Vec::new(),
+            key_tone: None,
+            jobs: 0,
         }
     }
 
@@ -153,23 +229,31 @@ impl Model {
         self.buffers.next_boundary()
     }
 
-    fn ear<'a>(rate: u32, heard: &'a mut Vec<i16>, out: &'a mut Vec<Timed>) -> Ear<'a> {
-        Ear { rate, heard, out }
-    }
-
     /// Plays up to sample `target` (exclusive), queuing the notes of what starts and ends.
     pub fn advance_to(&mut self, target: u64, out: &mut Vec<Timed>) {
         let rate = self.rate();
-        self.buffers
-            .advance_to(target, &mut Self::ear(rate, &mut self.heard, out));
+        let mut ear = Ear {
+            rate,
+            heard: &mut self.heard,
+            out,
+            key_tone: &mut self.key_tone,
+            next_job: &mut self.jobs,
+        };
+        self.buffers.advance_to(target, &mut ear);
     }
 
     /// Applies an app message (or what stood for one that could not be decoded) received at
     /// sample `now`; the model first plays up to `now`.
     pub fn request(&mut self, req: Request<'_, String>, now: u64, out: &mut Vec<Timed>) -> Applied {
         let rate = self.rate();
-        self.buffers
-            .apply(req, now, &mut Self::ear(rate, &mut self.heard, out))
+        let mut ear = Ear {
+            rate,
+            heard: &mut self.heard,
+            out,
+            key_tone: &mut self.key_tone,
+            next_job: &mut self.jobs,
+        };
+        self.buffers.apply(req, now, &mut ear)
     }
 
     /// Applies a decoded app message received at sample `now`.
@@ -180,8 +264,15 @@ impl Model {
     /// The call ended at sample `end`: plays up to it and counts what was left unplayed.
     pub fn end(&mut self, end: u64, out: &mut Vec<Timed>) {
         let rate = self.rate();
-        self.buffers
-            .end(end, &mut Self::ear(rate, &mut self.heard, out));
+        let mut ear = Ear {
+            rate,
+            heard: &mut self.heard,
+            out,
+            key_tone: &mut self.key_tone,
+            next_job: &mut self.jobs,
+        };
+        self.buffers.end(end, &mut ear);
+        self.key_tone = None;
     }
 }
 
@@ -406,5 +497,44 @@ mod tests {
         );
         m.end(100, &mut out);
         assert_eq!(m.heard().len(), 100);
+    }
+
+    #[test]
+    fn hostile_dtmf_is_clamped_or_refused_and_rendered_a_key_at_a_time() {
+        let mut m = model(10);
+        let mut out = Vec::new();
+        let press = |digits: &str, press_ms, break_ms| Command::PressDtmf {
+            id: "d".into(),
+            digits: digits.into(),
+            press_ms,
+            break_ms,
+            sequence: 0,
+        };
+        // The case that aborted the emulator: a break of u32::MAX ms between two keys.
+        m.apply(press("12", 100, u32::MAX), 0, &mut out);
+        assert_eq!(m.next_boundary(), Some(800 + 8000 * 8 + 800));
+        m.advance_to(800 + 8000 * 8 + 800, &mut out);
+        assert_eq!(dtmf::detect_digits(m.heard(), 8000), "12");
+        // 104 s of tones and breaks is admitted, and heard key by key.
+        m.apply(press("1234567", 8000, 8000), m.cursor(), &mut out);
+        let start = m.cursor();
+        m.advance_to(start + 8000 * 20, &mut out);
+        assert_eq!(
+            dtmf::detect_digits(&m.heard()[start as usize..], 8000),
+            "12"
+        );
+        m.advance_to(start + 8000 * 104, &mut out);
+        assert_eq!(
+            dtmf::detect_digits(&m.heard()[start as usize..], 8000),
+            "1234567"
+        );
+        // 64 keys of 8 s: refused with its own id, nothing queued.
+        out.clear();
+        m.apply(press(&"1".repeat(64), 8000, 8000), m.cursor(), &mut out);
+        assert!(
+            matches!(&out[..], [Timed { note: Note::Error(Refusal { id, .. }), .. }] if *id == ids::DTMF_TOO_LONG),
+            "{out:?}"
+        );
+        assert_eq!(m.dtmf_depth(), 0);
     }
 }

@@ -12,8 +12,17 @@ use std::time::Duration;
 
 use fcstream::audio::{dtmf, ContentType};
 use fcstream::call::MAX_PRESS_MS;
+use fcstream::untrusted::shown;
 
 use crate::error_ids as ids;
+
+/// Keys one `PressDTMFMessage` may ask for.
+pub const MAX_DTMF_KEYS: usize = 64;
+/// The longest DTMF job (tones and breaks) one `PressDTMFMessage` may ask for.
+pub const MAX_DTMF_JOB: Duration = Duration::from_secs(120);
+/// The longest break between keys; longer breaks are reduced to it (as presses are to
+/// [`MAX_PRESS_MS`]).
+pub const MAX_BREAK_MS: u32 = MAX_PRESS_MS;
 
 /// A message the platform refuses: what goes into `NotifyErrorMessage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +81,21 @@ pub fn check_play(
         call
     } else {
         let text = String::from_utf8_lossy(content_type);
-        let ct = ContentType::parse(&text).map_err(|e| {
-            Refusal::new(ids::INVALID_CONTENT_TYPE, format!("PlayAudioMessage: {e}"))
+        let ct = ContentType::parse(&text).map_err(|_| {
+            Refusal::new(
+                ids::INVALID_CONTENT_TYPE,
+                format!(
+                    "PlayAudioMessage: unsupported content type {:?} (use audio/mulaw;rate=8000, audio/l16;rate=8000 or audio/l16;rate=16000)",
+                    shown(&text)
+                ),
+            )
         })?;
         if ct.sample_rate() != call.sample_rate() {
             return Err(Refusal::new(
                 ids::INVALID_CONTENT_TYPE,
                 format!(
-                    "PlayAudioMessage content type {text:?} is {} Hz but the call is {call} ({} Hz)",
+                    "PlayAudioMessage content type {:?} is {} Hz but the call is {call} ({} Hz)",
+                    shown(&text),
                     ct.sample_rate(),
                     call.sample_rate()
                 ),
@@ -133,10 +149,25 @@ pub fn check_press(
     press_ms: u32,
     break_ms: u32,
 ) -> Result<AdmittedPress, Refusal> {
+    let keys = digits.chars().count();
+    if keys > MAX_DTMF_KEYS {
+        return Err(Refusal::new(
+            ids::DTMF_TOO_LONG,
+            format!(
+                "PressDTMFMessage {:?}: {keys} keys is more than the {MAX_DTMF_KEYS} one message may press",
+                shown(&id.text())
+            ),
+        ));
+    }
     if let Err(e) = dtmf::validate(digits) {
         return Err(Refusal::new(
             ids::INVALID_DTMF,
-            format!("PressDTMFMessage {:?}: {e}", id.text()),
+            format!(
+                "PressDTMFMessage {:?}: invalid digit {:?} at position {} (use 0-9 * # A-D)",
+                shown(&id.text()),
+                shown(e.digit.encode_utf8(&mut [0; 4])),
+                e.position
+            ),
         ));
     }
     if press_ms == 0 {
@@ -144,15 +175,27 @@ pub fn check_press(
             ids::INVALID_DTMF_DURATION,
             format!(
                 "PressDTMFMessage {:?}: press_duration_ms 0 is invalid and ignored (use 1..=8000)",
-                id.text()
+                shown(&id.text())
             ),
         ));
     }
-    Ok(AdmittedPress {
-        keys: digits.chars().count() as u64,
+    let press = AdmittedPress {
+        keys: keys as u64,
         press: Duration::from_millis(u64::from(press_ms.min(MAX_PRESS_MS))),
-        gap: Duration::from_millis(u64::from(break_ms)),
-    })
+        gap: Duration::from_millis(u64::from(break_ms.min(MAX_BREAK_MS))),
+    };
+    if press.length() > MAX_DTMF_JOB {
+        return Err(Refusal::new(
+            ids::DTMF_TOO_LONG,
+            format!(
+                "PressDTMFMessage {:?}: {:.1} s of tones and breaks is longer than the {} s one message may play",
+                shown(&id.text()),
+                press.length().as_secs_f64(),
+                MAX_DTMF_JOB.as_secs()
+            ),
+        ));
+    }
+    Ok(press)
 }
 
 /// The audio buffer holds `size` entries already (the one playing included).
@@ -161,7 +204,7 @@ pub fn audio_buffer_full(size: usize, id: &impl Id) -> Refusal {
         ids::AUDIO_BUFFER_FULL,
         format!(
             "audio buffer full ({size} entries): PlayAudioMessage {:?} dropped",
-            id.text()
+            shown(&id.text())
         ),
     )
 }
@@ -172,7 +215,7 @@ pub fn dtmf_buffer_full(size: usize, id: &impl Id) -> Refusal {
         ids::DTMF_BUFFER_FULL,
         format!(
             "DTMF buffer full ({size} presses): PressDTMFMessage {:?} dropped",
-            id.text()
+            shown(&id.text())
         ),
     )
 }
@@ -243,6 +286,20 @@ mod tests {
         );
         let p = check_press(&id, "1#", 20_000, 50).unwrap();
         assert_eq!(p.length(), Duration::from_millis(2 * 8000 + 50));
+        assert_eq!(
+            check_press(&id, &"1".repeat(65), 100, 0).unwrap_err().id,
+            ids::DTMF_TOO_LONG
+        );
+        // The hostile case: two keys with a break of u32::MAX ms is clamped, not allocated.
+        let p = check_press(&id, "12", 100, u32::MAX).unwrap();
+        assert_eq!(p.gap, Duration::from_millis(u64::from(MAX_BREAK_MS)));
+        // 64 keys of 8 s each: 16 minutes of tones, refused.
+        assert_eq!(
+            check_press(&id, &"1".repeat(64), 8000, 8000)
+                .unwrap_err()
+                .id,
+            ids::DTMF_TOO_LONG
+        );
         let b = bytes::Bytes::from_static(b"d");
         assert_eq!(
             check_press(&b, "x", 1, 0).unwrap_err(),

@@ -222,7 +222,7 @@ pub enum EventError {
     #[error(transparent)]
     ContentType(#[from] ContentTypeError),
     /// A DTMF notification whose digit is not exactly one DTMF key.
-    #[error("DTMF notification with digit {0:?}: expected one of 0-9 * # A-D")]
+    #[error("DTMF notification with digit {:?}: expected one of 0-9 * # A-D", crate::untrusted::Untrusted(.0))]
     BadDigit(String),
     /// A buffer-depth notification with an unknown buffer type.
     #[error("buffer-depth notification with unknown buffer type {0}")]

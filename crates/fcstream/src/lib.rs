@@ -45,6 +45,7 @@
 //! - [`untrusted`]: wire text made safe to log or echo (escaped, cut at 128 characters).
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
+//! - [`error_ids`]: the platform model's stable `NotifyErrorMessage` ids.
 //!
 //! ## Features
 //!
@@ -66,6 +67,7 @@ pub mod auth;
 pub mod call;
 pub mod command;
 pub mod error;
+pub mod error_ids;
 pub mod event;
 #[doc(hidden)]
 pub mod fuzzing;

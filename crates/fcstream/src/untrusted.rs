@@ -19,8 +19,7 @@ pub struct Untrusted<'a>(pub &'a str);
 
 impl fmt::Display for Untrusted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut shown = 0;
-        for (i, c) in self.0.char_indices() {
+        for (shown, (i, c)) in self.0.char_indices().enumerate() {
             if shown == MAX_SHOWN {
                 return write!(f, "…({} more bytes)", self.0.len() - i);
             }
@@ -29,7 +28,6 @@ impl fmt::Display for Untrusted<'_> {
             } else {
                 f.write_fmt(format_args!("{c}"))?;
             }
-            shown += 1;
         }
         Ok(())
     }

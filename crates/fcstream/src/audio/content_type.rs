@@ -20,7 +20,7 @@ pub enum ContentType {
 
 /// A content type string that names none of the three formats.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported content type {0:?}: expected audio/mulaw;rate=8000, audio/l16;rate=8000 or audio/l16;rate=16000")]
+#[error("unsupported content type {:?}: expected audio/mulaw;rate=8000, audio/l16;rate=8000 or audio/l16;rate=16000", crate::untrusted::Untrusted(.0))]
 pub struct ContentTypeError(pub String);
 
 impl ContentType {

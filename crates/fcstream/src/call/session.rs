@@ -17,8 +17,12 @@ use super::playback::{ClearMark, Heard, Label, Pacer, PlayReply, PlaybackConfig}
 use crate::command::Command;
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
+use crate::untrusted::shown;
 
 /// A reply channel for one request.
+/// Warnings one call logs for the same kind of hostile or broken input before it only counts.
+const WARN_BUDGET: u64 = 3;
+
 pub(crate) type Reply<T> = oneshot::Sender<Result<T>>;
 
 /// What the app asks of its call (sent from [`crate::CallControl`] to the driver).
@@ -273,7 +277,7 @@ impl Session {
                 self.stats.frames_in += 1;
             }
             Event::CallStarted(info) => {
-                warn!(second_call_id = %info.call_id, "second NotifyCallStartedMessage on one stream ignored");
+                warn!(second_call_id = %shown(&info.call_id), "second NotifyCallStartedMessage on one stream ignored");
                 return None;
             }
             Event::PlaybackCompleted(ack) => {
@@ -315,7 +319,18 @@ impl Session {
             }
             Event::Error { message, id } => {
                 self.stats.platform_errors += 1;
-                warn!(error_id = %id, %message, "platform reported an error");
+                if self.stats.platform_errors <= WARN_BUDGET {
+                    warn!(
+                        error_id = %shown(id),
+                        message = %shown(message),
+                        "platform reported an error{}",
+                        if self.stats.platform_errors == WARN_BUDGET {
+                            " (further errors on this call are counted, not logged)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
             }
             Event::PlaybackStarted(ack) => self.pacer.on_started(&ack.id, now),
             Event::DtmfPlayStarted(_) | Event::DtmfStarted { .. } | Event::DtmfEnded { .. } => {}

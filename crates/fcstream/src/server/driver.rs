@@ -58,7 +58,12 @@ pub(crate) struct Driver<S> {
     pub(crate) metrics: Metrics,
     /// The clock the call's timers run on.
     pub(crate) clock: Clock,
+    /// Malformed platform messages skipped (the first few are logged).
+    pub(crate) malformed: u64,
 }
+
+/// Malformed platform messages one call logs before it only counts them.
+const MALFORMED_WARNINGS: u64 = 3;
 
 /// Which timer woke the driver.
 enum Wake {
@@ -187,7 +192,8 @@ where
         match Event::from_proto(msg) {
             Ok(Some(event)) => {
                 if let Event::Error { id, .. } = &event {
-                    self.metrics.error(&format!("platform:{}", truncate(id)));
+                    self.metrics
+                        .platform_error(crate::error_ids::known_or_other(id));
                 }
                 if let Some(event) = self.session.platform(event, self.clock.now()) {
                     if self.events.push(event) && self.events.dropped() == 1 {
@@ -196,7 +202,12 @@ where
                 }
             }
             Ok(None) => debug!("platform message with no payload this version knows; skipped"),
-            Err(e) => warn!(error = %e, "malformed platform message skipped"),
+            Err(e) => {
+                self.malformed += 1;
+                if self.malformed <= MALFORMED_WARNINGS {
+                    warn!(error = %e, "malformed platform message skipped{}", if self.malformed == MALFORMED_WARNINGS { " (further ones on this call are counted, not logged)" } else { "" });
+                }
+            }
         }
     }
 }
@@ -222,13 +233,5 @@ async fn wait_terminating(phase: &mut Option<watch::Receiver<Phase>>) -> bool {
     } else {
         *phase = None;
         false
-    }
-}
-
-/// A platform error id, bounded for use as a metric label.
-fn truncate(id: &str) -> &str {
-    match id.char_indices().nth(48) {
-        Some((i, _)) => &id[..i],
-        None => id,
     }
 }

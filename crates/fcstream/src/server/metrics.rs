@@ -154,7 +154,13 @@ mod imp {
             self.rejected.with_label_values(&[cause]).inc();
         }
 
-        /// Counts an error of `kind`.
+        /// Counts a platform `NotifyErrorMessage` under a bounded label (`platform:<known
+        /// id>` or `platform:other`).
+        pub(crate) fn platform_error(&self, id: &'static str) {
+            self.error(&format!("platform:{id}"));
+        }
+
+        /// Counts an error of `kind` (a label from a bounded set).
         pub(crate) fn error(&self, kind: &str) {
             self.errors.with_label_values(&[kind]).inc();
         }
@@ -224,6 +230,7 @@ mod imp {
 
         pub(crate) fn reject(&self, _: &str) {}
         pub(crate) fn error(&self, _: &str) {}
+        pub(crate) fn platform_error(&self, _: &'static str) {}
         pub(crate) fn add_stats(&self, _: &CallStats, _: &CallStats) {}
         pub(crate) fn call_started(&self) {}
         pub(crate) fn call_finished(&self) {}

@@ -26,6 +26,7 @@ use crate::event::{CallInfo, Event};
 use crate::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use crate::proto::{AppMessage, PlatformMessage};
 use crate::time::Clock;
+use crate::untrusted::shown;
 
 /// A boxed handler future.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
@@ -53,32 +54,37 @@ pub struct CallConfig {
     /// Playback pacing.
     pub playback: PlaybackConfig,
     /// Events held for an app that is not reading (then the oldest audio is dropped).
-    /// Default 500 (10 s of caller audio).
+    /// Default [`defaults::EVENT_QUEUE`](super::defaults::EVENT_QUEUE) (10 s of caller audio).
     pub event_queue: usize,
-    /// Requests from the app waiting for the call's task. Default 64.
+    /// Requests from the app waiting for the call's task. Default
+    /// [`defaults::REQUEST_QUEUE`](super::defaults::REQUEST_QUEUE).
     pub request_queue: usize,
-    /// Messages to the platform waiting for the transport. Default 64.
+    /// Messages to the platform waiting for the transport. Default
+    /// [`defaults::OUTBOUND_QUEUE`](super::defaults::OUTBOUND_QUEUE).
     pub outbound_queue: usize,
-    /// How long a new stream may take to send `NotifyCallStartedMessage`. Default 10 s.
+    /// How long a new stream may take to send `NotifyCallStartedMessage`. Default
+    /// [`defaults::FIRST_MESSAGE_TIMEOUT`](super::defaults::FIRST_MESSAGE_TIMEOUT).
     pub first_message_timeout: Duration,
     /// End the call when no platform message arrives for this long (the platform sends audio
-    /// every 20 ms, so silence means a dead peer). Default 30 s; `None`: never.
+    /// every 20 ms, so silence means a dead peer). Default
+    /// [`defaults::IDLE_TIMEOUT`](super::defaults::IDLE_TIMEOUT); `None`: never.
     pub idle_timeout: Option<Duration>,
-    /// Hang up (`TerminateCallMessage`) when a call has lasted this long. Default 4 h; `None`:
-    /// never.
+    /// Hang up (`TerminateCallMessage`) when a call has lasted this long. Default
+    /// [`defaults::MAX_DURATION`](super::defaults::MAX_DURATION); `None`: never.
     pub max_duration: Option<Duration>,
 }
 
 impl Default for CallConfig {
     fn default() -> Self {
+        use super::defaults;
         Self {
             playback: PlaybackConfig::default(),
-            event_queue: 500,
-            request_queue: 64,
-            outbound_queue: 64,
-            first_message_timeout: Duration::from_secs(10),
-            idle_timeout: Some(Duration::from_secs(30)),
-            max_duration: Some(Duration::from_secs(4 * 3600)),
+            event_queue: defaults::EVENT_QUEUE,
+            request_queue: defaults::REQUEST_QUEUE,
+            outbound_queue: defaults::OUTBOUND_QUEUE,
+            first_message_timeout: defaults::FIRST_MESSAGE_TIMEOUT,
+            idle_timeout: defaults::IDLE_TIMEOUT,
+            max_duration: defaults::MAX_DURATION,
         }
     }
 }
@@ -87,7 +93,8 @@ impl Default for CallConfig {
 /// metrics, no authentication, and a phase that never changes.
 #[derive(Debug, Clone)]
 pub struct ServiceOptions {
-    /// Calls at once; the next stream gets `RESOURCE_EXHAUSTED`.
+    /// Calls at once; the next stream gets `RESOURCE_EXHAUSTED`. Default
+    /// [`defaults::MAX_CALLS`](super::defaults::MAX_CALLS).
     pub max_calls: usize,
     /// Where the calls' metrics go.
     pub metrics: Metrics,
@@ -102,7 +109,7 @@ pub struct ServiceOptions {
 impl Default for ServiceOptions {
     fn default() -> Self {
         Self {
-            max_calls: 10_000,
+            max_calls: super::defaults::MAX_CALLS,
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
             auth: StreamAuth::default(),
@@ -246,7 +253,12 @@ async fn run_call<H: Handler>(
             return;
         }
     };
-    let span = info_span!("call", call_id = %info.call_id, from = %info.from, to = %info.to);
+    let span = info_span!(
+        "call",
+        call_id = %shown(&info.call_id),
+        from = %shown(&info.from),
+        to = %shown(&info.to)
+    );
     async move {
         info!(content_type = %info.content_type, direction = ?info.direction, metadata = ?info.metadata, ?remote, "call started");
         metrics.call_started();
@@ -272,6 +284,7 @@ async fn run_call<H: Handler>(
             phase: Some(state.options.shutdown.subscribe()),
             metrics: metrics.clone(),
             clock: state.options.clock.clone(),
+            malformed: 0,
         };
         let handler_task = tokio::spawn(handler.handle(call).in_current_span());
         let (cause, stats, failure) = driver.run().await;
