@@ -37,6 +37,8 @@
 //!     machine: plays, acks in each [`buffers::AckShape`], clears, DTMF order, depth);
 //!   - [`model`]: the buffers on the call's sample clock, rendering what the caller hears;
 //!   - [`error_ids`]: the stable `NotifyErrorMessage` ids.
+//!   - the load generator (`fcstream load`) is its own crate, `fcstream-load`, answering
+//!     on these same rules and buffers (timing only).
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
 //!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
@@ -55,7 +57,6 @@ pub mod error_ids;
 pub mod faults;
 pub mod flow;
 pub mod in_process;
-pub mod load;
 pub mod model;
 pub mod platform;
 pub mod report;

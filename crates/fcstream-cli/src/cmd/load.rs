@@ -1,7 +1,7 @@
 //! `fcstream load`: many concurrent real-time calls against one app, as the platform would
 //! place them, with latency percentiles, loss and the generator's own health; a progress bar
-//! on a terminal, a table or `--json` at the end. The engine is
-//! [`fcstream_emulator::load`]; this is its command line.
+//! on a terminal, a table or `--json` at the end. The engine is the [`fcstream_load`] crate;
+//! this is its command line.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::Args;
 use fcstream::ContentType;
-use fcstream_emulator::load::{self, Live, LoadConfig};
+use fcstream_load::{Live, LoadConfig};
 
 /// Options of `fcstream load`.
 #[derive(Debug, Clone, Args)]
@@ -128,7 +128,7 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| tokio::spawn(show_progress(live.clone(), args.calls)));
-    let result = load::run_with_live(args.config(), live).await;
+    let result = fcstream_load::run_with_live(args.config(), live).await;
     if let Some(p) = progress {
         p.abort();
         let _ = p.await;

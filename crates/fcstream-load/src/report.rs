@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::histogram::Histogram;
+use crate::histogram::Histogram;
 
 /// Percentiles of a distribution, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]

@@ -14,9 +14,9 @@ use fcstream::audio::{l16, ContentType};
 use fcstream::proto::PlatformMessage;
 use fcstream::{BufferKind, Command, Event};
 use fcstream_emulator::buffers::{AckShape, BufferConfig, Note};
-use fcstream_emulator::load::answer;
-use fcstream_emulator::load::wire::{self, Deframer};
 use fcstream_emulator::model::{Model, ModelConfig, Timed};
+use fcstream_load::answer;
+use fcstream_load::wire::{self, Deframer};
 use prost::Message;
 
 /// What both sides said, in a common form: (µs since the call started, what).

@@ -139,7 +139,7 @@ pub fn put_audio(
 
 /// Which playback notification [`put_playback`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Playback {
+pub enum PlaybackNote {
     /// `notify_playback_started_data` (5).
     Started,
     /// `notify_playback_completed_data` (6).
@@ -147,10 +147,10 @@ pub enum Playback {
 }
 
 /// Appends one gRPC-framed `NotifyAudioPlayback{Started,Completed}Message(id, timestamp)`.
-pub fn put_playback(buf: &mut BytesMut, which: Playback, id: &[u8], at: Stamp) {
+pub fn put_playback(buf: &mut BytesMut, which: PlaybackNote, id: &[u8], at: Stamp) {
     let field = match which {
-        Playback::Started => 5,
-        Playback::Completed => 6,
+        PlaybackNote::Started => 5,
+        PlaybackNote::Completed => 6,
     };
     let mut inner = at.field_len();
     if !id.is_empty() {
@@ -181,7 +181,7 @@ pub fn put_event(buf: &mut BytesMut, event: &Event) {
 
 /// A `PlayAudioMessage` as zero-copy slices of the received bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Play {
+pub struct PlayMsg {
     /// The app's id.
     pub id: Bytes,
     /// The samples.
@@ -198,7 +198,7 @@ pub struct Play {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppMsg {
     /// The hot one.
-    Play(Play),
+    Play(PlayMsg),
     /// Anything else, through the project's one conversion.
     Other(Command),
     /// No payload this version knows.
@@ -254,7 +254,7 @@ fn skip(buf: &mut Bytes, wire_type: u64) -> Option<()> {
 
 /// The fast path: an `AppMessage` whose only field is `audio_data` (1). `None` means "not
 /// that shape, use prost" (which also reports malformed input properly).
-fn fast_play(mut msg: Bytes) -> Option<Play> {
+fn fast_play(mut msg: Bytes) -> Option<PlayMsg> {
     if get_varint(&mut msg)? != key(1, LEN) {
         return None;
     }
@@ -262,7 +262,7 @@ fn fast_play(mut msg: Bytes) -> Option<Play> {
     if msg.has_remaining() {
         return None;
     }
-    let mut play = Play {
+    let mut play = PlayMsg {
         id: Bytes::new(),
         audio: Bytes::new(),
         content_type: Bytes::new(),
@@ -296,7 +296,7 @@ pub fn decode_app(msg: Bytes) -> Result<AppMsg, WireError> {
             content_type,
             sequence,
             last,
-        }) => AppMsg::Play(Play {
+        }) => AppMsg::Play(PlayMsg {
             id: Bytes::from(id),
             audio,
             content_type: Bytes::from(content_type),
@@ -422,7 +422,7 @@ mod tests {
     fn playback_notes_are_byte_identical_to_prost() {
         let at = Stamp::from_unix_ns(1_700_000_123_000_000_001);
         for id in ["p1", "", "p123456789"] {
-            for which in [Playback::Started, Playback::Completed] {
+            for which in [PlaybackNote::Started, PlaybackNote::Completed] {
                 let mut buf = BytesMut::new();
                 put_playback(&mut buf, which, id.as_bytes(), at);
                 let ack = fcstream::Ack {
@@ -430,8 +430,8 @@ mod tests {
                     at: Some(UNIX_EPOCH + Duration::new(at.seconds as u64, at.nanos as u32)),
                 };
                 let event = match which {
-                    Playback::Started => Event::PlaybackStarted(ack),
-                    Playback::Completed => Event::PlaybackCompleted(ack),
+                    PlaybackNote::Started => Event::PlaybackStarted(ack),
+                    PlaybackNote::Completed => Event::PlaybackCompleted(ack),
                 };
                 let mut via_prost = BytesMut::new();
                 put_event(&mut via_prost, &event);

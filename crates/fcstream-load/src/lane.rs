@@ -5,20 +5,20 @@
 //! several allocations per frame and saturates its core at a few hundred calls. Here:
 //!
 //! - **One timer for all calls.** Calls are kept in a wheel of 1 ms slots; at each tick of
-//!   the run's ticker (`super::ticker`, a precise 1 ms clock) the lane does everything due in
+//!   the run's ticker (`crate::ticker`, a precise 1 ms clock) the lane does everything due in
 //!   the slots up to now: caller frames, playback notifications, time-outs. Every caller frame's lateness (how long after its due time it
 //!   went out) is recorded, so a generator that cannot keep up is seen, never mistaken for a
 //!   slow server.
 //! - **Coalesced writes, no per-frame allocation.** Messages are hand-encoded
-//!   ([`super::wire`]) into one shared buffer; what one call has to say at one moment (a
+//!   ([`crate::wire`]) into one shared buffer; what one call has to say at one moment (a
 //!   playback completion, the next playback start, the next frame) goes out as one HTTP/2
 //!   DATA frame, the way tonic batches messages that are ready together; h2's connection
 //!   task batches the frames of all calls into few socket writes.
 //! - **Receiving without a task per call.** Every call's response body is a stream in one
 //!   `SelectAll`, which polls only the bodies that were woken. Echoed frames are matched by
-//!   the tag they carry ([`super::tag`]), so no per-frame table is kept.
+//!   the tag they carry ([`crate::tag`]), so no per-frame table is kept.
 //! - **The platform's side, answered.** Each `PlayAudio` enters the call's
-//!   platform model's buffers ([`super::answer`]) and is answered with started/completed at the times the platform would;
+//!   platform model's buffers ([`crate::answer`]) and is answered with started/completed at the times the platform would;
 //!   clears, DTMF presses, depth queries, hang-ups and malformed messages are answered too, so
 //!   the server pays the real message cost (three platform messages per echoed frame).
 
@@ -32,6 +32,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use fcstream::event::CallInfo;
 use fcstream::{CallEnd, ContentType, Direction, EndReason, Event};
+use fcstream_emulator::buffers::{AckShape, Applied, BufferConfig};
 use futures_util::stream::{FuturesUnordered, SelectAll};
 use futures_util::{FutureExt, Stream, StreamExt};
 use h2::client::{ResponseFuture, SendRequest};
@@ -40,12 +41,11 @@ use http::{HeaderMap, Request, Response};
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
-use super::answer::{self, LoadBuffers};
-use super::histogram::Histogram;
-use super::tag::{self, Tag};
-use super::wire::{self, AppMsg, Deframer, Stamp};
-use super::{Live, Plan};
-use crate::buffers::{AckShape, Applied, BufferConfig};
+use crate::answer::{self, LoadBuffers};
+use crate::histogram::Histogram;
+use crate::tag::{self, Tag};
+use crate::wire::{self, AppMsg, Deframer, Stamp};
+use crate::{Live, Plan};
 
 /// Wheel slots (1 ms each); a power of two.
 const SLOTS: usize = 1024;
@@ -60,7 +60,7 @@ const LIVE_EVERY_US: u64 = 250_000;
 
 /// Where a call is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
+enum CallPhase {
     /// Not started yet.
     Planned,
     /// Streaming caller frames.
@@ -140,14 +140,14 @@ impl Seen {
     }
 }
 
-/// One call of the lane.
-struct Call {
+/// One call of the lane, seen from the platform's side (not an app's `fcstream::Call`).
+struct LoadCall {
     /// The call's number in the run (what its frames' tags say).
     number: u32,
     /// When it starts, µs since the run's start.
     start_us: u64,
     /// Where it is.
-    phase: Phase,
+    phase: CallPhase,
     /// Our side of the stream.
     stream: Option<SendStream<Bytes>>,
     /// Whether the app's response headers arrived.
@@ -432,8 +432,9 @@ impl tokio::io::AsyncWrite for TickIo {
 /// A connection the lane drives itself.
 pub(crate) type OwnConn = Pin<Box<h2::client::Connection<TickIo, Bytes>>>;
 
-/// Who drives a lane's HTTP/2 connection.
-pub(crate) enum Driver {
+/// Who pumps a lane's HTTP/2 connection (h2's `Connection` future does the socket I/O and
+/// must be polled by someone).
+pub(crate) enum ConnPump {
     /// Its own task, woken by the reactor on every incoming segment (precise receive times).
     Task(tokio::task::JoinHandle<()>),
     /// The lane itself, at every tick (see [`TickIo`]).
@@ -449,7 +450,7 @@ fn h2_builder() -> h2::client::Builder {
 }
 
 /// Connects one lane; the error is for people.
-pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, Driver), String> {
+pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, ConnPump), String> {
     let timeout = setup.plan.connect_timeout;
     let addr = setup.addr;
     let tcp = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
@@ -477,7 +478,7 @@ pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, Dr
                 tracing::debug!(error = %e, "load connection ended");
             }
         });
-        return Ok((send, Driver::Task(task)));
+        return Ok((send, ConnPump::Task(task)));
     }
     let std = tcp
         .into_std()
@@ -489,7 +490,7 @@ pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, Dr
             Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
             Ok(r) => r.map_err(failed)?,
         };
-    Ok((send, Driver::Ticks(Box::pin(conn))))
+    Ok((send, ConnPump::Ticks(Box::pin(conn))))
 }
 
 /// One lane. See the module docs.
@@ -498,12 +499,12 @@ pub(crate) struct Lane {
     setup: Arc<LaneSetup>,
     /// The run's start.
     t0: Instant,
-    /// The ticker's millisecond count (see `super::ticker`).
+    /// The ticker's millisecond count (see `crate::ticker`).
     ticks: tokio::sync::watch::Receiver<u64>,
     /// The run's start on the wall clock, ns since the Unix epoch.
     wall0_ns: u64,
     /// The calls.
-    calls: Vec<Call>,
+    calls: Vec<LoadCall>,
     /// Calls still to finish.
     open_calls: usize,
     /// The timer wheel.
@@ -563,12 +564,12 @@ impl Lane {
         let plan = setup.plan.clone();
         let frames_total =
             u32::try_from(plan.duration.as_micros() as u64 / FRAME_US).unwrap_or(u32::MAX);
-        let calls: Vec<Call> = numbers
+        let calls: Vec<LoadCall> = numbers
             .iter()
-            .map(|&number| Call {
+            .map(|&number| LoadCall {
                 number,
                 start_us: plan.start_us(number),
-                phase: Phase::Planned,
+                phase: CallPhase::Planned,
                 stream: None,
                 answered: false,
                 opened_us: 0,
@@ -646,7 +647,7 @@ impl Lane {
     /// Makes sure call `i` is looked at by `ms`.
     fn schedule(&mut self, i: u32, ms: u64) {
         let call = &mut self.calls[i as usize];
-        if call.phase == Phase::Done {
+        if call.phase == CallPhase::Done {
             return;
         }
         let ms = ms.max(self.cursor_ms);
@@ -664,16 +665,16 @@ impl Lane {
         let mut wake: Option<u64> = None;
         let mut at = |t: u64| wake = Some(wake.map_or(t, |w: u64| w.min(t)));
         match c.phase {
-            Phase::Planned => at(c.start_us),
-            Phase::Talking => at(c.start_us + FRAME_US * (u64::from(c.next_seq) + 1)),
-            Phase::Draining | Phase::Closing => at(c.deadline_us),
-            Phase::Done => return None,
+            CallPhase::Planned => at(c.start_us),
+            CallPhase::Talking => at(c.start_us + FRAME_US * (u64::from(c.next_seq) + 1)),
+            CallPhase::Draining | CallPhase::Closing => at(c.deadline_us),
+            CallPhase::Done => return None,
         }
-        if !c.answered && c.phase != Phase::Planned {
+        if !c.answered && c.phase != CallPhase::Planned {
             at(c.opened_us + plan.connect_timeout.as_micros() as u64);
         }
         if let Some(t) = c.playout.next_boundary() {
-            if c.phase != Phase::Closing {
+            if c.phase != CallPhase::Closing {
                 at(t);
             }
         }
@@ -848,13 +849,13 @@ impl Lane {
         let now = self.now_us();
         let plan = self.setup.plan.clone();
         match self.calls[i].phase {
-            Phase::Planned => {
+            CallPhase::Planned => {
                 if now >= self.calls[i].start_us {
                     self.start(i, now);
                 }
             }
-            Phase::Talking => self.send_frames(i, now),
-            Phase::Draining => {
+            CallPhase::Talking => self.send_frames(i, now),
+            CallPhase::Draining => {
                 let c = &self.calls[i];
                 if now >= c.deadline_us
                     || (plan.expect_echo && c.seen.unique >= u64::from(c.next_seq))
@@ -862,7 +863,7 @@ impl Lane {
                     self.hang_up(i, now, EndReason::CallerDisconnect, Outcome::Completed);
                 }
             }
-            Phase::Closing => {
+            CallPhase::Closing => {
                 if now >= self.calls[i].deadline_us {
                     // A call already known to have failed keeps its reason.
                     let outcome = match self.calls[i].closing_as.take() {
@@ -875,11 +876,11 @@ impl Lane {
                     self.finish(i, outcome);
                 }
             }
-            Phase::Done => return,
+            CallPhase::Done => return,
         }
         let c = &self.calls[i];
-        if c.phase != Phase::Done
-            && c.phase != Phase::Planned
+        if c.phase != CallPhase::Done
+            && c.phase != CallPhase::Planned
             && !c.answered
             && now >= c.opened_us + plan.connect_timeout.as_micros() as u64
         {
@@ -892,7 +893,7 @@ impl Lane {
                 return;
             }
         }
-        if self.calls[i].phase != Phase::Done && self.calls[i].phase != Phase::Closing {
+        if self.calls[i].phase != CallPhase::Done && self.calls[i].phase != CallPhase::Closing {
             self.advance_playout(i, now);
         }
         self.flush(i, false);
@@ -959,7 +960,7 @@ impl Lane {
         let call = &mut self.calls[i];
         call.stream = Some(stream);
         call.opened_us = now;
-        call.phase = Phase::Talking;
+        call.phase = CallPhase::Talking;
         let info = CallInfo {
             call_id: format!("CA-load-{}", call.number),
             to: "+15550100".into(),
@@ -984,9 +985,9 @@ impl Lane {
         let frame_bytes = self.ct.frame_bytes();
         let voice_frames = (self.voice.len() / frame_bytes).max(1);
         let call = &mut self.calls[i];
-        while call.phase == Phase::Talking {
+        while call.phase == CallPhase::Talking {
             if call.next_seq >= call.frames_total {
-                call.phase = Phase::Draining;
+                call.phase = CallPhase::Draining;
                 call.deadline_us = now.max(call.start_us + FRAME_US * u64::from(call.frames_total))
                     + plan.drain.as_micros() as u64;
                 break;
@@ -1100,7 +1101,7 @@ impl Lane {
             sent = stream.send_data(data, end_of_stream);
         }
         if let Err(e) = sent {
-            if call.phase != Phase::Done {
+            if call.phase != CallPhase::Done {
                 let why = describe_h2(&e, "the stream failed");
                 self.finish(i, Outcome::Failed(why));
             }
@@ -1127,7 +1128,7 @@ impl Lane {
             None => outcome,
         };
         call.messages_out += 1;
-        call.phase = Phase::Closing;
+        call.phase = CallPhase::Closing;
         call.deadline_us = now + CLOSE_GRACE_US;
         call.closing_as = Some(outcome);
         self.counters.messages_out += 1;
@@ -1139,7 +1140,7 @@ impl Lane {
     fn on_response(&mut self, i: usize, r: Result<Response<RecvStream>, h2::Error>) {
         let now = self.now_us();
         let call = &mut self.calls[i];
-        if call.phase == Phase::Done {
+        if call.phase == CallPhase::Done {
             return;
         }
         match r {
@@ -1176,7 +1177,7 @@ impl Lane {
 
     /// Something arrived on call `i`'s response body.
     fn on_body(&mut self, i: usize, item: BodyItem) {
-        if self.calls[i].phase == Phase::Done {
+        if self.calls[i].phase == CallPhase::Done {
             return;
         }
         match item {
@@ -1186,7 +1187,7 @@ impl Lane {
                 let fed = self.calls[i].deframer.feed(chunk, |m| msgs.push(m));
                 for m in msgs.drain() {
                     self.on_message(i, m, now);
-                    if self.calls[i].phase == Phase::Done {
+                    if self.calls[i].phase == CallPhase::Done {
                         return;
                     }
                 }
@@ -1197,7 +1198,7 @@ impl Lane {
                     );
                     return;
                 }
-                if self.calls[i].phase == Phase::Closing {
+                if self.calls[i].phase == CallPhase::Closing {
                     self.buf.clear();
                     return;
                 }
@@ -1208,8 +1209,8 @@ impl Lane {
                 let status = trailers.as_ref().and_then(grpc_status);
                 let call = &self.calls[i];
                 let outcome = match (call.phase, status) {
-                    (Phase::Closing, None) => call.closing_as.clone().unwrap_or(Outcome::Completed),
-                    (Phase::Closing, Some(s)) => Outcome::Failed(format!("the app ended the stream with an error after the hang-up: {s}")),
+                    (CallPhase::Closing, None) => call.closing_as.clone().unwrap_or(Outcome::Completed),
+                    (CallPhase::Closing, Some(s)) => Outcome::Failed(format!("the app ended the stream with an error after the hang-up: {s}")),
                     (_, None) if trailers.is_none() => Outcome::Failed("the app ended the stream without a gRPC status during the call".into()),
                     (_, None) => Outcome::Failed("the app ended the stream (status OK) during the call, before the caller hung up".into()),
                     (_, Some(s)) => Outcome::Failed(format!("the app ended the stream during the call: {s}")),
@@ -1229,7 +1230,7 @@ impl Lane {
         let wall0 = self.wall0_ns;
         let call = &mut self.calls[i];
         call.messages_in += 1;
-        if call.phase == Phase::Closing {
+        if call.phase == CallPhase::Closing {
             return;
         }
         let decoded = match wire::decode_app(msg) {
@@ -1273,11 +1274,11 @@ impl Lane {
     fn finish(&mut self, i: usize, outcome: Outcome) {
         let expect_echo = self.setup.plan.expect_echo;
         let call = &mut self.calls[i];
-        if call.phase == Phase::Done {
+        if call.phase == CallPhase::Done {
             return;
         }
-        let was_started = call.phase != Phase::Planned;
-        call.phase = Phase::Done;
+        let was_started = call.phase != CallPhase::Planned;
+        call.phase = CallPhase::Done;
         if let Some(mut stream) = call.stream.take() {
             if call.closing_as.is_none()
                 || !matches!(outcome, Outcome::Completed | Outcome::AppHangup)
@@ -1347,7 +1348,7 @@ async fn poll_conn(conn: &mut Option<OwnConn>) -> Result<(), h2::Error> {
 }
 
 /// Why a call counts as failed for an echo app that echoed none of its frames.
-fn no_echo(call: &Call, expect_echo: bool) -> Option<String> {
+fn no_echo(call: &LoadCall, expect_echo: bool) -> Option<String> {
     if !expect_echo || call.next_seq == 0 || call.seen.unique > 0 {
         return None;
     }

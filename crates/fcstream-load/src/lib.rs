@@ -1,6 +1,9 @@
-//! Load: many real-time calls at once against one app, measuring what a caller would notice
-//! (added latency per frame, loss, duplicates, reordering, connect time, time to first
-//! audio, how calls ended) and what the generator itself can vouch for (`fcstream load`).
+//! # fcstream-load
+//!
+//! The load generator of fcstream (`fcstream load`): many real-time calls at once against one
+//! app that speaks `freeclimb.GRPCStreamService/SendIVRData`, measuring what a caller would
+//! notice (added latency per frame, loss, duplicates, reordering, connect time, time to first
+//! audio, how calls ended) and what the generator itself can vouch for.
 //!
 //! It exists to size a voice server in concurrent calls per core, honestly: the generator
 //! behaves like the platform (caller frames every 20 ms, `NotifyCallStarted`/`Ended`, every
@@ -9,19 +12,39 @@
 //! watches its own clock: a run whose 20 ms ticks fired late is labelled generator-limited
 //! and never passed off as a server result.
 //!
-//! Layout: [`wire`] (hand-encoded hot messages, gRPC framing), [`tag`] (what each caller
-//! frame carries so its echo can be matched), [`playout`] (the platform's buffers as timing
-//! only), [`histogram`], `ticker` (a precise 1 ms clock), `lane` (one HTTP/2 connection and its calls, one task), [`report`],
-//! [`procstat`] (CPU and memory from `/proc`). Lanes are spread over generator threads, each
-//! a current-thread runtime that shares nothing with the others until the end.
+//! The platform's rules are not restated here: every app message is answered by the
+//! emulator's one platform model ([`fcstream_emulator::rules`], [`fcstream_emulator::buffers`],
+//! [`fcstream_emulator::error_ids`]) on a µs clock, timing only ([`answer`]).
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), fcstream_emulator::load::LoadError> {
-//! use fcstream_emulator::load::{run, LoadConfig};
+//! # async fn demo() -> Result<(), fcstream_load::LoadError> {
+//! use fcstream_load::{run, LoadConfig};
 //! let report = run(LoadConfig::new("http://127.0.0.1:50051", 500)).await?;
 //! println!("{}", report.render());
 //! # Ok(()) }
 //! ```
+//!
+//! ## Layout
+//!
+//! - [`run`], [`run_with_live`], [`LoadConfig`], [`LoadError`] (this file): a run's plan
+//!   (lanes, threads, the steady window), its generator threads, the start, the collection
+//!   of results and the [`LoadReport`]; [`Live`] is the run as it goes, for a progress display.
+//! - [`answer`]: the platform model's buffers and rules on a µs clock, each note written
+//!   straight to the wire (the load generator's one front door onto the emulator's model).
+//! - [`wire`]: hand-encoded hot messages ([`wire::PlayMsg`], [`wire::PlaybackNote`]) and gRPC
+//!   framing ([`wire::Deframer`]).
+//! - [`tag`]: what each caller frame carries so that its echo can be matched.
+//! - `lane` (private): one HTTP/2 connection and all its calls (each a `LoadCall` in a
+//!   `CallPhase`), driven by one task; the connection itself is pumped by its own task or at
+//!   the lane's ticks (`ConnPump`).
+//! - `ticker` (private): the run's precise 1 ms clock, one thread.
+//! - [`histogram`]: log-linear histograms of µs, merged across lanes.
+//! - [`report`]: the [`LoadReport`], as JSON and as a table.
+//! - [`procstat`]: CPU and memory from `/proc` (the generator's threads, the server's process).
+//!
+//! Lanes are spread over generator threads, each a current-thread runtime that shares nothing
+//! with the others until the end.
+#![warn(missing_docs)]
 
 pub mod answer;
 pub mod histogram;
@@ -101,7 +124,7 @@ pub struct LoadConfig {
 impl LoadConfig {
     /// `calls` calls against `url`, everything else default.
     pub fn new(url: impl Into<String>, calls: u32) -> Self {
-        let platform = crate::PlatformConfig::default();
+        let platform = fcstream_emulator::PlatformConfig::default();
         Self {
             url: url.into(),
             calls,
@@ -276,13 +299,50 @@ struct ThreadResult {
     cpu_ns: Option<u64>,
 }
 
-/// Runs the load and reports. See the module docs.
+/// Runs the load and reports. See the crate docs.
 pub async fn run(config: LoadConfig) -> Result<LoadReport, LoadError> {
     run_with_live(config, Arc::new(Live::default())).await
 }
 
 /// [`run`], publishing progress into `live`.
+///
+/// In four steps: plan (the settings checked, the app resolved, the calls spread over lanes
+/// and threads), connect the lanes (the generator threads connect theirs and wait), run (one
+/// start time for every lane, the ticker), collect (every thread's results, the server's
+/// readings); then the report.
 pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadReport, LoadError> {
+    let planned = plan_run(&config, live).await?;
+    let rss_before = config.server_pid.and_then(procstat::process_rss_kib);
+    let generators = connect_lanes(&config, &planned).await?;
+    let started = start_run(&config, &planned, generators)?;
+    let (results, server) = collect(started).await?;
+    Ok(build_report(
+        &config,
+        &planned.setup.plan,
+        planned.steady,
+        planned.lanes,
+        planned.threads,
+        results,
+        server,
+        rss_before,
+    ))
+}
+
+/// What a run will do, decided before anything connects.
+struct PlannedRun {
+    /// What every lane shares: where the app is, the plan, the live numbers.
+    setup: Arc<LaneSetup>,
+    /// HTTP/2 connections (one lane each).
+    lanes: usize,
+    /// Generator threads.
+    threads: usize,
+    /// Whether every call is up for the whole measurement window.
+    steady: bool,
+}
+
+/// Step 1: checks the settings, resolves the app and spreads the calls over lanes; chooses
+/// the measurement window (steady when every call is up for at least a second of it).
+async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, LoadError> {
     if config.calls == 0 {
         return Err(LoadError::Invalid("--calls must be at least 1".into()));
     }
@@ -324,7 +384,6 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
         ((0, last_start + talk), false)
     };
     plan.window_us = window;
-    let plan = Arc::new(plan);
     let authorization =
         match &config.authorization {
             Some(a) => Some(http::HeaderValue::from_str(a).map_err(|_| {
@@ -336,88 +395,62 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
         addr,
         uri,
         authorization,
-        plan: plan.clone(),
-        live: live.clone(),
+        plan: Arc::new(plan),
+        live,
     });
-    let rss_before = config.server_pid.and_then(procstat::process_rss_kib);
+    Ok(PlannedRun {
+        setup,
+        lanes,
+        threads,
+        steady,
+    })
+}
 
-    // Threads: each connects its lanes, says how many connected, waits for the start.
-    let (start_tx, start_rx) = watch::channel::<Option<(std::time::Instant, u64)>>(None);
+/// The start signal: the run's start (monotonic) and the same instant on the wall clock, ns
+/// since the Unix epoch.
+type StartSignal = Option<(std::time::Instant, u64)>;
+
+/// The generator threads, every lane connected (or known to have failed), waiting for the
+/// start.
+struct Generators {
+    /// Sends the start to every thread.
+    start_tx: watch::Sender<StartSignal>,
+    /// The ticker's side of the 1 ms clock.
+    tick_tx: watch::Sender<u64>,
+    /// The first receiver of the clock (the threads hold clones); dropped at the start so
+    /// that the ticker stops once every lane has.
+    tick_rx: watch::Receiver<u64>,
+    /// Each thread's results, when it is done.
+    done: Vec<oneshot::Receiver<ThreadResult>>,
+}
+
+/// Step 2: starts the generator threads, each connecting its lanes; returns once every thread
+/// has said how many connected, or fails if none did.
+async fn connect_lanes(config: &LoadConfig, planned: &PlannedRun) -> Result<Generators, LoadError> {
+    let (lanes, threads) = (planned.lanes, planned.threads);
+    let (start_tx, start_rx) = watch::channel::<StartSignal>(None);
     let (tick_tx, tick_rx) = watch::channel(0u64);
     let mut ready = Vec::new();
     let mut done = Vec::new();
     for t in 0..threads {
+        // Lane l of the run gets calls l, l + lanes, ...; thread t gets lanes t, t + threads, ...
         let numbers: Vec<Vec<u32>> = (t..lanes)
             .step_by(threads)
             .map(|l| (l as u32..config.calls).step_by(lanes).collect())
             .collect();
         let (ready_tx, ready_rx) = oneshot::channel::<usize>();
         let (done_tx, done_rx) = oneshot::channel::<ThreadResult>();
-        let setup = setup.clone();
-        let mut start_rx = start_rx.clone();
-        let tick_rx = tick_rx.clone();
+        let thread = GeneratorThread {
+            setup: planned.setup.clone(),
+            numbers,
+            ready_tx,
+            done_tx,
+            start_rx: start_rx.clone(),
+            tick_rx: tick_rx.clone(),
+        };
         std::thread::Builder::new()
             .name(format!("fcstream-load-{t}"))
-            .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(_) => return,
-                };
-                rt.block_on(async move {
-                    let mut conns = Vec::new();
-                    for _ in &numbers {
-                        conns.push(lane::connect(&setup).await);
-                    }
-                    let _ = ready_tx.send(conns.iter().filter(|c| c.is_ok()).count());
-                    let Ok(Some((t0, wall0_ns))) =
-                        start_rx.wait_for(Option::is_some).await.map(|v| *v)
-                    else {
-                        return;
-                    };
-                    let t0 = tokio::time::Instant::from_std(t0);
-                    let mut tasks = Vec::new();
-                    let mut conn_tasks = Vec::new();
-                    for (nums, conn) in numbers.into_iter().zip(conns) {
-                        let send = conn.map(|(send, driver)| match driver {
-                            lane::Driver::Task(task) => {
-                                conn_tasks.push(task);
-                                (send, None)
-                            }
-                            lane::Driver::Ticks(conn) => (send, Some(conn)),
-                        });
-                        let lane =
-                            Lane::new(setup.clone(), nums, t0, wall0_ns, send, tick_rx.clone());
-                        tasks.push(tokio::spawn(lane.run()));
-                    }
-                    drop(tick_rx);
-                    let window = setup.plan.window_us;
-                    let sampler = tokio::spawn(async move {
-                        tokio::time::sleep_until(t0 + Duration::from_micros(window.0)).await;
-                        let a = procstat::thread_cpu_ns();
-                        tokio::time::sleep_until(t0 + Duration::from_micros(window.1)).await;
-                        let b = procstat::thread_cpu_ns();
-                        a.zip(b).map(|(a, b)| b.saturating_sub(a))
-                    });
-                    let mut lanes = Vec::new();
-                    for t in tasks {
-                        lanes.push(t.await.unwrap_or_default());
-                    }
-                    let cpu_ns = if sampler.is_finished() {
-                        sampler.await.ok().flatten()
-                    } else {
-                        sampler.abort();
-                        None
-                    };
-                    // Let the connections say goodbye, briefly.
-                    for c in conn_tasks {
-                        let _ = tokio::time::timeout(Duration::from_millis(200), c).await;
-                    }
-                    let _ = done_tx.send(ThreadResult { lanes, cpu_ns });
-                });
-            })
+            .spawn(move || thread.run())
             .map_err(|e| LoadError::Thread(e.to_string()))?;
         ready.push(ready_rx);
         done.push(done_rx);
@@ -430,10 +463,133 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
     }
     if connected == 0 {
         return Err(LoadError::Connect(format!(
-            "cannot connect to {addr} ({})",
-            config.url
+            "cannot connect to {} ({})",
+            planned.setup.addr, config.url
         )));
     }
+    Ok(Generators {
+        start_tx,
+        tick_tx,
+        tick_rx,
+        done,
+    })
+}
+
+/// One generator thread: a current-thread runtime running its lanes.
+struct GeneratorThread {
+    /// What every lane shares.
+    setup: Arc<LaneSetup>,
+    /// The call numbers of each of its lanes.
+    numbers: Vec<Vec<u32>>,
+    /// How many of its lanes connected.
+    ready_tx: oneshot::Sender<usize>,
+    /// Its results.
+    done_tx: oneshot::Sender<ThreadResult>,
+    /// The start.
+    start_rx: watch::Receiver<StartSignal>,
+    /// The ticker.
+    tick_rx: watch::Receiver<u64>,
+}
+
+impl GeneratorThread {
+    /// The thread's body: connects its lanes, says how many connected, waits for the start,
+    /// runs the lanes (sampling its own CPU over the window), hands back the results. Dropping
+    /// `ready_tx` or `done_tx` unsent tells the caller the thread failed.
+    fn run(self) {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(_) => return,
+        };
+        rt.block_on(self.run_lanes());
+    }
+
+    async fn run_lanes(self) {
+        let Self {
+            setup,
+            numbers,
+            ready_tx,
+            done_tx,
+            mut start_rx,
+            tick_rx,
+        } = self;
+        let mut conns = Vec::new();
+        for _ in &numbers {
+            conns.push(lane::connect(&setup).await);
+        }
+        let _ = ready_tx.send(conns.iter().filter(|c| c.is_ok()).count());
+        let Ok(Some((t0, wall0_ns))) = start_rx.wait_for(Option::is_some).await.map(|v| *v) else {
+            return;
+        };
+        let t0 = tokio::time::Instant::from_std(t0);
+        let mut tasks = Vec::new();
+        let mut conn_tasks = Vec::new();
+        for (nums, conn) in numbers.into_iter().zip(conns) {
+            let send = conn.map(|(send, pump)| match pump {
+                lane::ConnPump::Task(task) => {
+                    conn_tasks.push(task);
+                    (send, None)
+                }
+                lane::ConnPump::Ticks(conn) => (send, Some(conn)),
+            });
+            let lane = Lane::new(setup.clone(), nums, t0, wall0_ns, send, tick_rx.clone());
+            tasks.push(tokio::spawn(lane.run()));
+        }
+        drop(tick_rx);
+        let window = setup.plan.window_us;
+        let sampler = tokio::spawn(async move {
+            tokio::time::sleep_until(t0 + Duration::from_micros(window.0)).await;
+            let a = procstat::thread_cpu_ns();
+            tokio::time::sleep_until(t0 + Duration::from_micros(window.1)).await;
+            let b = procstat::thread_cpu_ns();
+            a.zip(b).map(|(a, b)| b.saturating_sub(a))
+        });
+        let mut lanes = Vec::new();
+        for t in tasks {
+            lanes.push(t.await.unwrap_or_default());
+        }
+        let cpu_ns = if sampler.is_finished() {
+            sampler.await.ok().flatten()
+        } else {
+            sampler.abort();
+            None
+        };
+        // Let the connections say goodbye, briefly.
+        for c in conn_tasks {
+            let _ = tokio::time::timeout(Duration::from_millis(200), c).await;
+        }
+        let _ = done_tx.send(ThreadResult { lanes, cpu_ns });
+    }
+}
+
+/// A run under way.
+struct StartedRun {
+    /// Kept until the end, as the threads' start signal.
+    _start_tx: watch::Sender<StartSignal>,
+    /// Each thread's results.
+    done: Vec<oneshot::Receiver<ThreadResult>>,
+    /// The server's CPU over the window and its RSS at the end, when its pid was given.
+    server_sampler: Option<tokio::task::JoinHandle<ServerReading>>,
+}
+
+/// The server's CPU in the window (ns) and its RSS at its end (KiB).
+type ServerReading = (Option<u64>, Option<u64>);
+
+/// Step 3: one start for every lane, a little ahead so that every thread is waiting for it;
+/// starts the ticker and, with a server pid, the server's sampler.
+fn start_run(
+    config: &LoadConfig,
+    planned: &PlannedRun,
+    generators: Generators,
+) -> Result<StartedRun, LoadError> {
+    let Generators {
+        start_tx,
+        tick_tx,
+        tick_rx,
+        done,
+    } = generators;
     let lead = Duration::from_millis(50);
     let t0 = std::time::Instant::now() + lead;
     let wall0_ns = (SystemTime::now() + lead)
@@ -443,6 +599,7 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
     ticker::start(t0, tick_tx).map_err(|e| LoadError::Thread(e.to_string()))?;
     let _ = start_tx.send(Some((t0, wall0_ns)));
 
+    let window = planned.setup.plan.window_us;
     let server_sampler = config.server_pid.map(|pid| {
         let t0 = tokio::time::Instant::from_std(t0);
         tokio::spawn(async move {
@@ -454,15 +611,26 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
             (a.zip(b).map(|(a, b)| b.saturating_sub(a)), rss)
         })
     });
+    Ok(StartedRun {
+        _start_tx: start_tx,
+        done,
+        server_sampler,
+    })
+}
 
+/// Step 4: waits for every thread's results and takes the server's readings (if the window
+/// closed before the run ended; otherwise there are none).
+async fn collect(
+    started: StartedRun,
+) -> Result<(Vec<ThreadResult>, Option<ServerReading>), LoadError> {
     let mut results = Vec::new();
-    for d in done {
+    for d in started.done {
         results.push(
             d.await
                 .map_err(|_| LoadError::Thread("a generator thread failed".into()))?,
         );
     }
-    let server = match server_sampler {
+    let server = match started.server_sampler {
         Some(s) if s.is_finished() => s.await.ok(),
         Some(s) => {
             s.abort();
@@ -470,9 +638,7 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
         }
         None => None,
     };
-    Ok(build_report(
-        &config, &plan, steady, lanes, threads, results, server, rss_before,
-    ))
+    Ok((results, server))
 }
 
 /// `http://host:port` → the method's URI and a socket address.
@@ -519,7 +685,7 @@ fn build_report(
     connections: usize,
     threads: usize,
     results: Vec<ThreadResult>,
-    server: Option<(Option<u64>, Option<u64>)>,
+    server: Option<ServerReading>,
     rss_before: Option<u64>,
 ) -> LoadReport {
     let mut t = Totals::default();

@@ -3,6 +3,8 @@
 //! never answers, and a generator forced to be late. Nothing here asserts a speed: counts,
 //! loss and verdicts only, with generous time-outs.
 
+mod common;
+
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -10,24 +12,17 @@ use fcstream::proto::app_message::{Payload as Out, PlayAudioMessage};
 use fcstream::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use fcstream::proto::platform_message::Payload as In;
 use fcstream::proto::{AppMessage, PlatformMessage};
-use fcstream::{CallConfig, Server};
-use fcstream_emulator::load::{run, LoadConfig, LoadReport};
+use fcstream::CallConfig;
+use fcstream_load::{run, LoadConfig, LoadReport};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-/// Serves fcstream's echo app on 127.0.0.1; returns its URL.
-async fn fcstream_echo() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(
-        Server::from_listener(listener)
-            .call_config(CallConfig::default())
-            .serve(fcstream_apps::echo),
-    );
-    url
+/// Serves fcstream's echo app on 127.0.0.1 (the core's test server); it stops when dropped.
+async fn fcstream_echo() -> common::AppServer {
+    common::serve_tcp(fcstream_apps::echo, CallConfig::default()).await
 }
 
 /// How a test server treats the caller's frames.
@@ -120,7 +115,8 @@ async fn load(c: LoadConfig) -> LoadReport {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echo_50_calls_for_3s_loses_nothing_and_counts_every_frame() {
-    let url = fcstream_echo().await;
+    let server = fcstream_echo().await;
+    let url = server.url.clone();
     let mut c = config(&url, 50, 3);
     c.calls_per_connection = 20; // 3 connections, calls spread over them
     let r = load(c).await;
@@ -195,7 +191,8 @@ async fn a_server_that_never_answers_fails_every_call_with_a_clear_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn late_ticks_flag_the_run_as_generator_limited() {
-    let url = fcstream_echo().await;
+    let server = fcstream_echo().await;
+    let url = server.url.clone();
     let mut c = config(&url, 5, 1);
     c.tick_stall = Duration::from_millis(6);
     let r = load(c).await;

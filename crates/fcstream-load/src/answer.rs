@@ -1,6 +1,7 @@
 //! The load generator's front door onto the platform model: the shared buffers and rules
-//! ([`crate::buffers`], [`crate::rules`]) on a µs clock, timing only (nothing decoded, nothing
-//! rendered), with every note written straight to the wire by hand-encoding ([`super::wire`]).
+//! ([`fcstream_emulator::buffers`], [`fcstream_emulator::rules`]) on a µs clock, timing only
+//! (nothing decoded, nothing rendered), with every note written straight to the wire by
+//! hand-encoding ([`crate::wire`]).
 //!
 //! It exists so that the load generator answers every app message exactly as `fcstream call`
 //! does (same admissions, same refusals and texts, same order of notes) while costing no
@@ -8,10 +9,10 @@
 
 use bytes::{Bytes, BytesMut};
 use fcstream::{BufferDepth, Event};
+use fcstream_emulator::buffers::{Applied, BufferConfig, Buffers, Note, Render, Request, Sound};
+use fcstream_emulator::rules::{AdmittedPlay, AdmittedPress};
 
-use super::wire::{self, AppMsg, Playback, Stamp};
-use crate::buffers::{Applied, BufferConfig, Buffers, Note, Render, Request, Sound};
-use crate::rules::{AdmittedPlay, AdmittedPress};
+use crate::wire::{self, AppMsg, PlaybackNote, Stamp};
 
 /// One load call's platform buffers: ids as `Bytes`, entries carrying nothing, times in µs.
 pub type LoadBuffers = Buffers<Bytes, (), ()>;
@@ -107,9 +108,11 @@ fn ack(wall0_ns: u64, at: u64, id: &[u8]) -> fcstream::Ack {
 fn put_note(buf: &mut BytesMut, wall0_ns: u64, at: u64, note: Note<Bytes>) {
     let stamp = Stamp::from_unix_ns(wall0_ns + at * 1000);
     let event = match note {
-        Note::PlaybackStarted(id) => return wire::put_playback(buf, Playback::Started, &id, stamp),
+        Note::PlaybackStarted(id) => {
+            return wire::put_playback(buf, PlaybackNote::Started, &id, stamp)
+        }
         Note::PlaybackCompleted(id) => {
-            return wire::put_playback(buf, Playback::Completed, &id, stamp)
+            return wire::put_playback(buf, PlaybackNote::Completed, &id, stamp)
         }
         Note::BufferCleared(id) => Event::BufferCleared(ack(wall0_ns, at, &id)),
         Note::DtmfPlayStarted(id) => Event::DtmfPlayStarted(ack(wall0_ns, at, &id)),
