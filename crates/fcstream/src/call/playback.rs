@@ -55,11 +55,14 @@ pub struct PlaybackConfig {
 
 impl Default for PlaybackConfig {
     fn default() -> Self {
+        // The values live in `server::defaults`, a std-only module of constants (no I/O),
+        // so that the server, the CLI and this impl share one definition.
+        use crate::server::defaults;
         Self {
-            chunk: Duration::from_millis(200),
-            max_ahead: Duration::from_secs(1),
-            max_entries: 16,
-            stall_grace: Duration::from_millis(500),
+            chunk: defaults::PLAYBACK_CHUNK,
+            max_ahead: defaults::PLAYBACK_MAX_AHEAD,
+            max_entries: defaults::PLAYBACK_MAX_ENTRIES,
+            stall_grace: defaults::PLAYBACK_STALL_GRACE,
         }
     }
 }

@@ -2,9 +2,10 @@
 //! handler on it; with TLS, health, reflection, limits, metrics and graceful drain.
 //!
 //! Layout: [`service`] (the tonic service and the per-call task), [`metrics`] (Prometheus),
-//! [`shutdown`] (drain phases). [`Server`] assembles them behind a builder with defaults that
-//! suit production.
+//! [`shutdown`] (drain phases), [`defaults`] (every default, defined once). [`Server`]
+//! assembles them behind a builder with defaults that suit production.
 
+pub mod defaults;
 pub(crate) mod driver;
 pub mod metrics;
 pub mod service;
@@ -26,8 +27,7 @@ pub use metrics::Metrics;
 pub use service::{CallConfig, CallService, Handler, HandlerFuture, ServiceOptions};
 pub use shutdown::{Phase, Shutdown};
 
-/// After the drain timeout ended the calls, how long other streams may linger.
-const FORCE_STOP_GRACE: Duration = Duration::from_secs(5);
+use defaults::FORCE_STOP_GRACE;
 
 /// Where the server listens: an address to bind, or a listener already bound.
 enum Bind {
@@ -143,11 +143,11 @@ impl Server {
         Self {
             bind,
             config: CallConfig::default(),
-            max_calls: 10_000,
-            max_message_bytes: 64 * 1024,
-            max_streams_per_connection: 10_000,
-            keepalive: Some(Duration::from_secs(30)),
-            drain_timeout: Duration::from_secs(300),
+            max_calls: defaults::MAX_CALLS,
+            max_message_bytes: defaults::MAX_MESSAGE_BYTES,
+            max_streams_per_connection: defaults::MAX_STREAMS_PER_CONNECTION,
+            keepalive: defaults::KEEPALIVE_INTERVAL,
+            drain_timeout: defaults::DRAIN_TIMEOUT,
             tls: None,
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
@@ -167,35 +167,36 @@ impl Server {
         self
     }
 
-    /// Calls at once (default 10 000); the next stream is refused with `RESOURCE_EXHAUSTED`
-    /// and the calls already running are unaffected.
+    /// Calls at once (default [`defaults::MAX_CALLS`]); the next stream is refused with
+    /// `RESOURCE_EXHAUSTED` and the calls already running are unaffected.
     pub fn max_calls(mut self, n: usize) -> Self {
         self.max_calls = n;
         self
     }
 
-    /// Largest platform message accepted (default 64 KiB; a 20 ms frame is at most 640 bytes
-    /// of audio). A larger one ends its own call with an error.
+    /// Largest platform message accepted, in bytes (default [`defaults::MAX_MESSAGE_BYTES`]; a
+    /// 20 ms frame is at most 640 bytes of audio). A larger one ends its own call with an error.
     pub fn max_message_bytes(mut self, n: usize) -> Self {
         self.max_message_bytes = n;
         self
     }
 
-    /// How many calls one HTTP/2 connection may carry at once. Default 10 000: a platform may
-    /// multiplex many long-lived call streams on one connection.
+    /// How many calls one HTTP/2 connection may carry at once (default
+    /// [`defaults::MAX_STREAMS_PER_CONNECTION`]: a platform may multiplex many long-lived call
+    /// streams on one connection).
     pub fn max_streams_per_connection(mut self, n: u32) -> Self {
         self.max_streams_per_connection = n;
         self
     }
 
-    /// HTTP/2 keepalive ping interval (None: off). Default 30 s.
+    /// HTTP/2 keepalive ping interval (None: off). Default [`defaults::KEEPALIVE_INTERVAL`].
     pub fn keepalive(mut self, interval: Option<Duration>) -> Self {
         self.keepalive = interval;
         self
     }
 
-    /// How long live calls may run on after the shutdown signal (default 300 s); then they
-    /// end with [`crate::EndCause::Shutdown`].
+    /// How long live calls may run on after the shutdown signal (default
+    /// [`defaults::DRAIN_TIMEOUT`]); then they end with [`crate::EndCause::Shutdown`].
     pub fn drain_timeout(mut self, timeout: Duration) -> Self {
         self.drain_timeout = timeout;
         self
