@@ -82,10 +82,7 @@ pub async fn run_with(
         request.metadata_mut().insert("authorization", value);
     }
     let mut client = GrpcStreamServiceClient::new(channel);
-    let clock = options.clock.clone();
-    let t0 = clock.now();
-    let wall0 = SystemTime::now();
-    let mut run = Run::new(script, caller, tx, t0, wall0, end_at, end_kind, clock);
+    let mut run = Run::new(script, caller, tx, options.clock.clone(), end_at, end_kind);
     run.announce();
     info!(call_id = %script.call.call_id, content_type = %ct, "call started");
     let opening = async move { client.send_ivr_data(request).await };
@@ -229,12 +226,13 @@ impl<'a> Run<'a> {
         script: &'a Script,
         caller: CallerAudio,
         tx: mpsc::Sender<PlatformMessage>,
-        t0: Instant,
-        wall0: SystemTime,
+        clock: Clock,
         end_at: Duration,
         end_kind: CallOutcome,
-        clock: Clock,
     ) -> Self {
+        // The call starts now, on the platform's clock and on the wall.
+        let t0 = clock.now();
+        let wall0 = SystemTime::now();
         let ct = script.call.content_type;
         let wall = |d: Duration| Some(wall0 + d);
         let mut keys = Vec::new();

@@ -57,6 +57,16 @@ pub enum Error {
     /// Audio that could not be read or converted.
     #[error(transparent)]
     Audio(#[from] AudioError),
+    /// The platform did not answer this command while `limit` newer ones of its kind were
+    /// waiting; it was released so that a silent platform cannot grow the call without bound.
+    /// (The command was sent; the platform may still carry it out.)
+    #[error("the platform did not acknowledge this {what} ({limit} newer ones were waiting)")]
+    Unacknowledged {
+        /// Which command: `press_dtmf`, `clear`, `query_buffer`, `hangup`.
+        what: &'static str,
+        /// The bound ([`crate::call::MAX_WAITERS`]).
+        limit: usize,
+    },
     /// The platform broke the wire contract.
     #[error("protocol violation: {0}")]
     Protocol(String),

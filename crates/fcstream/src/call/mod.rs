@@ -56,8 +56,8 @@ use queue::EventQueue;
 use session::Request;
 use shared::Shared;
 
-pub use playback::{Heard, PlayOutcome, PlaybackConfig};
-pub use session::CallStats;
+pub use playback::{Heard, PlayOutcome, PlaybackConfig, MAX_WAITING_PLAYS};
+pub use session::{CallStats, MAX_WAITERS};
 
 /// The longest key press the platform accepts; longer ones are reduced to it.
 pub const MAX_PRESS_MS: u32 = 8000;

@@ -67,6 +67,12 @@ impl Default for PlaybackConfig {
     }
 }
 
+/// Plays one call may have waiting (queued or playing, not yet answered). A platform that stops
+/// acknowledging while the app keeps asking (an echo: one play per frame) cannot grow a call
+/// past it: the oldest play not yet sent is dropped ([`PlayOutcome::Dropped`]). At 50 plays a
+/// second that is 5 s of echo, about 100 KiB.
+pub const MAX_WAITING_PLAYS: usize = 256;
+
 /// How a play ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlayOutcome {
@@ -74,6 +80,9 @@ pub enum PlayOutcome {
     Completed,
     /// A clear dropped (part of) it.
     Interrupted,
+    /// It was never sent: [`MAX_WAITING_PLAYS`] newer plays were waiting behind a platform
+    /// that was not acknowledging (counted in `CallStats::plays_dropped`).
+    Dropped,
 }
 
 pub(crate) type PlayReply = oneshot::Sender<Result<PlayOutcome>>;
@@ -135,7 +144,7 @@ impl Play {
         let duration = content_type.duration_of(self.audio.len());
         let played = match outcome {
             PlayOutcome::Completed => duration,
-            PlayOutcome::Interrupted => self.heard.min(duration),
+            PlayOutcome::Interrupted | PlayOutcome::Dropped => self.heard.min(duration),
         };
         let (id, text) = match &self.label {
             Some(l) => (l.name.clone(), l.text.clone()),
@@ -221,6 +230,8 @@ pub(crate) struct Pacer {
     reports_every_entry: bool,
     /// Heard-ledger records of plays that ended, not yet collected.
     ledger: Vec<Heard>,
+    /// Plays dropped unsent because [`MAX_WAITING_PLAYS`] were waiting.
+    pub(crate) dropped: u64,
 }
 
 impl Pacer {
@@ -244,6 +255,7 @@ impl Pacer {
             last_completed: None,
             reports_every_entry: false,
             ledger: Vec::new(),
+            dropped: 0,
         }
     }
 
@@ -286,7 +298,29 @@ impl Pacer {
             self.resolve(&mut play, PlayOutcome::Completed);
             return;
         }
+        if self.plays.len() >= MAX_WAITING_PLAYS {
+            self.drop_oldest_unsent();
+        }
         self.plays.push_back(play);
+    }
+
+    /// Makes room for one more play: the oldest play nothing of which was sent resolves
+    /// [`PlayOutcome::Dropped`]. (Plays partly sent are at most `max_entries + 1`, far fewer
+    /// than the bound, so there always is one.)
+    fn drop_oldest_unsent(&mut self) {
+        let Some(pos) = self.plays.iter().position(|p| p.offset == 0) else {
+            return;
+        };
+        if let Some(mut play) = self.plays.remove(pos) {
+            self.dropped += 1;
+            if self.dropped == 1 {
+                tracing::warn!(
+                    limit = MAX_WAITING_PLAYS,
+                    "the platform is not acknowledging playback: dropping the oldest waiting plays (counted)"
+                );
+            }
+            self.resolve(&mut play, PlayOutcome::Dropped);
+        }
     }
 
     /// Answers a play: its ledger record, then its outcome.
@@ -546,6 +580,45 @@ mod tests {
 
     fn pacer() -> Pacer {
         Pacer::new(PlaybackConfig::default(), ContentType::Mulaw8k)
+    }
+
+    #[tokio::test]
+    async fn a_platform_that_never_acknowledges_cannot_grow_the_play_queue() {
+        let clock = Clock::new();
+        let mut p = pacer();
+        let mut replies = Vec::new();
+        let mut out = vec![];
+        for i in 0..MAX_WAITING_PLAYS + 40 {
+            let (tx, rx) = oneshot::channel();
+            p.enqueue(
+                format!("p{i}"),
+                Bytes::from_static(&[0xFF; 160]),
+                tx,
+                None,
+                clock.now(),
+            );
+            p.pump(clock.now(), &mut out);
+            replies.push(rx);
+        }
+        assert!(
+            p.plays.len() <= MAX_WAITING_PLAYS,
+            "{} plays kept",
+            p.plays.len()
+        );
+        assert_eq!(p.dropped, 40, "the sent ones stay, the oldest unsent go");
+        // The dropped ones are answered at once, with a clear outcome and a ledger record.
+        let dropped = replies
+            .iter_mut()
+            .map(|rx| rx.try_recv())
+            .filter(|r| matches!(r, Ok(Ok(PlayOutcome::Dropped))))
+            .count();
+        assert_eq!(dropped, 40);
+        assert_eq!(
+            p.take_heard()
+                .filter(|h| h.outcome == PlayOutcome::Dropped)
+                .count(),
+            40
+        );
     }
 
     fn clip(secs: u64) -> Bytes {

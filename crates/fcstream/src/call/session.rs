@@ -20,6 +20,38 @@ use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
 use crate::untrusted::shown;
 
 /// A reply channel for one request.
+/// Commands of each kind (DTMF presses, clears, depth queries, hang-ups) one call may have
+/// waiting for the platform's answer. Past it the oldest waiter is released with
+/// [`Error::Unacknowledged`]: a platform that never answers cannot grow a call's memory.
+pub const MAX_WAITERS: usize = 64;
+
+/// Releases the oldest waiter of `kind` when `waiting` is full.
+fn bound<T>(
+    waiting: &mut Vec<T>,
+    kind: &'static str,
+    stats: &mut CallStats,
+    release: impl FnOnce(T, Error),
+) {
+    if waiting.len() >= MAX_WAITERS {
+        let oldest = waiting.remove(0);
+        stats.waiters_released += 1;
+        if stats.waiters_released == 1 {
+            warn!(
+                kind,
+                limit = MAX_WAITERS,
+                "the platform is not answering: releasing the oldest waiting commands (counted)"
+            );
+        }
+        release(
+            oldest,
+            Error::Unacknowledged {
+                what: kind,
+                limit: MAX_WAITERS,
+            },
+        );
+    }
+}
+
 /// Warnings one call logs for the same kind of hostile or broken input before it only counts.
 const WARN_BUDGET: u64 = 3;
 
@@ -82,6 +114,12 @@ pub struct CallStats {
     pub unknown_ids: u64,
     /// `NotifyErrorMessage`s received.
     pub platform_errors: u64,
+    /// Plays dropped unsent because the platform was not acknowledging
+    /// ([`crate::call::MAX_WAITING_PLAYS`]).
+    pub plays_dropped: u64,
+    /// Commands released unanswered because the platform was not answering
+    /// ([`crate::call::MAX_WAITERS`]).
+    pub waiters_released: u64,
 }
 
 /// See the module docs.
@@ -184,11 +222,20 @@ impl Session {
             } => {
                 let id = self.id('p');
                 self.pacer.enqueue(id, audio, reply, label, now);
+                self.stats.plays_dropped = self.pacer.dropped;
             }
             Request::Clear { reply } => {
                 let id = self.id('c');
                 let mark = self.pacer.begin_clear();
                 self.out.push(Command::ClearAudioBuffer { id: id.clone() });
+                bound(
+                    &mut self.clears,
+                    "clear",
+                    &mut self.stats,
+                    |(_, _, r), e| {
+                        let _ = r.send(Err(e));
+                    },
+                );
                 self.clears.push((id, mark, reply));
             }
             Request::PressDtmf {
@@ -206,11 +253,22 @@ impl Session {
                     sequence: self.dtmf_sequence,
                 });
                 self.dtmf_sequence = self.dtmf_sequence.wrapping_add(1);
+                bound(
+                    &mut self.dtmf,
+                    "press_dtmf",
+                    &mut self.stats,
+                    |(_, r), e| {
+                        let _ = r.send(Err(e));
+                    },
+                );
                 self.dtmf.push((id, reply));
             }
             Request::Query { kind, reply } => self.send_query(kind, Some(reply), now),
             Request::Hangup { reply } => {
                 self.out.push(Command::TerminateCall);
+                bound(&mut self.hangups, "hangup", &mut self.stats, |r, e| {
+                    let _ = r.send(Err(e));
+                });
                 self.hangups.push(reply);
             }
             Request::EndStream { action_url, reply } => {
@@ -228,6 +286,16 @@ impl Session {
             0
         };
         self.out.push(Command::QueryBuffer(kind));
+        let waiting = &mut self.queries[kind as usize];
+        if waiting.len() >= MAX_WAITERS {
+            if let Some(Query { reply: Some(r), .. }) = waiting.pop_front() {
+                self.stats.waiters_released += 1;
+                let _ = r.send(Err(Error::Unacknowledged {
+                    what: "query_buffer",
+                    limit: MAX_WAITERS,
+                }));
+            }
+        }
         self.queries[kind as usize].push_back(Query {
             reply,
             mark,

@@ -172,6 +172,17 @@ mod imp {
                 .inc_by(now.entries_out - before.entries_out);
             self.frames_malformed
                 .inc_by(now.frames_malformed - before.frames_malformed);
+            for (kind, n) in [
+                ("plays_dropped", now.plays_dropped - before.plays_dropped),
+                (
+                    "waiters_released",
+                    now.waiters_released - before.waiters_released,
+                ),
+            ] {
+                if n > 0 {
+                    self.errors.with_label_values(&[kind]).inc_by(n);
+                }
+            }
         }
 
         /// A call started running its handler.
