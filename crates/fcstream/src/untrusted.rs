@@ -44,6 +44,51 @@ pub fn shown(s: &str) -> Untrusted<'_> {
     Untrusted(s)
 }
 
+/// A budget of log lines per second for one kind of warning, shared by every task (a few
+/// atomics, no lock): the first `per_second` in each second are written, the rest counted and
+/// reported with the next line written. For warnings a peer can trigger at will.
+#[derive(Debug)]
+pub struct LogBudget {
+    /// Lines allowed per second.
+    per_second: u64,
+    /// The second (since the Unix epoch) being counted.
+    second: std::sync::atomic::AtomicU64,
+    /// Lines written in that second.
+    written: std::sync::atomic::AtomicU64,
+    /// Lines suppressed since the last one written.
+    suppressed: std::sync::atomic::AtomicU64,
+}
+
+impl LogBudget {
+    /// A budget of `per_second` lines a second.
+    pub const fn new(per_second: u64) -> Self {
+        use std::sync::atomic::AtomicU64;
+        Self {
+            per_second,
+            second: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            suppressed: AtomicU64::new(0),
+        }
+    }
+
+    /// Writes the line (`log(suppressed)`, told how many were suppressed before it) if the
+    /// budget allows, else counts it.
+    pub fn warn(&self, log: impl FnOnce(u64)) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        if self.second.swap(now, Relaxed) != now {
+            self.written.store(0, Relaxed);
+        }
+        if self.written.fetch_add(1, Relaxed) < self.per_second {
+            log(self.suppressed.swap(0, Relaxed));
+        } else {
+            self.suppressed.fetch_add(1, Relaxed);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +99,17 @@ mod tests {
         assert!(!s.contains('\n') && !s.contains('\u{1b}'), "{s}");
         assert_eq!(s, "CA1\\n2026-12-01T00:00:00Z  INFO forged\\u{1b}[31m\\\\");
         assert_eq!(format!("{:?}", shown("a\"b")), "\"a\"b\"");
+    }
+
+    #[test]
+    fn a_log_budget_writes_a_few_lines_and_counts_the_rest() {
+        let budget = LogBudget::new(5);
+        let mut written = 0;
+        for _ in 0..10_000 {
+            budget.warn(|_| written += 1);
+        }
+        // Within one second (or two, if the test straddles a second boundary).
+        assert!((5..=10).contains(&written), "{written}");
     }
 
     #[test]

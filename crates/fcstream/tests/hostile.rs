@@ -4,42 +4,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
-use fcstream::proto::{platform_message, PlatformMessage};
+use fcstream::proto::platform_message;
 use fcstream::{Call, CallConfig, ContentType, EndReason, Event, Metrics, Server};
-
-/// Captures the text log (the CLI's default format) of everything run on this thread.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let log = self.clone();
-        tracing::subscriber::set_default(
-            tracing_subscriber::fmt()
-                .with_ansi(false)
-                .with_max_level(tracing::Level::INFO)
-                .with_writer(move || log.clone())
-                .finish(),
-        )
-    }
-}
 
 /// Reads events until the call ends.
 async fn listen(mut call: Call) -> fcstream::Result<()> {
@@ -102,60 +69,6 @@ async fn platform_error_ids_are_a_bounded_label_set() {
 }
 
 #[tokio::test]
-async fn wire_text_cannot_forge_log_lines_and_repeats_are_counted_not_logged() {
-    let log = Log::default();
-    let _guard = log.install();
-    let server = serve_tcp(listen, CallConfig::default()).await;
-    let forged = "CA-evil\n2026-12-01T00:00:00.000000Z  INFO fcstream: forged line\u{1b}[2J";
-    let mut p = Platform::start(
-        connect(&server.url).await,
-        call_info(forged, ContentType::Mulaw8k),
-    )
-    .await;
-    for i in 0..3_000 {
-        p.send(Event::Error {
-            id: format!("e{i}\nINFO forged"),
-            message: "m\u{1b}[31m".into(),
-        })
-        .await;
-        // A DTMF notification with a digit no keypad has: malformed, skipped.
-        p.send_raw(PlatformMessage {
-            payload: Some(platform_message::Payload::NotifyDtmfReceivedStartData(
-                fcstream::proto::platform_message::NotifyDtmfReceivedStartedMessage {
-                    digit: "Z\nINFO forged".into(),
-                    ..Default::default()
-                },
-            )),
-        })
-        .await;
-    }
-    p.end(EndReason::CallerDisconnect).await;
-    let text = wait_for(|| {
-        let t = log.text();
-        t.contains("call ended").then_some(t)
-    })
-    .await;
-    assert!(!text.contains("\u{1b}"), "a raw ESC reached the log");
-    for line in text.lines() {
-        assert!(
-            !line.starts_with("2026-12-01T00:00:00.000000Z") && !line.starts_with("INFO forged"),
-            "forged line: {line:?}"
-        );
-    }
-    assert!(
-        text.contains("CA-evil\\n2026-12-01"),
-        "the call id is logged, escaped"
-    );
-    let errors = text.matches("platform reported an error").count();
-    let malformed = text.matches("malformed platform message skipped").count();
-    assert!(
-        errors <= 3 && malformed <= 3,
-        "{errors} + {malformed} warnings for 6,000 hostile messages"
-    );
-    assert!(text.lines().count() < 40, "{} lines", text.lines().count());
-}
-
-#[tokio::test]
 async fn a_huge_content_type_is_refused_with_a_short_reason() {
     let server = serve_tcp(listen, CallConfig::default()).await;
     let mut p = Platform::open(
@@ -180,6 +93,60 @@ async fn a_huge_content_type_is_refused_with_a_short_reason() {
         "{}",
         status.message()
     );
+}
+
+#[tokio::test]
+async fn streams_that_never_start_a_call_take_no_call_slot() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(
+        Server::from_listener(listener)
+            .max_calls(2)
+            .drain_timeout(std::time::Duration::from_secs(1))
+            .serve_with_shutdown(listen, async {
+                let _ = stopped.await;
+            }),
+    );
+    // A squatter: one connection, 300 streams that never send NotifyCallStartedMessage.
+    let squatter = connect(&url).await;
+    let mut squatting = Vec::new();
+    let mut refused = 0;
+    for _ in 0..300 {
+        let mut client = fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient::new(
+            squatter.clone(),
+        );
+        let (tx, rx) = tokio::sync::mpsc::channel::<fcstream::proto::PlatformMessage>(1);
+        match client
+            .send_ivr_data(tokio_stream::wrappers::ReceiverStream::new(rx))
+            .await
+        {
+            Ok(stream) => squatting.push((tx, stream)),
+            Err(status) => {
+                assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(
+        refused,
+        300 - fcstream::server::defaults::MAX_PENDING_PER_CONNECTION,
+        "one connection gets its own small budget of streams not yet started"
+    );
+    // Real calls on another connection still get both call slots.
+    for n in 0..2 {
+        let mut p = Platform::start(
+            connect(&url).await,
+            call_info(&format!("CA-real-{n}"), ContentType::Mulaw8k),
+        )
+        .await;
+        p.end(EndReason::CallerDisconnect).await;
+        assert!(
+            p.next().await.unwrap().is_none(),
+            "the real call ran and ended cleanly"
+        );
+    }
+    drop(squatting);
 }
 
 /// Polls `f` until it returns something (generous bound, no timing assumption).

@@ -37,32 +37,46 @@ use crate::audio::ContentType;
 use crate::command::Command;
 use crate::error::Result;
 
+/// Length of one chunk (one platform buffer entry) of a long clip
+/// ([`PlaybackConfig::chunk`](PlaybackConfig::chunk)).
+pub const PLAYBACK_CHUNK: Duration = Duration::from_millis(200);
+
+/// At most this much audio is sent ahead of what the caller has heard
+/// ([`PlaybackConfig::max_ahead`](PlaybackConfig::max_ahead)).
+pub const PLAYBACK_MAX_AHEAD: Duration = Duration::from_secs(1);
+
+/// At most this many entries are outstanding at the platform's buffer
+/// ([`PlaybackConfig::max_entries`](PlaybackConfig::max_entries)).
+pub const PLAYBACK_MAX_ENTRIES: usize = 16;
+
+/// How long past an entry's expected end the pacer waits before asking the platform for its
+/// buffer depth ([`PlaybackConfig::stall_grace`](PlaybackConfig::stall_grace)).
+pub const PLAYBACK_STALL_GRACE: Duration = Duration::from_millis(500);
+
 /// How playback is paced. The defaults keep about one second of audio at the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlaybackConfig {
-    /// Length of one chunk (one platform buffer entry) of a long clip. Default 200 ms.
+    /// Length of one chunk (one platform buffer entry) of a long clip. Default
+    /// [`PLAYBACK_CHUNK`].
     pub chunk: Duration,
-    /// At most this much audio is sent ahead of what the caller has heard. Default 1 s.
-    /// At least one entry is always allowed, whatever its length.
+    /// At most this much audio is sent ahead of what the caller has heard. Default
+    /// [`PLAYBACK_MAX_AHEAD`]. At least one entry is always allowed, whatever its length.
     pub max_ahead: Duration,
-    /// At most this many entries are outstanding at the platform. Default 16; keep it under
-    /// the platform's buffer size.
+    /// At most this many entries are outstanding at the platform. Default
+    /// [`PLAYBACK_MAX_ENTRIES`]; keep it under the platform's buffer size.
     pub max_entries: usize,
     /// How long past an entry's expected end the pacer waits before asking the platform for
-    /// its buffer depth. Default 500 ms.
+    /// its buffer depth. Default [`PLAYBACK_STALL_GRACE`].
     pub stall_grace: Duration,
 }
 
 impl Default for PlaybackConfig {
     fn default() -> Self {
-        // The values live in `server::defaults`, a std-only module of constants (no I/O),
-        // so that the server, the CLI and this impl share one definition.
-        use crate::server::defaults;
         Self {
-            chunk: defaults::PLAYBACK_CHUNK,
-            max_ahead: defaults::PLAYBACK_MAX_AHEAD,
-            max_entries: defaults::PLAYBACK_MAX_ENTRIES,
-            stall_grace: defaults::PLAYBACK_STALL_GRACE,
+            chunk: PLAYBACK_CHUNK,
+            max_ahead: PLAYBACK_MAX_AHEAD,
+            max_entries: PLAYBACK_MAX_ENTRIES,
+            stall_grace: PLAYBACK_STALL_GRACE,
         }
     }
 }

@@ -43,8 +43,20 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(300);
 pub const FORCE_STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// How long a new stream may take to send `NotifyCallStartedMessage`
-/// ([`CallConfig::first_message_timeout`](super::CallConfig::first_message_timeout)).
-pub const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// ([`CallConfig::first_message_timeout`](super::CallConfig::first_message_timeout)). The
+/// platform sends it as soon as the stream opens; a stream that does not is squatting.
+pub const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Streams that have opened but not yet started a call (no authenticated
+/// `NotifyCallStartedMessage` yet), server-wide
+/// ([`ServiceOptions::max_pending_starts`](super::ServiceOptions::max_pending_starts)). They
+/// hold no call slot; past this the next one is refused with `RESOURCE_EXHAUSTED`.
+pub const MAX_PENDING_STARTS: usize = 1024;
+
+/// Streams of one connection that have opened but not yet started a call
+/// ([`ServiceOptions::max_pending_per_connection`](super::ServiceOptions::max_pending_per_connection)):
+/// one connection opening thousands of silent streams cannot take the server-wide budget.
+pub const MAX_PENDING_PER_CONNECTION: usize = 128;
 
 /// A call ends when no platform message arrives for this long
 /// ([`CallConfig::idle_timeout`](super::CallConfig::idle_timeout); `None`: never). The platform
@@ -67,21 +79,11 @@ pub const REQUEST_QUEUE: usize = 64;
 /// ([`CallConfig::outbound_queue`](super::CallConfig::outbound_queue)).
 pub const OUTBOUND_QUEUE: usize = 64;
 
-/// Length of one chunk (one platform buffer entry) of a long clip
-/// ([`PlaybackConfig::chunk`](crate::PlaybackConfig::chunk)).
-pub const PLAYBACK_CHUNK: Duration = Duration::from_millis(200);
-
-/// At most this much audio is sent ahead of what the caller has heard
-/// ([`PlaybackConfig::max_ahead`](crate::PlaybackConfig::max_ahead)).
-pub const PLAYBACK_MAX_AHEAD: Duration = Duration::from_secs(1);
-
-/// At most this many entries are outstanding at the platform's buffer
-/// ([`PlaybackConfig::max_entries`](crate::PlaybackConfig::max_entries)).
-pub const PLAYBACK_MAX_ENTRIES: usize = 16;
-
-/// How long past an entry's expected end the pacer waits before asking the platform for its
-/// buffer depth ([`PlaybackConfig::stall_grace`](crate::PlaybackConfig::stall_grace)).
-pub const PLAYBACK_STALL_GRACE: Duration = Duration::from_millis(500);
+// The playback defaults are the call layer's own (the call layer never imports the server);
+// they are re-exported here so that every default is found in one place.
+pub use crate::call::playback::{
+    PLAYBACK_CHUNK, PLAYBACK_MAX_AHEAD, PLAYBACK_MAX_ENTRIES, PLAYBACK_STALL_GRACE,
+};
 
 #[cfg(test)]
 mod tests {

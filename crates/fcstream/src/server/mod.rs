@@ -260,6 +260,7 @@ impl Server {
                 auth: self.auth.clone(),
                 // A server on a socket lives in real time (virtual time needs in-memory pipes).
                 clock: crate::time::Clock::Real,
+                ..ServiceOptions::default()
             },
         )
         .into_server()

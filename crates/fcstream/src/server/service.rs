@@ -3,10 +3,11 @@
 //!
 //! It is thin on purpose: every decision about the call itself is the session's.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
@@ -26,7 +27,11 @@ use crate::event::{CallInfo, Event};
 use crate::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use crate::proto::{AppMessage, PlatformMessage};
 use crate::time::Clock;
-use crate::untrusted::shown;
+use crate::untrusted::{shown, LogBudget};
+
+/// Refused streams are logged at most a few times a second, server-wide (a flood of refusals
+/// must not flood the log); the rest are counted in the next line and in the metrics.
+static REFUSALS: LogBudget = LogBudget::new(5);
 
 /// A boxed handler future.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
@@ -89,8 +94,8 @@ impl Default for CallConfig {
     }
 }
 
-/// The server-wide parts of a [`CallService`]; the defaults take up to 10 000 calls, with fresh
-/// metrics, no authentication, and a phase that never changes.
+/// The server-wide parts of a [`CallService`]; the defaults ([`super::defaults`]) take up to
+/// `MAX_CALLS` calls, with fresh metrics, no authentication, and a phase that never changes.
 #[derive(Debug, Clone)]
 pub struct ServiceOptions {
     /// Calls at once; the next stream gets `RESOURCE_EXHAUSTED`. Default
@@ -104,6 +109,13 @@ pub struct ServiceOptions {
     pub auth: StreamAuth,
     /// The clock every call's timers run on (real time unless a virtual run says otherwise).
     pub clock: Clock,
+    /// Streams opened but not yet started as a call, server-wide. A stream takes a call slot
+    /// only once its authenticated `NotifyCallStartedMessage` arrived. Default
+    /// [`defaults::MAX_PENDING_STARTS`](super::defaults::MAX_PENDING_STARTS).
+    pub max_pending_starts: usize,
+    /// The same, per connection. Default
+    /// [`defaults::MAX_PENDING_PER_CONNECTION`](super::defaults::MAX_PENDING_PER_CONNECTION).
+    pub max_pending_per_connection: usize,
 }
 
 impl Default for ServiceOptions {
@@ -114,6 +126,8 @@ impl Default for ServiceOptions {
             shutdown: Shutdown::new(),
             auth: StreamAuth::default(),
             clock: Clock::Real,
+            max_pending_starts: super::defaults::MAX_PENDING_STARTS,
+            max_pending_per_connection: super::defaults::MAX_PENDING_PER_CONNECTION,
         }
     }
 }
@@ -126,6 +140,59 @@ struct ServiceState {
     options: ServiceOptions,
     /// One permit per running call.
     permits: Arc<Semaphore>,
+    /// Streams not yet started, per connection (`None`: a connection without an address,
+    /// such as in-memory pipes). Touched once when a stream opens and once when it starts or
+    /// fails, never per frame.
+    pending: Mutex<HashMap<Option<SocketAddr>, usize>>,
+    /// One permit per stream not yet started, server-wide.
+    pending_permits: Arc<Semaphore>,
+}
+
+/// A stream's place among those not yet started; given back when it starts or fails.
+struct PendingStart {
+    /// The service.
+    state: Arc<ServiceState>,
+    /// Its connection.
+    conn: Option<SocketAddr>,
+    /// Its server-wide permit.
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for PendingStart {
+    fn drop(&mut self) {
+        let mut pending = lock(&self.state.pending);
+        if let Some(n) = pending.get_mut(&self.conn) {
+            *n -= 1;
+            if *n == 0 {
+                pending.remove(&self.conn);
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+impl ServiceState {
+    /// A place for a new stream of `conn` among those not yet started, if the budgets allow.
+    fn pending_start(self: &Arc<Self>, conn: Option<SocketAddr>) -> Option<PendingStart> {
+        let permit = self.pending_permits.clone().try_acquire_owned().ok()?;
+        let mut pending = lock(&self.pending);
+        let n = pending.entry(conn).or_insert(0);
+        if *n >= self.options.max_pending_per_connection {
+            return None;
+        }
+        *n += 1;
+        Some(PendingStart {
+            state: self.clone(),
+            conn,
+            _permit: permit,
+        })
+    }
 }
 
 /// The tonic service for `freeclimb.GRPCStreamService`; use it to compose your own tonic
@@ -148,12 +215,17 @@ impl<H: Handler> CallService<H> {
         let permits = Arc::new(Semaphore::new(
             options.max_calls.min(Semaphore::MAX_PERMITS),
         ));
+        let pending_permits = Arc::new(Semaphore::new(
+            options.max_pending_starts.clamp(1, Semaphore::MAX_PERMITS),
+        ));
         Self {
             handler: Arc::new(handler),
             state: Arc::new(ServiceState {
                 config,
                 options,
                 permits,
+                pending: Mutex::new(HashMap::new()),
+                pending_permits,
             }),
         }
     }
@@ -188,21 +260,26 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
             .map(|v| v.as_bytes());
         if let Err(e) = options.auth.check_bearer(authorization) {
             options.metrics.reject("unauthenticated");
-            warn!(remote = ?request.remote_addr(), error = %e, "stream refused");
+            let remote = request.remote_addr();
+            REFUSALS.warn(|suppressed| warn!(?remote, error = %e, suppressed, "stream refused"));
             return Err(Status::unauthenticated(e.to_string()));
         }
-        let Ok(permit) = state.permits.clone().try_acquire_owned() else {
-            options.metrics.reject("capacity");
-            warn!(
-                max_calls = options.max_calls,
-                "call refused: the server is at its call limit"
-            );
-            return Err(Status::resource_exhausted(format!(
-                "the server is at its limit of {} concurrent calls",
-                options.max_calls
-            )));
-        };
         let remote = request.remote_addr();
+        // A stream takes a call slot only once it has started a call (authenticated); until
+        // then it holds a place among the streams not yet started, bounded per connection and
+        // server-wide, for at most the first-message timeout.
+        let Some(pending) = state.pending_start(remote) else {
+            options.metrics.reject("pending_limit");
+            REFUSALS.warn(|suppressed| {
+                warn!(
+                    ?remote,
+                    suppressed, "stream refused: too many streams have not started a call"
+                )
+            });
+            return Err(Status::resource_exhausted(
+                "too many streams have not sent NotifyCallStartedMessage yet",
+            ));
+        };
         let inbound = request.into_inner();
         let (out_tx, out_rx) = mpsc::channel(state.config.outbound_queue.max(1));
         tokio::spawn(run_call(
@@ -211,7 +288,7 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
             inbound,
             out_tx,
             remote,
-            permit,
+            pending,
         ));
         Ok(Response::new(ReceiverStream::new(out_rx)))
     }
@@ -225,7 +302,7 @@ async fn run_call<H: Handler>(
     mut inbound: Streaming<PlatformMessage>,
     out: Outbound,
     remote: Option<SocketAddr>,
-    _permit: OwnedSemaphorePermit,
+    pending: PendingStart,
 ) {
     let config = state.config;
     let metrics = state.options.metrics.clone();
@@ -244,11 +321,26 @@ async fn run_call<H: Handler>(
         strip_tokens(&mut info.metadata);
         Ok(info)
     });
-    let info = match checked {
-        Ok(info) => info,
+    // The stream has started (or failed): it leaves the not-yet-started budget, and a call
+    // takes a slot.
+    drop(pending);
+    let checked = checked.and_then(|info| match state.permits.clone().try_acquire_owned() {
+        Ok(permit) => Ok((info, permit)),
+        Err(_) => Err((
+            "capacity",
+            Status::resource_exhausted(format!(
+                "the server is at its limit of {} concurrent calls",
+                state.options.max_calls
+            )),
+        )),
+    });
+    let (info, _permit) = match checked {
+        Ok(started) => started,
         Err((cause, status)) => {
             metrics.reject(cause);
-            warn!(?remote, code = ?status.code(), message = status.message(), "stream rejected before the call started");
+            REFUSALS.warn(|suppressed| {
+                warn!(?remote, code = ?status.code(), message = status.message(), suppressed, "stream rejected before the call started")
+            });
             let _ = out.send(Err(status)).await;
             return;
         }
