@@ -29,10 +29,10 @@ use fcstream::{BufferKind, Command};
 
 use crate::rules::{self, AdmittedPlay, AdmittedPress, Id, Refusal};
 
-/// How the platform acknowledges audio entries (`acks = "per-entry"` or `"per-id"` in a
-/// script's `[platform]` table).
+/// How the platform acknowledges audio entries (`acks = "per-entry"`, `"per-id"`,
+/// `"every-10"` or `"none"` in a script's `[platform]` table; `--acks` of `fcstream load`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(try_from = "String", into = "String")]
 pub enum AckShape {
     /// One `PlaybackStarted` and one `PlaybackCompleted` for every entry (what FreeClimb's
     /// documentation describes, and the default).
@@ -41,6 +41,51 @@ pub enum AckShape {
     /// One per clip: `PlaybackStarted` when the first entry of an id starts, `PlaybackCompleted`
     /// only when the entry marked `last` ends.
     PerId,
+    /// A start and a completion for one entry in `n` (the 1st, the n+1th, ...), none for the
+    /// others: a platform that loses most acknowledgements.
+    EveryNth(u32),
+    /// No playback acknowledgements at all (only depth queries tell what played).
+    None,
+}
+
+impl std::str::FromStr for AckShape {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("unknown ack shape {s:?} (use per-entry, per-id, every-N or none)");
+        match s {
+            "per-entry" => Ok(Self::PerEntry),
+            "per-id" => Ok(Self::PerId),
+            "none" => Ok(Self::None),
+            _ => match s.strip_prefix("every-").map(str::parse::<u32>) {
+                Some(Ok(n)) if n >= 1 => Ok(Self::EveryNth(n)),
+                _ => Err(bad()),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for AckShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PerEntry => f.write_str("per-entry"),
+            Self::PerId => f.write_str("per-id"),
+            Self::EveryNth(n) => write!(f, "every-{n}"),
+            Self::None => f.write_str("none"),
+        }
+    }
+}
+
+impl TryFrom<String> for AckShape {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<AckShape> for String {
+    fn from(a: AckShape) -> String {
+        a.to_string()
+    }
 }
 
 /// The buffers' settings.
@@ -256,6 +301,8 @@ struct Item<I, P> {
     last: bool,
     /// DTMF: the keys (for the counters). Audio: empty.
     digits: String,
+    /// Audio: its start was announced (so its completion is too, per the ack shape).
+    announced: bool,
     /// What the front door keeps with it.
     payload: P,
 }
@@ -388,8 +435,9 @@ impl<I: Id, A, D> Buffers<I, A, D> {
             Some(Playing::Audio(e, _)) => {
                 self.stats.plays_completed += 1;
                 let acked = match self.config.acks {
-                    AckShape::PerEntry => true,
+                    AckShape::PerEntry | AckShape::EveryNth(_) => e.announced,
                     AckShape::PerId => e.last,
+                    AckShape::None => false,
                 };
                 if acked {
                     if e.last {
@@ -419,13 +467,16 @@ impl<I: Id, A, D> Buffers<I, A, D> {
             self.stats.dtmf_started += 1;
             r.note(at, Note::DtmfPlayStarted(job.id.clone()));
             self.playing = Some(Playing::Dtmf(job, 0));
-        } else if let Some(entry) = self.audio.pop_front() {
+        } else if let Some(mut entry) = self.audio.pop_front() {
             self.stats.plays_started += 1;
             self.stats.first_audio_at.get_or_insert(at);
             let announce = match self.config.acks {
                 AckShape::PerEntry => true,
                 AckShape::PerId => self.open_clip.as_ref() != Some(&entry.id),
+                AckShape::EveryNth(n) => (self.stats.plays_started - 1) % u64::from(n.max(1)) == 0,
+                AckShape::None => false,
             };
+            entry.announced = announce;
             if announce {
                 if self.config.acks == AckShape::PerId {
                     self.open_clip = Some(entry.id.clone());
@@ -488,6 +539,7 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                         ticks,
                         last,
                         digits: String::new(),
+                        announced: false,
                         payload,
                     });
                     self.note_peaks();
@@ -527,6 +579,7 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                         ticks,
                         last: true,
                         digits: digits.to_string(),
+                        announced: true,
                         payload,
                     });
                 }
@@ -663,6 +716,44 @@ mod tests {
                 (80_000, Note::PlaybackCompleted("b".into())),
             ]
         );
+    }
+
+    #[test]
+    fn sparse_and_absent_acks() {
+        let mut b = buffers(100, 10, AckShape::EveryNth(3));
+        let mut t = Timing::default();
+        for i in 0..7 {
+            apply(&mut b, &mut t, &play(&format!("p{i}"), 20, true), 0);
+        }
+        b.advance_to(US, &mut t);
+        let ids: Vec<_> = t.notes.iter().map(|(_, n)| n.clone()).collect();
+        assert_eq!(
+            ids,
+            ["p0", "p3", "p6"]
+                .iter()
+                .flat_map(|id| [
+                    Note::PlaybackStarted(id.to_string()),
+                    Note::PlaybackCompleted(id.to_string())
+                ])
+                .collect::<Vec<_>>()
+        );
+        let mut b = buffers(100, 10, AckShape::None);
+        let mut t = Timing::default();
+        apply(&mut b, &mut t, &play("a", 20, true), 0);
+        b.advance_to(US, &mut t);
+        assert!(t.notes.is_empty());
+        assert_eq!(b.stats().plays_completed, 1, "it played, unannounced");
+        for (text, shape) in [
+            ("per-entry", AckShape::PerEntry),
+            ("per-id", AckShape::PerId),
+            ("every-10", AckShape::EveryNth(10)),
+            ("none", AckShape::None),
+        ] {
+            assert_eq!(text.parse::<AckShape>().unwrap(), shape);
+            assert_eq!(shape.to_string(), text);
+        }
+        assert!("every-0".parse::<AckShape>().is_err());
+        assert!("sometimes".parse::<AckShape>().is_err());
     }
 
     #[test]

@@ -585,7 +585,12 @@ impl Lane {
                 messages_in: 0,
                 messages_out: 0,
                 deframer: Deframer::default(),
-                playout: load_buffers(plan.content_type, plan.audio_buffer, plan.dtmf_buffer),
+                playout: load_buffers(
+                    plan.content_type,
+                    plan.audio_buffer,
+                    plan.dtmf_buffer,
+                    plan.acks,
+                ),
                 scheduled: None,
                 outcome: None,
                 closing_as: None,
@@ -1334,7 +1339,7 @@ impl Lane {
         live.lost
             .fetch_add(if expect_echo { sent - echoed } else { 0 }, Relaxed);
         // Drop the state a finished call no longer needs.
-        call.playout = load_buffers(self.ct, 1, 1);
+        call.playout = load_buffers(self.ct, 1, 1, AckShape::PerEntry);
         call.deframer = Deframer::default();
     }
 }
@@ -1391,13 +1396,13 @@ mod smallvec_lite {
     }
 }
 
-/// A load call's platform buffers (audio/DTMF sizes as planned, one ack per entry).
-fn load_buffers(ct: ContentType, audio: usize, dtmf: usize) -> LoadBuffers {
+/// A load call's platform buffers (audio/DTMF sizes and ack shape as planned).
+fn load_buffers(ct: ContentType, audio: usize, dtmf: usize, acks: AckShape) -> LoadBuffers {
     answer::buffers(BufferConfig {
         content_type: ct,
         audio: audio.max(1),
         dtmf: dtmf.max(1),
-        acks: AckShape::PerEntry,
+        acks,
         ticks_per_second: 1_000_000,
     })
 }

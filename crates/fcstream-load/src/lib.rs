@@ -102,6 +102,9 @@ pub struct LoadConfig {
     pub audio_buffer: usize,
     /// The platform's DTMF buffer in jobs (default: the emulator's).
     pub dtmf_buffer: usize,
+    /// How the platform acknowledges entries (default: the emulator's, one per entry); e.g.
+    /// `AckShape::EveryNth(10)` for a soak against a platform that loses acknowledgements.
+    pub acks: fcstream_emulator::buffers::AckShape,
     /// p99 tick lateness above which the run is generator-limited (default 2 ms).
     pub lateness_threshold: Duration,
     /// SLO: p99 added latency (default 20 ms, one frame).
@@ -140,6 +143,7 @@ impl LoadConfig {
             expect_echo: true,
             audio_buffer: platform.audio_buffer,
             dtmf_buffer: platform.dtmf_buffer,
+            acks: platform.acks,
             lateness_threshold: Duration::from_millis(2),
             slo_p99: Duration::from_millis(20),
             slo_max_loss_pct: 0.0,
@@ -192,6 +196,8 @@ pub(crate) struct Plan {
     pub audio_buffer: usize,
     /// Platform DTMF buffer size.
     pub dtmf_buffer: usize,
+    /// How the platform acknowledges entries.
+    pub acks: fcstream_emulator::buffers::AckShape,
     /// Read each message as it arrives (see [`LoadConfig::precise_receive`]).
     pub precise_receive: bool,
     /// Test hook (see [`LoadConfig::tick_stall`]).
@@ -371,6 +377,7 @@ async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, Lo
         expect_echo: config.expect_echo,
         audio_buffer: config.audio_buffer,
         dtmf_buffer: config.dtmf_buffer,
+        acks: config.acks,
         tick_stall: config.tick_stall,
         precise_receive: config.precise_receive,
         window_us: (0, 0),

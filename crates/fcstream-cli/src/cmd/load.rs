@@ -61,6 +61,10 @@ pub struct LoadArgs {
     /// The app is not an echo: do not count loss or require echoed frames.
     #[arg(long)]
     pub no_echo: bool,
+    /// How the emulated platform acknowledges audio entries: per-entry, per-id, every-N (a
+    /// start and a completion for one entry in N) or none.
+    #[arg(long, default_value = "per-entry")]
+    pub acks: fcstream_emulator::buffers::AckShape,
     /// p99 lateness of the generator's ticks above which the run is generator-limited.
     #[arg(long, default_value = "2ms", value_parser = humantime::parse_duration)]
     pub lateness_threshold: Duration,
@@ -115,6 +119,7 @@ impl LoadArgs {
         c.slo_max_loss_pct = self.slo_loss;
         c.server_pid = self.server_pid;
         c.precise_receive = self.precise_receive;
+        c.acks = self.acks;
         c
     }
 }
