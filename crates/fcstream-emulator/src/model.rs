@@ -162,12 +162,32 @@ impl Render<String> for Ear<'_> {
 pub struct Model {
     /// The shared buffers, on the sample clock.
     buffers: Buffers<String, Vec<i16>, DtmfPlan>,
+    /// What the renderer keeps between calls.
+    ear: EarState,
+}
+
+/// The renderer's state: what was heard, the key tone playing, the jobs so far.
+#[derive(Debug, Default)]
+struct EarState {
     /// What the caller heard, at the call's rate.
     heard: Vec<i16>,
     /// The key tone playing now.
     key_tone: KeyTone,
     /// DTMF jobs admitted so far.
     jobs: u64,
+}
+
+impl EarState {
+    /// The renderer, writing notes to `out`.
+    fn ear<'a>(&'a mut self, rate: u32, out: &'a mut Vec<Timed>) -> Ear<'a> {
+        Ear {
+            rate,
+            heard: &mut self.heard,
+            out,
+            key_tone: &mut self.key_tone,
+            next_job: &mut self.jobs,
+        }
+    }
 }
 
 impl Model {
@@ -181,9 +201,7 @@ impl Model {
                 acks: config.acks,
                 ticks_per_second: u64::from(config.content_type.sample_rate()),
             }),
-            heard: Vec::new(),
-            key_tone: None,
-            jobs: 0,
+            ear: EarState::default(),
         }
     }
 
@@ -199,7 +217,7 @@ impl Model {
 
     /// What the caller heard so far.
     pub fn heard(&self) -> &[i16] {
-        &self.heard
+        &self.ear.heard
     }
 
     /// Counters.
@@ -210,7 +228,7 @@ impl Model {
     /// The heard audio and the counters, at the end of the call.
     pub fn into_parts(self) -> (Vec<i16>, ModelStats) {
         let stats = self.buffers.stats().clone();
-        (self.heard, stats)
+        (self.ear.heard, stats)
     }
 
     /// Entries in the audio buffer, the one playing included.
@@ -232,28 +250,15 @@ impl Model {
     /// Plays up to sample `target` (exclusive), queuing the notes of what starts and ends.
     pub fn advance_to(&mut self, target: u64, out: &mut Vec<Timed>) {
         let rate = self.rate();
-        let mut ear = Ear {
-            rate,
-            heard: &mut self.heard,
-            out,
-            key_tone: &mut self.key_tone,
-            next_job: &mut self.jobs,
-        };
-        self.buffers.advance_to(target, &mut ear);
+        self.buffers
+            .advance_to(target, &mut self.ear.ear(rate, out));
     }
 
     /// Applies an app message (or what stood for one that could not be decoded) received at
     /// sample `now`; the model first plays up to `now`.
     pub fn request(&mut self, req: Request<'_, String>, now: u64, out: &mut Vec<Timed>) -> Applied {
         let rate = self.rate();
-        let mut ear = Ear {
-            rate,
-            heard: &mut self.heard,
-            out,
-            key_tone: &mut self.key_tone,
-            next_job: &mut self.jobs,
-        };
-        self.buffers.apply(req, now, &mut ear)
+        self.buffers.apply(req, now, &mut self.ear.ear(rate, out))
     }
 
     /// Applies a decoded app message received at sample `now`.
@@ -264,15 +269,8 @@ impl Model {
     /// The call ended at sample `end`: plays up to it and counts what was left unplayed.
     pub fn end(&mut self, end: u64, out: &mut Vec<Timed>) {
         let rate = self.rate();
-        let mut ear = Ear {
-            rate,
-            heard: &mut self.heard,
-            out,
-            key_tone: &mut self.key_tone,
-            next_job: &mut self.jobs,
-        };
-        self.buffers.end(end, &mut ear);
-        self.key_tone = None;
+        self.buffers.end(end, &mut self.ear.ear(rate, out));
+        self.ear.key_tone = None;
     }
 }
 

@@ -148,18 +148,3 @@ async fn streams_that_never_start_a_call_take_no_call_slot() {
     }
     drop(squatting);
 }
-
-/// Polls `f` until it returns something (generous bound, no timing assumption).
-async fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
-        if let Some(t) = f() {
-            return t;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not within {SOON:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}

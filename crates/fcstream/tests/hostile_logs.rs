@@ -102,18 +102,3 @@ async fn wire_text_cannot_forge_log_lines_and_repeats_are_counted_not_logged() {
     );
     assert!(text.lines().count() < 40, "{} lines", text.lines().count());
 }
-
-/// Polls `f` until it returns something (generous bound, no timing assumption).
-async fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = tokio::time::Instant::now() + SOON;
-    loop {
-        if let Some(t) = f() {
-            return t;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not within {SOON:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}

@@ -190,3 +190,19 @@ pub async fn echo_once(p: &mut Platform, tag: u8) {
         other => panic!("expected the echo, got {other:?}"),
     }
 }
+
+/// Polls `f` until it returns something, within [`SOON`] (generous bound, no timing
+/// assumption).
+pub async fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        if let Some(t) = f() {
+            return t;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not within {SOON:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
