@@ -316,13 +316,15 @@ impl CallControl {
         Ok(PromptPlayback { heard, playback })
     }
 
-    /// The call's heard ledger: for each play that has ended (the last 256), oldest first,
-    /// what the caller heard of it. Plays started with [`play`](Self::play) appear under
-    /// their wire id; prompts under their name, with their text.
+    /// The call's heard ledger: for each play that has ended, in the order they ended, what
+    /// the caller heard of it. It keeps the last 256 prompts
+    /// ([`play_prompt`](Self::play_prompt), under their name, with their text) and the last 16
+    /// plain plays ([`play`](Self::play), under their wire id), so audio that is not a prompt
+    /// (an echo plays one clip per frame) costs it a fixed few hundred bytes.
     pub fn heard_ledger(&self) -> Vec<Heard> {
         match self.shared.heard.lock() {
-            Ok(l) => l.iter().cloned().collect(),
-            Err(poisoned) => poisoned.into_inner().iter().cloned().collect(),
+            Ok(l) => l.records(),
+            Err(poisoned) => poisoned.into_inner().records(),
         }
     }
 

@@ -242,8 +242,8 @@ pub(crate) struct Pacer {
     /// Seen two completions in a row for one id: the platform reports every entry, so the
     /// once-per-id shortcut (an immediate depth query) is not needed.
     reports_every_entry: bool,
-    /// Heard-ledger records of plays that ended, not yet collected.
-    ledger: Vec<Heard>,
+    /// Heard-ledger records of plays that ended, not yet collected (whether it was a prompt).
+    ledger: Vec<(bool, Heard)>,
     /// Plays dropped unsent because [`MAX_WAITING_PLAYS`] were waiting.
     pub(crate) dropped: u64,
 }
@@ -346,11 +346,11 @@ impl Pacer {
         if let Some(reply) = play.reply.take() {
             let _ = reply.send(Ok(outcome));
         }
-        self.ledger.push(heard);
+        self.ledger.push((play.label.is_some(), heard));
     }
 
     /// Ledger records of plays that ended since the last call.
-    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Heard> {
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, (bool, Heard)> {
         self.ledger.drain(..)
     }
 
@@ -542,7 +542,7 @@ impl Pacer {
         }
         for mut play in std::mem::take(&mut self.plays) {
             let heard = play.record(self.content_type, PlayOutcome::Interrupted);
-            self.ledger.push(heard);
+            self.ledger.push((play.label.is_some(), heard));
             if let Some(reply) = play.reply.take() {
                 let _ = reply.send(Err(err()));
             }
@@ -629,7 +629,7 @@ mod tests {
         assert_eq!(dropped, 40);
         assert_eq!(
             p.take_heard()
-                .filter(|h| h.outcome == PlayOutcome::Dropped)
+                .filter(|(_, h)| h.outcome == PlayOutcome::Dropped)
                 .count(),
             40
         );
@@ -797,7 +797,10 @@ mod tests {
         assert_eq!(heard.duration, Duration::from_secs(2));
         assert_eq!(heard.played, Duration::from_millis(690));
         assert_eq!(heard.outcome, PlayOutcome::Interrupted);
-        assert_eq!(p.take_heard().collect::<Vec<_>>(), vec![heard]);
+        assert_eq!(
+            p.take_heard().map(|(_, h)| h).collect::<Vec<_>>(),
+            vec![heard]
+        );
 
         // A play heard to its end counts whole, under its wire id when it has no label.
         let (tx, _rx) = oneshot::channel();
@@ -805,7 +808,7 @@ mod tests {
         out.clear();
         p.pump(clock.now(), &mut out);
         assert!(p.on_completed("p2", clock.now()));
-        let ledger: Vec<Heard> = p.take_heard().collect();
+        let ledger: Vec<Heard> = p.take_heard().map(|(_, h)| h).collect();
         assert_eq!(ledger.len(), 1);
         assert_eq!(ledger[0].id, "p2");
         assert_eq!(ledger[0].played, Duration::from_millis(100));
@@ -833,7 +836,7 @@ mod tests {
         );
         // The waiter gets the call's error, not a record; the ledger has the record.
         assert!(hrx.try_recv().is_err());
-        let ledger: Vec<Heard> = p.take_heard().collect();
+        let ledger: Vec<Heard> = p.take_heard().map(|(_, h)| h).collect();
         assert_eq!(ledger[0].id, "hours");
         assert_eq!(ledger[0].played, Duration::from_millis(200));
         assert_eq!(ledger[0].outcome, PlayOutcome::Interrupted);

@@ -185,7 +185,7 @@ impl Session {
     }
 
     /// Heard-ledger records of plays that ended since the last call.
-    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Heard> {
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, (bool, Heard)> {
         self.pacer.take_heard()
     }
 
