@@ -12,18 +12,31 @@
 //! - **Degrades, not hangs**: if the recogniser is unreachable or breaks for good, the agent says
 //!   so once and goes on by DTMF.
 //! - **Measures** per call ([`AgentStats`]): end of caller speech → response audio started,
-//!   speech onset → clear sent (barge-in), end of speech → final transcript (STT latency).
+//!   speech onset → clear confirmed (barge-in), end of speech → final transcript (STT latency).
+//!
+//! Every decision above is made by [`Turns`] ([`turn`]), a sans-I/O machine: [`Input`]s (speech
+//! edges from the VAD, transcripts, keys, prompt and clear completions, recogniser failure, the
+//! end of the call) with the time `now` in; [`Action`]s (play, clear, stop listening, hang up,
+//! report) and the next timer deadline out. [`run`] is the I/O around it: it decodes the
+//! caller's audio for the VAD and the recogniser, waits on the call, the recogniser, the prompt
+//! playing and the machine's deadline (on the call's clock, so it keeps virtual time), and
+//! carries out the actions.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tokio::time::{sleep_until, Instant};
-
-use fcstream::{Audio, Call, CallControl, Error, Event, Heard, PromptPlayback, Result};
+use fcstream::{
+    Audio, Call, CallControl, CallEvents, ContentType, Error, Event, Heard, PromptPlayback, Result,
+};
 use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
 use fcstream_speech::tts::Synthesizer;
 use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
 use fcstream_speech::{SttConfig, Transcriber};
+
+pub mod turn;
+
+pub use turn::{Action, Input, Prompt, TurnPolicy, Turns};
 
 /// What the caller wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +120,20 @@ pub struct Script {
     pub goodbye: String,
 }
 
+impl Script {
+    /// The words of `prompt`.
+    pub fn text(&self, prompt: Prompt) -> &str {
+        match prompt {
+            Prompt::Greeting => &self.greeting,
+            Prompt::Hours => &self.hours,
+            Prompt::Help => &self.help,
+            Prompt::NotUnderstood => &self.not_understood,
+            Prompt::Fallback => &self.fallback,
+            Prompt::Goodbye => &self.goodbye,
+        }
+    }
+}
+
 impl Default for Script {
     fn default() -> Self {
         Self {
@@ -165,6 +192,14 @@ impl AgentConfig {
             stats: Arc::new(AgentStats::default()),
         }
     }
+
+    /// The timing policy of its conversations ([`Turns`]).
+    pub fn turn_policy(&self) -> TurnPolicy {
+        TurnPolicy {
+            reprompt_after: self.reprompt_after,
+            max_reprompts: self.max_reprompts,
+        }
+    }
 }
 
 /// One call's measurements.
@@ -172,7 +207,7 @@ impl AgentConfig {
 pub struct CallMeasures {
     /// End of caller speech → the response's audio sent, per answered utterance.
     pub response: Vec<Duration>,
-    /// Caller speech onset → clear sent, per barge-in.
+    /// Caller speech onset → the clear confirmed by the platform, per barge-in.
     pub barge_in: Vec<Duration>,
     /// End of caller speech → its final transcript.
     pub stt: Vec<Duration>,
@@ -218,227 +253,263 @@ pub fn agent(
     move |call| Box::pin(run(config.clone(), call))
 }
 
-/// A prompt being spoken.
-struct Speaking {
-    playback: PromptPlayback,
-    /// A goodbye is never interrupted.
-    last: bool,
+/// Runs one agent call: a thin loop around the call's [`Turns`]. It reads the call's events,
+/// the voice activity detector and the recogniser, feeds what happened to the machine, and
+/// carries out what the machine decides.
+pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
+    let conversation = Conversation::start(&config, call);
+    let mut turns = Turns::new(config.turn_policy(), conversation.now());
+    conversation.converse(&mut turns).await
 }
 
-/// Runs one agent call.
-pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
-    let (call, mut events) = call.split();
-    let content_type = call.info().content_type;
-    let rate = content_type.sample_rate();
-    let call_id = call.call_id().to_string();
-    let mut m = CallMeasures::default();
+/// What happened while the conversation waited.
+enum Wake {
+    /// Something for the machine.
+    Input(Input),
+    /// The machine's timer fired.
+    Timeout,
+    /// Nothing the machine needs to know (caller audio without a speech edge, say).
+    Nothing,
+}
 
-    let mut bridge_config = config.bridge.clone();
-    bridge_config.stt = SttConfig {
-        sample_rate: rate,
-        phrases: if config.phrase_hints {
-            PHRASES.iter().map(|p| p.to_string()).collect()
-        } else {
-            Vec::new()
-        },
-        ..bridge_config.stt
-    };
-    let mut bridge = Some(SttBridge::start(config.stt.clone(), bridge_config));
-    let mut vad = Vad::new(VadConfig {
-        sample_rate: rate,
-        ..config.vad.clone()
-    });
-    // Audio fed to the VAD so far, to turn its sample-clock times into instants.
-    let mut fed: u64 = 0;
-    let to_instant = |fed: u64, at: Duration| {
-        let behind = Duration::from_secs_f64(fed as f64 / f64::from(rate)).saturating_sub(at);
-        Instant::now() - behind
-    };
+/// Which of the sources [`Conversation::wait`] listens to woke it.
+enum Woke {
+    /// The prompt playing ended (what the caller heard of it), or the call ended first.
+    PromptEnded(Result<Heard>),
+    /// A call event; `None`: the call is over.
+    Call(Option<Event>),
+    /// A recogniser event; `None`: its results ended.
+    Recognizer(Option<SttEvent>),
+    /// The machine's timer.
+    Timer,
+}
 
-    let mut prompts = 0u32;
-    let mut say = |call: &CallControl, name: &str, text: &str, last: bool| {
-        prompts += 1;
-        let id = format!("{name}-{prompts}");
-        let (call, tts, text) = (call.clone(), config.tts.clone(), text.to_string());
-        async move {
-            // A speech error is the app's, not the core's: carried as `Error::App`.
-            let audio: Audio = tts.synthesize(&text).await.map_err(Error::app)?;
-            let playback = call.start_play_prompt(id, Some(text), audio).await?;
-            Ok::<_, Error>(Speaking { playback, last })
+/// The I/O half of one agent call: everything [`Turns`] does not hold.
+struct Conversation<'a> {
+    /// The agent's configuration (the script, the voice, where measures go).
+    config: &'a AgentConfig,
+    /// The call's command half.
+    call: CallControl,
+    /// The call's event half.
+    events: CallEvents,
+    /// The call's audio format (caller frames are decoded from it).
+    content_type: ContentType,
+    /// The recogniser, fed the caller's audio, until it fails or the call ends.
+    bridge: Option<SttBridge>,
+    /// Speech onset and end on the caller's audio.
+    vad: Vad,
+    /// Samples fed to the VAD so far, to turn its sample-clock times into instants.
+    fed: u64,
+    /// Speech edges of the last frame not yet handed to the machine.
+    edges: VecDeque<Input>,
+    /// The prompt playing, resolving to what the caller heard of it.
+    playing: Option<PromptPlayback>,
+    /// The first error of the call, returned when it is over.
+    error: Option<Error>,
+}
+
+impl<'a> Conversation<'a> {
+    /// Starts listening to `call`: the recogniser (with the agent's phrase hints) and the VAD.
+    fn start(config: &'a AgentConfig, call: Call) -> Self {
+        let (call, events) = call.split();
+        let content_type = call.info().content_type;
+        let rate = content_type.sample_rate();
+        let mut bridge_config = config.bridge.clone();
+        bridge_config.stt = SttConfig {
+            sample_rate: rate,
+            phrases: if config.phrase_hints {
+                PHRASES.iter().map(|p| p.to_string()).collect()
+            } else {
+                Vec::new()
+            },
+            ..bridge_config.stt
+        };
+        let vad = Vad::new(VadConfig {
+            sample_rate: rate,
+            ..config.vad.clone()
+        });
+        Self {
+            config,
+            call,
+            events,
+            content_type,
+            bridge: Some(SttBridge::start(config.stt.clone(), bridge_config)),
+            vad,
+            fed: 0,
+            edges: VecDeque::new(),
+            playing: None,
+            error: None,
         }
-    };
+    }
 
-    let mut speaking = Some(say(&call, "greeting", &config.script.greeting, false).await?);
-    let mut speech_ended: Option<Instant> = None;
-    let mut in_speech = false;
-    let mut reprompts = 0;
-    let mut quiet_since = Instant::now();
+    /// The time now on the call's clock (virtual in a virtual run).
+    fn now(&self) -> Instant {
+        self.call.clock().now()
+    }
 
-    // The conversation; whatever ends it (the caller hanging up included), the measures are
-    // recorded below.
-    let result: Result<bool> = async {
-        let mut ending = false;
+    /// The conversation: carry out what `turns` decided, wait for what happens next, tell
+    /// `turns`; until it is over. Returns the call's first error, if any.
+    async fn converse(mut self, turns: &mut Turns) -> Result<()> {
         loop {
-            let deadline = quiet_since + config.reprompt_after;
-            tokio::select! {
-                heard = async { match speaking.as_mut() { Some(s) => (&mut s.playback).await, None => std::future::pending().await } } => {
-                    let last = speaking.take().map(|s| s.last).unwrap_or(false);
-                    if heard.is_err() {
-                        break; // the call ended
-                    }
-                    quiet_since = Instant::now();
-                    if last {
-                        // The goodbye played to its end: now hang up.
-                        ending = true;
-                        break;
-                    }
-                }
-                event = events.next() => {
-                    let Some(event) = event else { break };
-                    match event {
-                        Event::Audio(frame) => {
-                            let pcm = Audio::from_wire(content_type, frame.data)?.samples();
-                            fed += pcm.len() as u64;
-                            for e in vad.push(&pcm) {
-                                match e {
-                                    VadEvent::SpeechStarted { at } => {
-                                        in_speech = true;
-                                        let onset = to_instant(fed, at);
-                                        if speaking.as_ref().is_some_and(|s| !s.last) {
-                                            call.clear().await?;
-                                            m.barge_in.push(onset.elapsed());
-                                            tracing::debug!(latency = ?onset.elapsed(), "barge-in: playback cleared");
-                                        }
-                                    }
-                                    VadEvent::SpeechEnded { at } => {
-                                        in_speech = false;
-                                        speech_ended = Some(to_instant(fed, at));
-                                        quiet_since = Instant::now();
-                                    }
-                                }
-                            }
-                            if let Some(b) = &bridge {
-                                b.push(pcm);
-                            }
-                        }
-                        Event::DtmfEnded { digit, .. } => {
-                            quiet_since = Instant::now();
-                            let Some(intent) = Intent::from_digit(digit) else { continue };
-                            // Nothing interrupts the goodbye.
-                            if speaking.as_ref().is_none_or(|s| !s.last) {
-                                if speaking.is_some() {
-                                    call.clear().await?;
-                                }
-                                m.intents.push(intent);
-                                speaking = Some(answer(&config, &call, intent, &mut say).await?);
-                            }
-                        }
-                        Event::CallEnded(_) => break,
-                        _ => {}
-                    }
-                }
-                stt = async { match bridge.as_mut() { Some(b) => b.next().await, None => std::future::pending().await } } => {
-                    match stt {
-                        Some(SttEvent::Final(t)) => {
-                            if let Some(end) = speech_ended {
-                                m.stt.push(end.elapsed());
-                            }
-                            let text = t.text.trim().to_string();
-                            if text.is_empty() || speaking.as_ref().is_some_and(|s| s.last) {
-                                continue;
-                            }
-                            m.transcripts.push(text.clone());
-                            quiet_since = Instant::now();
-                            let intent = Intent::from_text(&text);
-                            if speaking.is_some() {
-                                call.clear().await?;
-                            }
-                            let started = match intent {
-                                Some(intent) => {
-                                    m.intents.push(intent);
-                                    answer(&config, &call, intent, &mut say).await?
-                                }
-                                None => say(&call, "not-understood", &config.script.not_understood, false).await?,
-                            };
-                            speaking = Some(started);
-                            if let Some(end) = speech_ended.take() {
-                                if !in_speech {
-                                    m.response.push(end.elapsed());
-                                }
-                            }
-                        }
-                        Some(SttEvent::Failed(_)) => {
-                            // The bridge logged the error (once); say so once and go on by keys.
-                            tracing::info!("speech recognition stopped: falling back to DTMF");
-                            m.stt_failed = true;
-                            bridge = None;
-                            if speaking.as_ref().is_none_or(|s| !s.last) {
-                                if speaking.is_some() {
-                                    call.clear().await?;
-                                }
-                                speaking = Some(say(&call, "fallback", &config.script.fallback, false).await?);
-                            }
-                        }
-                        Some(_) => {}
-                        None => bridge = None,
-                    }
-                }
-                _ = sleep_until(deadline), if speaking.is_none() && !in_speech => {
-                    reprompts += 1;
-                    quiet_since = Instant::now();
-                    speaking = Some(if reprompts > config.max_reprompts {
-                        say(&call, "goodbye", &config.script.goodbye, true).await?
-                    } else if bridge.is_none() {
-                        say(&call, "fallback", &config.script.fallback, false).await?
-                    } else {
-                        say(&call, "not-understood", &config.script.not_understood, false).await?
-                    });
+            while let Some(action) = turns.poll_action() {
+                match self.carry_out(action).await {
+                    Ok(Some(done)) => turns.handle(done, self.now()),
+                    Ok(None) => {}
+                    Err(e) => self.abort(turns, e),
                 }
             }
+            if turns.is_over() {
+                return self.error.map_or(Ok(()), Err);
+            }
+            match self.wait(turns.poll_timeout()).await {
+                Ok(Wake::Input(input)) => turns.handle(input, self.now()),
+                Ok(Wake::Timeout) => turns.handle_timeout(self.now()),
+                Ok(Wake::Nothing) => {}
+                Err(e) => self.abort(turns, e),
+            }
         }
-        Ok(ending)
     }
-    .await;
-    if let Some(mut b) = bridge.take() {
-        b.close();
-    }
-    let result = match result {
-        // The goodbye played to its end: now hang up.
-        Ok(true) => call.hangup().await.map(|_| ()),
-        Ok(false) => Ok(()),
-        Err(e) => Err(e),
-    };
-    m.heard = call.heard_ledger();
-    config.stats.record(&call_id, m.clone());
-    tracing::info!(
-        call_id = %call_id,
-        transcripts = ?m.transcripts,
-        intents = ?m.intents,
-        response = ?m.response,
-        barge_in = ?m.barge_in,
-        stt = ?m.stt,
-        heard = ?m.heard.iter().map(|h| (&h.id, h.played, h.outcome)).collect::<Vec<_>>(),
-        "agent call measures"
-    );
-    result
-}
 
-/// Starts the answer to `intent`.
-async fn answer<F, Fut>(
-    config: &AgentConfig,
-    call: &CallControl,
-    intent: Intent,
-    say: &mut F,
-) -> Result<Speaking>
-where
-    F: FnMut(&CallControl, &str, &str, bool) -> Fut,
-    Fut: std::future::Future<Output = Result<Speaking>>,
-{
-    let s = &config.script;
-    match intent {
-        Intent::Hours => say(call, "hours", &s.hours, false).await,
-        Intent::Help => say(call, "help", &s.help, false).await,
-        Intent::Goodbye => say(call, "goodbye", &s.goodbye, true).await,
+    /// Keeps the call's first error and stops the conversation.
+    fn abort(&mut self, turns: &mut Turns, e: Error) {
+        self.error.get_or_insert(e);
+        turns.handle(Input::Aborted, self.now());
+    }
+
+    /// Carries out `action`; returns what to tell the machine once it is done.
+    async fn carry_out(&mut self, action: Action) -> Result<Option<Input>> {
+        match action {
+            Action::Play { id, prompt } => {
+                let text = self.config.script.text(prompt).to_string();
+                // A speech error is the app's, not the core's: carried as `Error::App`.
+                let audio: Audio = self
+                    .config
+                    .tts
+                    .synthesize(&text)
+                    .await
+                    .map_err(Error::app)?;
+                let playback = self.call.start_play_prompt(id, Some(text), audio).await?;
+                self.playing = Some(playback);
+                Ok(Some(Input::PromptStarted))
+            }
+            Action::Clear => {
+                self.call.clear().await?;
+                Ok(Some(Input::Cleared))
+            }
+            Action::StopListening => {
+                if let Some(mut b) = self.bridge.take() {
+                    b.close();
+                }
+                Ok(None)
+            }
+            Action::HangUp => self.call.hangup().await.map(|_| None),
+            Action::Report(m) => {
+                self.report(m);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Records and logs the call's measures, with the call's heard ledger.
+    fn report(&self, mut m: CallMeasures) {
+        let call_id = self.call.call_id();
+        m.heard = self.call.heard_ledger();
+        tracing::info!(
+            call_id = %call_id,
+            transcripts = ?m.transcripts,
+            intents = ?m.intents,
+            response = ?m.response,
+            barge_in = ?m.barge_in,
+            stt = ?m.stt,
+            heard = ?m.heard.iter().map(|h| (&h.id, h.played, h.outcome)).collect::<Vec<_>>(),
+            "agent call measures"
+        );
+        self.config.stats.record(call_id, m);
+    }
+
+    /// Waits for the next thing that happens: the prompt ends, a call event, a recogniser
+    /// event, or the machine's `timer`.
+    async fn wait(&mut self, timer: Option<Instant>) -> Result<Wake> {
+        if let Some(edge) = self.edges.pop_front() {
+            return Ok(Wake::Input(edge));
+        }
+        let clock = self.call.clock().clone();
+        let (playing, events, bridge) = (&mut self.playing, &mut self.events, &mut self.bridge);
+        let woke = tokio::select! {
+            heard = async { match playing.as_mut() { Some(p) => p.await, None => std::future::pending().await } } => Woke::PromptEnded(heard),
+            event = events.next() => Woke::Call(event),
+            stt = async { match bridge.as_mut() { Some(b) => b.next().await, None => std::future::pending().await } } => Woke::Recognizer(stt),
+            () = async { match timer { Some(t) => clock.sleep_until(t).await, None => std::future::pending().await } } => Woke::Timer,
+        };
+        match woke {
+            Woke::PromptEnded(heard) => {
+                self.playing = None;
+                Ok(Wake::Input(match heard {
+                    Ok(heard) => Input::PromptEnded {
+                        outcome: heard.outcome,
+                    },
+                    // The call ended before the prompt did.
+                    Err(_) => Input::CallEnded,
+                }))
+            }
+            Woke::Call(Some(event)) => self.call_event(event),
+            Woke::Call(None) => Ok(Wake::Input(Input::CallEnded)),
+            Woke::Recognizer(stt) => Ok(self.recognizer_event(stt)),
+            Woke::Timer => Ok(Wake::Timeout),
+        }
+    }
+
+    /// An event of the call.
+    fn call_event(&mut self, event: Event) -> Result<Wake> {
+        Ok(match event {
+            Event::Audio(frame) => {
+                let pcm = Audio::from_wire(self.content_type, frame.data)?.samples();
+                self.listen(pcm);
+                self.edges.pop_front().map_or(Wake::Nothing, Wake::Input)
+            }
+            Event::DtmfEnded { digit, .. } => Wake::Input(Input::Key(digit)),
+            Event::CallEnded(_) => Wake::Input(Input::CallEnded),
+            _ => Wake::Nothing,
+        })
+    }
+
+    /// Caller audio: to the VAD (its speech edges are queued for the machine) and to the
+    /// recogniser.
+    fn listen(&mut self, pcm: Vec<i16>) {
+        self.fed += pcm.len() as u64;
+        let now = self.now();
+        let rate = self.content_type.sample_rate();
+        // The VAD's times are on the audio's clock; `fed` samples of it end now.
+        let heard = Duration::from_secs_f64(self.fed as f64 / f64::from(rate));
+        let at = |t: Duration| {
+            let behind = heard.saturating_sub(t);
+            now.checked_sub(behind).unwrap_or(now)
+        };
+        for e in self.vad.push(&pcm) {
+            self.edges.push_back(match e {
+                VadEvent::SpeechStarted { at: t } => Input::SpeechStarted { at: at(t) },
+                VadEvent::SpeechEnded { at: t } => Input::SpeechEnded { at: at(t) },
+            });
+        }
+        if let Some(b) = &self.bridge {
+            b.push(pcm);
+        }
+    }
+
+    /// An event of the recogniser (`None`: its results ended).
+    fn recognizer_event(&mut self, event: Option<SttEvent>) -> Wake {
+        match event {
+            Some(SttEvent::Final(t)) => Wake::Input(Input::Transcript(t.text)),
+            Some(SttEvent::Restarted { .. }) => Wake::Input(Input::RecognizerRestarted),
+            // The bridge logged the error (once); the machine decides what to say.
+            Some(SttEvent::Failed(_)) => Wake::Input(Input::RecognizerFailed),
+            // Interim results are not acted on; a broken stream is reopened by the bridge.
+            Some(SttEvent::Interim(_) | SttEvent::Broken(_)) => Wake::Nothing,
+            None => {
+                self.bridge = None;
+                Wake::Input(Input::RecognizerClosed)
+            }
+        }
     }
 }
 
