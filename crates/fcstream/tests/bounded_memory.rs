@@ -154,8 +154,10 @@ async fn a_platform_that_never_acknowledges_cannot_grow_a_call() {
         "live heap: server idle {idle} B; with the flooded call {warm} B after 10,000 frames and \
          key presses, {after} B after 30,000 (the call holds {call} B; growth {growth} B)"
     );
+    // Anything retained per frame or per key press would be at least 20,000 × 8 bytes; a
+    // buffer's capacity doubling once is allowed (measured: about 14 KiB).
     assert!(
-        growth < 16 * 1024,
+        growth < 64 * 1024,
         "a call with no acknowledgements grew {growth} bytes over 20,000 more frames and key presses"
     );
     let released = RELEASED.load(Ordering::Relaxed);

@@ -84,8 +84,8 @@ impl Default for PlaybackConfig {
 /// Plays one call may have waiting (queued or playing, not yet answered). A platform that stops
 /// acknowledging while the app keeps asking (an echo: one play per frame) cannot grow a call
 /// past it: the oldest play not yet sent is dropped ([`PlayOutcome::Dropped`]). At 50 plays a
-/// second that is 5 s of echo, about 100 KiB.
-pub const MAX_WAITING_PLAYS: usize = 256;
+/// second that is 1.3 s of echo; an app that plays prompts never has more than a few waiting.
+pub const MAX_WAITING_PLAYS: usize = 64;
 
 /// How a play ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
