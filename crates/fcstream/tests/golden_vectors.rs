@@ -165,7 +165,7 @@ fn assert_fields_match(file: &str, ours: &Value, theirs: &Map<String, Value>) {
 #[test]
 fn fixtures_are_the_shared_vectors_unchanged() {
     let all = vectors();
-    assert_eq!(all.len(), 28, "28 golden vectors");
+    assert_eq!(all.len(), 29, "29 golden vectors");
     for v in &all {
         let file = v["file"].as_str().unwrap();
         let bytes = read(file);
@@ -213,7 +213,34 @@ fn platform_vectors_decode_to_their_json_and_round_trip_through_event() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 19);
+    assert_eq!(checked, 20);
+}
+
+/// Each way a call can end has its vector, and each decodes to its own reason (the platform
+/// disconnect one came with the 29th vector).
+#[test]
+fn every_call_end_reason_has_a_vector() {
+    use fcstream::proto::platform_message::Payload;
+    for (file, reason) in [
+        ("platform/call_ended_caller.bin", "CALLER_DISCONNECT"),
+        (
+            "platform/call_ended_application.bin",
+            "APPLICATION_DISCONNECT",
+        ),
+        (
+            "platform/call_ended_platform_disconnect.bin",
+            "PLATFORM_DISCONNECT",
+        ),
+        ("platform/call_ended_platform_error.bin", "PLATFORM_ERROR"),
+    ] {
+        let msg = PlatformMessage::decode(read(file).as_slice()).unwrap();
+        let Some(Payload::NotifyCallEnded(ended)) = &msg.payload else {
+            panic!("{file}: not a call-ended message");
+        };
+        assert_eq!(ended.reason_code().as_str_name(), reason, "{file}");
+        let event = Event::from_proto(msg.clone()).unwrap().unwrap();
+        assert_eq!(event.to_proto().encode_to_vec(), read(file), "{file}");
+    }
 }
 
 #[test]
@@ -295,7 +322,7 @@ fn app_vectors_are_encoded_exactly_from_typed_commands() {
 
 #[test]
 fn every_vector_is_covered() {
-    // 18 platform messages + 2 future-proofing vectors + 8 app messages = 28 files, each
+    // 19 platform messages + 2 future-proofing vectors + 8 app messages = 29 files, each
     // checked by one of the tests above.
     let all = vectors();
     let platform = all
@@ -306,5 +333,5 @@ fn every_vector_is_covered() {
         .iter()
         .filter(|v| v["file"].as_str().unwrap().starts_with("app/"))
         .count();
-    assert_eq!((platform, app), (20, 8));
+    assert_eq!((platform, app), (21, 8));
 }
