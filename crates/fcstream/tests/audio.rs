@@ -116,6 +116,117 @@ fn wav_file_round_trip_and_missing_file() -> Result<(), AudioError> {
     Ok(())
 }
 
+/// A WAV file by hand: `tag` is the fmt chunk's format tag (wrapped in
+/// WAVE_FORMAT_EXTENSIBLE when `extensible`), then the data bytes as given.
+fn riff(tag: u16, channels: u16, rate: u32, bits: u16, data: &[u8], extensible: bool) -> Vec<u8> {
+    let block_align = channels * bits.div_ceil(8);
+    let mut fmt = Vec::new();
+    fmt.extend_from_slice(&(if extensible { 0xFFFE } else { tag }).to_le_bytes());
+    fmt.extend_from_slice(&channels.to_le_bytes());
+    fmt.extend_from_slice(&rate.to_le_bytes());
+    fmt.extend_from_slice(&(rate * u32::from(block_align)).to_le_bytes());
+    fmt.extend_from_slice(&block_align.to_le_bytes());
+    fmt.extend_from_slice(&bits.to_le_bytes());
+    if extensible {
+        fmt.extend_from_slice(&22u16.to_le_bytes()); // cbSize
+        fmt.extend_from_slice(&bits.to_le_bytes()); // valid bits
+        fmt.extend_from_slice(&0u32.to_le_bytes()); // channel mask
+        fmt.extend_from_slice(&tag.to_le_bytes()); // the sub-format GUID: tag, then the rest
+        fmt.extend_from_slice(&[
+            0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
+        ]);
+    } else if tag != 1 {
+        fmt.extend_from_slice(&0u16.to_le_bytes()); // cbSize
+    }
+    let mut out = b"RIFF\0\0\0\0WAVE".to_vec();
+    out.extend_from_slice(b"fmt ");
+    out.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+    out.extend_from_slice(&fmt);
+    // A chunk before the data, as many tools write (LIST/INFO, fact), odd-sized and padded.
+    out.extend_from_slice(b"LIST\x03\0\0\0abc\0");
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(data);
+    let riff_size = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    out
+}
+
+#[test]
+fn mulaw_wav_the_usual_telephone_prompt_reads() -> Result<(), AudioError> {
+    let tone = Audio::tone(440.0, ms(200), 8000).samples();
+    let bytes = mulaw::encode_all(&tone);
+    for extensible in [false, true] {
+        let (rate, samples) = wav::read_bytes(&riff(7, 1, 8000, 8, &bytes, extensible))?;
+        assert_eq!(rate, 8000);
+        assert_eq!(
+            samples,
+            mulaw::decode_all(&bytes),
+            "extensible: {extensible}"
+        );
+    }
+    // And as a call plays it: a µ-law prompt into a µ-law call keeps every byte.
+    let clip = Audio::from_wav_bytes(&riff(7, 1, 8000, 8, &bytes, false))?;
+    assert_eq!(
+        clip.convert(ContentType::Mulaw8k)?.data().as_ref(),
+        &bytes[..]
+    );
+    Ok(())
+}
+
+#[test]
+fn alaw_and_64_bit_float_and_extensible_pcm_read() -> Result<(), AudioError> {
+    // A-law: 0xD5 is the smallest positive step, 0xAA and 0x2A the extremes.
+    let (_, a) = wav::read_bytes(&riff(6, 1, 8000, 8, &[0xD5, 0x55, 0xAA, 0x2A], false))?;
+    assert_eq!(a, vec![8, -8, 32256, -32256]);
+
+    let floats: Vec<u8> = [0.5f64, -0.25, 2.0, f64::NAN]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let (rate, f) = wav::read_bytes(&riff(3, 1, 16000, 64, &floats, false))?;
+    assert_eq!((rate, f), (16000, vec![16384, -8192, 32767, 0]));
+
+    // 24-bit stereo in WAVE_FORMAT_EXTENSIBLE, as DAWs write it.
+    let frames: Vec<u8> = [0x40_0000i32, -0x40_0000, 0x20_0000, 0x20_0000]
+        .iter()
+        .flat_map(|v| v.to_le_bytes()[..3].to_vec())
+        .collect();
+    let (_, p) = wav::read_bytes(&riff(1, 2, 48000, 24, &frames, true))?;
+    assert_eq!(p, vec![0, 8192]);
+    Ok(())
+}
+
+#[test]
+fn unreadable_files_say_which_file_and_what_it_is() {
+    let check = |name: &str, bytes: &[u8], says: &str| {
+        let path = temp_path(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = Audio::from_wav(&path).unwrap_err();
+        std::fs::remove_file(&path).ok();
+        let text = err.to_string();
+        assert!(matches!(err, AudioError::Io { .. }), "{name}: {err:?}");
+        assert!(text.contains(&path.display().to_string()), "{name}: {text}");
+        assert!(text.contains(says), "{name}: {text}");
+        assert_eq!(text.matches(says).count(), 1, "{name}: said twice: {text}");
+        // Each cause down the chain is already in the text (so a report that prints each
+        // cause once prints nothing twice).
+        let mut cause = std::error::Error::source(&err);
+        while let Some(c) = cause {
+            assert!(text.contains(&c.to_string()), "{name}: {text} / {c}");
+            cause = c.source();
+        }
+    };
+    check("f1.wav", b"", "empty");
+    check("f2.wav", b"ID3\x04\0\0\0\0\0\x21 lame mp3 frames", "MP3");
+    check("f3.wav", &[0xFF, 0xFB, 0x90, 0x64, 0, 0, 0, 0], "MP3");
+    check("f4.wav", b"OggS\0\x02 opus", "Ogg");
+    let adpcm = riff(0x11, 1, 8000, 4, &[0; 16], false);
+    check("f5.wav", &adpcm, "IMA ADPCM");
+    let good = wav_bytes(1, 8000, 16, hound::SampleFormat::Int, 100);
+    check("f6.wav", &good[..100], "a truncated file?");
+}
+
 #[test]
 fn garbage_is_an_error_not_a_panic() {
     assert!(Audio::from_wav_bytes(b"RIFF\x10\x00\x00\x00WAVEjunkjunk").is_err());

@@ -159,8 +159,9 @@ impl Audio {
         Self::from_pcm(rate, &samples)
     }
 
-    /// Reads a WAV file (8/16/22.05/44.1/48 kHz or any other rate, mono or stereo, 8/16/24/32-bit
-    /// integer or 32-bit float). Stereo is mixed down to mono.
+    /// Reads a WAV file (8/16/22.05/44.1/48 kHz or any other rate, any channel count;
+    /// 8/16/24/32-bit integer, 32/64-bit float, µ-law or A-law: see [`wav`]). Channels are
+    /// mixed down to mono. Every error names the file ([`wav::read_file`]).
     pub fn from_wav(path: impl AsRef<Path>) -> Result<Self, AudioError> {
         let (rate, samples) = wav::read_file(path.as_ref())?;
         Ok(Self::from_pcm(rate, &samples))
