@@ -148,7 +148,11 @@ impl SttBridge {
         match self.audio.try_send(pcm) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed);
+                if self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed) == 0 {
+                    tracing::warn!(
+                        "speech recognition is falling behind the caller: audio chunks are dropped (counted in dropped_chunks)"
+                    );
+                }
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -300,7 +304,11 @@ impl Task {
         let ok = match live.audio.try_send(buf.freeze()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed);
+                if self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed) == 0 {
+                    tracing::warn!(
+                        "speech recognition is falling behind the caller: audio chunks are dropped (counted in dropped_chunks)"
+                    );
+                }
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
