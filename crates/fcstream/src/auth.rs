@@ -8,7 +8,9 @@
 //!    unchanged into `NotifyCallStartedMessage.metadata` as the entry `fcstream-token=<token>`.
 //!    The webhook endpoint issues it when it answers the inbound-call webhook. It is an
 //!    HMAC-SHA256 over the call id and an expiry, so a leaked token cannot start another call,
-//!    nor the same call after it expires.
+//!    nor the same call after it expires. A server starts **one** stream per call id while the
+//!    token that started it is live (a replayed webhook, a replayed token, a second token for
+//!    the same call id: all refused), remembering at most [`MAX_LIVE_CALL_TOKENS`] call ids.
 //!
 //! Every comparison is constant-time. A rejected stream ends with `UNAUTHENTICATED` before any
 //! handler runs; secrets are never logged.
@@ -26,6 +28,13 @@ pub const CALL_TOKEN_PREFIX: &str = "fcstream-token=";
 
 /// The metadata entry prefix with which the webhook endpoint records the call id it saw.
 pub const CALL_ID_PREFIX: &str = "callId=";
+
+/// The most call ids a server remembers as started, until their tokens expire: 65,536, about
+/// 5 MiB at the limit (a 32-byte digest of the call id and an expiry each, whatever the id's
+/// length). Only a valid token adds one, so reaching it takes that many calls started within
+/// a token's lifetime; past it, new calls are refused ([`AuthError::TooManyLiveCallTokens`])
+/// rather than forgetting a live token, until the oldest expire.
+pub const MAX_LIVE_CALL_TOKENS: usize = 65_536;
 
 /// Why a stream was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,9 +57,15 @@ pub enum AuthError {
     /// A per-call token not signed for this call id with this server's key.
     #[error("per-call token not valid for this call")]
     BadCallToken,
-    /// A per-call token that already started a call on this server.
-    #[error("per-call token already used")]
+    /// A call id whose stream already started on this server (with this token or another
+    /// one still live): a replay.
+    #[error("per-call token already used: a stream for this call id already started")]
     ReusedCallToken,
+    /// As many call ids as the server remembers ([`MAX_LIVE_CALL_TOKENS`]) have live tokens.
+    #[error(
+        "too many live per-call tokens ({0}); new calls are refused until older tokens expire"
+    )]
+    TooManyLiveCallTokens(usize),
 }
 
 /// What a server requires of a stream (default: nothing).
@@ -60,8 +75,62 @@ pub struct StreamAuth {
     bearer: Option<String>,
     /// The key per-call tokens are signed with, if required.
     call_key: Option<Vec<u8>>,
-    /// Tokens that already started a call (tag → expiry), until they expire.
-    used: Arc<Mutex<HashMap<Vec<u8>, u64>>>,
+    /// The call ids whose stream started, until their tokens expire (shared by clones).
+    used: Arc<Mutex<Started>>,
+}
+
+/// The call ids whose stream started, each until the expiry of the token that started it:
+/// bounded, with expired entries swept in amortised constant time.
+#[derive(Debug)]
+struct Started {
+    /// SHA-256 of the call id → the token's expiry (Unix seconds).
+    by_call: HashMap<[u8; 32], u64>,
+    /// The most entries held.
+    limit: usize,
+    /// The size at which expired entries are swept next (doubles with the live entries).
+    sweep_at: usize,
+}
+
+impl Default for Started {
+    fn default() -> Self {
+        Self::new(MAX_LIVE_CALL_TOKENS)
+    }
+}
+
+impl Started {
+    /// Entries below which no sweep is worth it.
+    const FIRST_SWEEP: usize = 1024;
+
+    fn new(limit: usize) -> Self {
+        Self {
+            by_call: HashMap::new(),
+            limit: limit.max(1),
+            sweep_at: Self::FIRST_SWEEP.min(limit.max(1)),
+        }
+    }
+
+    /// Records that `call_id`'s stream starts now with a token valid until `expiry`; refused
+    /// if a stream for it already started under a token that is still live, or if the set is
+    /// full of live entries.
+    fn start(&mut self, call_id: &str, expiry: u64, now: u64) -> Result<(), AuthError> {
+        let key: [u8; 32] = Sha256::digest(call_id.as_bytes()).into();
+        if let Some(live_until) = self.by_call.get(&key) {
+            if *live_until >= now {
+                return Err(AuthError::ReusedCallToken);
+            }
+        }
+        if self.by_call.len() >= self.sweep_at {
+            self.by_call.retain(|_, until| *until >= now);
+            self.sweep_at = (self.by_call.len() * 2)
+                .max(Self::FIRST_SWEEP)
+                .min(self.limit);
+        }
+        if self.by_call.len() >= self.limit && !self.by_call.contains_key(&key) {
+            return Err(AuthError::TooManyLiveCallTokens(self.limit));
+        }
+        self.by_call.insert(key, expiry);
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for StreamAuth {
@@ -115,6 +184,13 @@ impl StreamAuth {
         self
     }
 
+    /// How many started call ids are remembered at most, until their tokens expire (default
+    /// [`MAX_LIVE_CALL_TOKENS`]); past it new calls are refused. Forgets those remembered.
+    pub fn live_call_token_limit(mut self, limit: usize) -> Self {
+        self.used = Arc::new(Mutex::new(Started::new(limit)));
+        self
+    }
+
     /// Whether anything is required.
     pub fn is_enabled(&self) -> bool {
         self.bearer.is_some() || self.call_key.is_some()
@@ -146,7 +222,9 @@ impl StreamAuth {
     }
 
     /// Checks the per-call token among `metadata` for the call at time `now`, and spends it:
-    /// a token starts one call only (per server process).
+    /// a call id starts one stream only (per server process) while the token that started it
+    /// is live, so neither a replayed token nor a second token for the same call id starts
+    /// another.
     ///
     /// The token is bound to the call id the webhook endpoint saw, which it also records in the
     /// metadata as `callId=<id>`; without that entry, `call_id` (from
@@ -185,14 +263,10 @@ impl StreamAuth {
             )));
         }
         // Once per call start, never per frame: this lock is not on the hot path.
-        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
-        if used.len() >= 1024 {
-            used.retain(|_, expiry| *expiry >= now);
-        }
-        if used.insert(tag, expiry).is_some() {
-            return Err(AuthError::ReusedCallToken);
-        }
-        Ok(())
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .start(bound_id, expiry, now)
     }
 }
 
@@ -274,6 +348,71 @@ mod tests {
             auth.check_call_token(&[], "CA1", now),
             Err(AuthError::MissingCallToken)
         );
+    }
+
+    #[test]
+    fn a_call_id_starts_one_stream_whatever_token_it_brings() {
+        let auth = StreamAuth::default().call_tokens(KEY);
+        let now = SystemTime::now();
+        let first = issue_call_token(KEY, "CA1", now + Duration::from_secs(60));
+        let second = issue_call_token(KEY, "CA1", now + Duration::from_secs(61));
+        assert_ne!(first, second);
+        assert_eq!(auth.check_call_token(&meta(&first), "CA1", now), Ok(()));
+        assert_eq!(
+            auth.check_call_token(&meta(&second), "CA1", now),
+            Err(AuthError::ReusedCallToken)
+        );
+        // Clones share what was started (the server clones its auth per connection).
+        assert_eq!(
+            auth.clone().check_call_token(&meta(&first), "CA1", now),
+            Err(AuthError::ReusedCallToken)
+        );
+        // Once the token that started it expired, the entry is gone; a new token (a new
+        // signed webhook) may start the call id again.
+        let later = now + Duration::from_secs(120);
+        let fresh = issue_call_token(KEY, "CA1", later + Duration::from_secs(60));
+        assert_eq!(auth.check_call_token(&meta(&fresh), "CA1", later), Ok(()));
+    }
+
+    #[test]
+    fn started_call_ids_are_bounded() {
+        let auth = StreamAuth::default()
+            .call_tokens(KEY)
+            .live_call_token_limit(2);
+        let now = SystemTime::now();
+        let token =
+            |id: &str, secs: u64| issue_call_token(KEY, id, now + Duration::from_secs(secs));
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA1", 10)), "CA1", now),
+            Ok(())
+        );
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA2", 60)), "CA2", now),
+            Ok(())
+        );
+        // Full of live entries: refused, not forgotten.
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA3", 60)), "CA3", now),
+            Err(AuthError::TooManyLiveCallTokens(2))
+        );
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA2", 60)), "CA2", now),
+            Err(AuthError::ReusedCallToken)
+        );
+        // CA1's token expired: its entry is swept and CA3 fits.
+        let later = now + Duration::from_secs(11);
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA3", 60)), "CA3", later),
+            Ok(())
+        );
+        assert_eq!(
+            auth.check_call_token(&meta(&token("CA2", 60)), "CA2", later),
+            Err(AuthError::ReusedCallToken)
+        );
+        // A long id costs what a short one does.
+        let mut started = Started::new(4);
+        started.start(&"x".repeat(100_000), 5, 0).unwrap();
+        assert_eq!(started.by_call.len(), 1);
     }
 
     #[test]

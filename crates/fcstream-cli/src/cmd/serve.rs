@@ -176,9 +176,20 @@ settings! {
     #[arg(env = "FCSTREAM_CONTENT_TYPE")]
     content_type: Text<ContentType> = Text(ContentType::Mulaw8k);
     /// The account's webhook signing secret: every webhook's FreeClimb-Signature is checked
-    /// (unsigned or badly signed ones get 401). Without it webhooks are not verified.
+    /// (unsigned or badly signed ones get 401). Without it webhooks are not verified, and
+    /// --auth-call-token-key with --http is refused (see --insecure-unsigned-webhooks).
     #[arg(env = "FCSTREAM_SIGNING_SECRET", hide_env_values = true)]
     signing_secret: Secret;
+    /// Issue per-call stream tokens (--auth-call-token-key) to unsigned webhooks, with no
+    /// --signing-secret: anyone who reaches the webhook port then gets a valid token for any
+    /// call id. For a test setup on a closed network only.
+    #[arg(
+        env = "FCSTREAM_INSECURE_UNSIGNED_WEBHOOKS",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_name = "BOOL"
+    )]
+    insecure_unsigned_webhooks: bool = false;
     /// How far a webhook signature's time may be from now, either way.
     #[arg(env = "FCSTREAM_SIGNATURE_TOLERANCE", value_name = "DURATION")]
     signature_tolerance: Text<Duration> = Text(fcstream::webhook::DEFAULT_TOLERANCE);
@@ -518,13 +529,27 @@ impl Effective {
             config = config.signing_secret(secret.expose().to_string());
         }
         if let Some(key) = &self.auth_call_token_key {
-            // The stream must start within this long of the webhook's answer.
-            config = config.call_tokens(key.expose().as_bytes().to_vec(), CALL_TOKEN_TTL);
+            let signed = self
+                .signing_secret
+                .as_ref()
+                .is_some_and(|s| !s.expose().is_empty());
+            if !signed && !self.insecure_unsigned_webhooks {
+                return Err(anyhow!(
+                    "--auth-call-token-key with --http needs --signing-secret: without it any \
+                     unsigned POST to /inbound gets a valid stream token for the call id it \
+                     names. Give the account's webhook signing secret (--signing-secret or \
+                     FCSTREAM_SIGNING_SECRET), or, for a test setup on a closed network only, \
+                     --insecure-unsigned-webhooks"
+                ));
+            }
+            // Valid this long from when FreeClimb signed the webhook (a replay gets the same
+            // token); the stream must start within it.
+            config = config
+                .call_tokens(key.expose().as_bytes().to_vec(), CALL_TOKEN_TTL)
+                .insecure_unsigned_webhooks(self.insecure_unsigned_webhooks);
         }
-        Ok(Some((
-            addr.0.as_str().to_string(),
-            fcstream::http::router(config),
-        )))
+        let router = fcstream::http::try_router(config).map_err(|e| anyhow!("--http: {e}"))?;
+        Ok(Some((addr.0.as_str().to_string(), router)))
     }
 
     /// The server these settings describe, with its metrics and phase handle.

@@ -283,9 +283,13 @@ fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
         Value::String(s) => Ok(Some(s)),
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Bool(b) => Ok(Some(b.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or null, got {other}"
-        ))),
+        // The kind only: the value itself is the peer's and may be megabytes long.
+        Value::Array(_) => Err(serde::de::Error::custom(
+            "expected a string or null, got an array",
+        )),
+        Value::Object(_) => Err(serde::de::Error::custom(
+            "expected a string or null, got an object",
+        )),
     }
 }
 

@@ -257,6 +257,29 @@ impl Verifier {
         body: &[u8],
         now: u64,
     ) -> Result<(), SignatureError> {
+        self.signed_time_at(header, body, now).map(|_| ())
+    }
+
+    /// Verifies a request now, as [`Verifier::verify`] does, and returns the time it was
+    /// signed (`t`, Unix seconds): authentic, so a replay of the same request gives the same
+    /// time, and anything derived from it (the webhook endpoint's per-call token) is the same.
+    pub fn signed_time(&self, header: Option<&str>, body: &[u8]) -> Result<u64, SignatureError> {
+        self.signed_time_at(header, body, unix_now())
+    }
+
+    /// [`Verifier::signed_time`] as of `now` (Unix seconds).
+    ///
+    /// ```
+    /// use fcstream::webhook::{sign, Verifier};
+    /// let header = sign("whsec", b"{}", 1_000);
+    /// assert_eq!(Verifier::new("whsec").signed_time_at(Some(&header), b"{}", 1_010), Ok(1_000));
+    /// ```
+    pub fn signed_time_at(
+        &self,
+        header: Option<&str>,
+        body: &[u8],
+        now: u64,
+    ) -> Result<u64, SignatureError> {
         let header = SignatureHeader::parse(header.ok_or(SignatureError::MissingHeader)?)?;
         let expected = tag(&self.secret, header.timestamp, body);
         // Every candidate is compared, in constant time, and the results are OR-ed without a
@@ -282,7 +305,7 @@ impl Verifier {
                 return Err(SignatureError::FromFuture { skew });
             }
         }
-        Ok(())
+        Ok(t)
     }
 }
 
