@@ -302,7 +302,134 @@ impl Script {
                 "buffer sizes must be at least 1".into(),
             ));
         }
+        // A key pressed after the caller has hung up would never be sent (and the summary
+        // would still list it as pressed): refused. (After a fault that ends the call it is a
+        // warning: see `warnings`.)
+        if let Some((end, why)) = self.fixed_end() {
+            if let Some(k) = self.dtmf.iter().find(|k| k.at >= end) {
+                return Err(ScriptError::Invalid(format!(
+                    "caller key {:?} at {:?} is pressed after the call ends at {end:?} ({why}): \
+                     it would never be sent; press it earlier or end the call later",
+                    k.digit, k.at
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// When the caller's own hang-up is fixed without reading files (a time, or the longest
+    /// wait for the app), and why.
+    fn fixed_end(&self) -> Option<(Duration, String)> {
+        match self.hangup {
+            Hangup::After(t) => Some((t, format!("the caller hangs up at {t:?}"))),
+            Hangup::WhenAppEnds { max } => Some((
+                max,
+                format!("the caller stops waiting for the app at {max:?}"),
+            )),
+            Hangup::ScriptEnd { .. } => None,
+        }
+    }
+
+    /// The faults that end the call, with their script key and flag, and their time.
+    fn fault_ends(&self) -> impl Iterator<Item = (&'static str, &'static str, Duration)> {
+        let f = &self.faults;
+        [
+            (
+                "platform_error_at",
+                "--platform-error-at",
+                f.platform_error_at,
+            ),
+            (
+                "platform_disconnect_at",
+                "--platform-disconnect-at",
+                f.platform_disconnect_at,
+            ),
+            ("drop_at", "--drop-at", f.drop_at),
+        ]
+        .into_iter()
+        .filter_map(|(name, flag, t)| t.map(|t| (name, flag, t)))
+    }
+
+    /// When the caller hangs up (unless the app or a fault ends the call first), and how
+    /// that is decided. With [`Hangup::ScriptEnd`] it reads the WAV files' lengths; `None`
+    /// when one cannot be read (the call itself will report that).
+    pub fn planned_hangup(&self) -> Option<(Duration, String)> {
+        Some(match self.hangup {
+            Hangup::After(t) => (t, format!("the caller hangs up at {t:?}")),
+            Hangup::WhenAppEnds { max } => (
+                max,
+                format!("unless the app ends it, the caller stops waiting at {max:?}"),
+            ),
+            Hangup::ScriptEnd { linger } => {
+                let mut last = Duration::ZERO;
+                for seg in &self.audio {
+                    let length = match &seg.source {
+                        Source::Wav(path) => Some(crate::caller::wav_duration(path)?),
+                        Source::Pcm { rate, samples } => Some(Duration::from_secs_f64(
+                            samples.len() as f64 / f64::from((*rate).max(1)),
+                        )),
+                        Source::Tone { duration, .. } => *duration,
+                        Source::Chirp { duration, .. } | Source::Babble { duration, .. } => {
+                            Some(*duration)
+                        }
+                    };
+                    if let Some(length) = length {
+                        last = last.max(seg.at + length);
+                    }
+                }
+                for k in &self.dtmf {
+                    last = last.max(k.at + k.duration);
+                }
+                let end = last + linger;
+                (
+                    end,
+                    format!(
+                        "the caller hangs up {linger:?} after the script's last sound or key, \
+                         at {end:?}"
+                    ),
+                )
+            }
+        })
+    }
+
+    /// What the script asks for that is allowed but cannot happen: a fault scheduled after
+    /// the call has already ended (by the caller's hang-up or an earlier fault) never fires,
+    /// and a key pressed after a fault has ended the call is never sent (though the summary
+    /// lists the script's keys). One sentence each, for a caller to print as warnings. Reads
+    /// the WAV files' lengths (see [`Script::planned_hangup`]).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut ends: Vec<(Duration, String)> = self.planned_hangup().into_iter().collect();
+        ends.extend(
+            self.fault_ends()
+                .map(|(name, flag, t)| (t, format!("the fault {name} ({flag}) ends it at {t:?}"))),
+        );
+        let mut out = Vec::new();
+        for (name, flag, t) in self.fault_ends() {
+            // At the same time a fault wins over the hang-up: only an earlier end hides it.
+            if let Some((_, why)) = ends.iter().filter(|(e, _)| *e < t).min_by_key(|(e, _)| *e) {
+                out.push(format!(
+                    "the fault {name} ({flag}) at {t:?} never fires: the call ends first \
+                     ({why}); end the call later (--hangup-after, --wait-for-app, or \
+                     caller.hangup in a script)"
+                ));
+            }
+        }
+        let first_fault = self.fault_ends().min_by_key(|(_, _, t)| *t);
+        if let Some((name, flag, t)) = first_fault {
+            let late: String = self
+                .dtmf
+                .iter()
+                .filter(|k| k.at >= t)
+                .map(|k| k.digit)
+                .collect();
+            if !late.is_empty() {
+                out.push(format!(
+                    "caller keys {late:?} are never pressed: the fault {name} ({flag}) ends \
+                     the call at {t:?} first (the summary still lists the script's keys)"
+                ));
+            }
+        }
+        out
     }
 
     /// Reads a TOML script (see `docs/EMULATOR.md`); relative WAV paths are taken from the
@@ -374,7 +501,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, ScriptError> {
 
 /// Parses caller key presses: comma-separated `DIGITS@TIME[:PRESS]`. Several digits in one
 /// item are pressed one after the other, [`DEFAULT_KEY_GAP`] apart; `PRESS` defaults to
-/// [`DEFAULT_PRESS`].
+/// [`DEFAULT_PRESS`]. Times need a unit (`2s`, `1500ms`): a bare `1@2` is refused rather than
+/// guessed. Every error says which item is wrong and how.
 ///
 /// ```
 /// use fcstream_emulator::script::parse_dtmf;
@@ -385,25 +513,62 @@ pub fn parse_duration(s: &str) -> Result<Duration, ScriptError> {
 ///            ('#', Duration::from_millis(4500), Duration::from_millis(200)));
 /// assert_eq!(parse_dtmf("12@1s").unwrap()[1].at, Duration::from_millis(1220));
 /// assert!(parse_dtmf("x@1s").is_err());
+/// assert!(parse_dtmf("1@2").is_err());
 /// ```
 pub fn parse_dtmf(spec: &str) -> Result<Vec<KeyPress>, ScriptError> {
-    let err = |why: &str| ScriptError::Dtmf {
+    let err = |why: String| ScriptError::Dtmf {
         spec: spec.to_string(),
-        why: why.to_string(),
+        why,
     };
+    if spec.trim().is_empty() {
+        return Err(err("no keys given".into()));
+    }
     let mut keys = Vec::new();
-    for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-        let (digits, when) = item
-            .split_once('@')
-            .ok_or_else(|| err(&format!("{item:?} has no @TIME")))?;
+    for (n, item) in spec.split(',').map(str::trim).enumerate() {
+        if item.is_empty() {
+            return Err(err(format!(
+                "item {} is empty (two commas in a row, or a comma at either end)",
+                n + 1
+            )));
+        }
+        let (digits, when) = item.split_once('@').ok_or_else(|| {
+            err(format!(
+                "{item:?} has no @TIME: write the keys, @, then when, e.g. {}@2s",
+                item.trim()
+            ))
+        })?;
         let digits = digits.trim();
-        dtmf::validate(digits).map_err(|e| err(&e.to_string()))?;
+        if digits.is_empty() {
+            return Err(err(format!(
+                "{item:?} has no key before @ (keys are 0-9 * # A-D)"
+            )));
+        }
+        dtmf::validate(digits).map_err(|e| err(format!("{item:?}: {e}")))?;
+        let time = |what: &str, text: &str| -> Result<Duration, ScriptError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(err(format!(
+                    "{item:?} has no {what} after {}, e.g. {digits}@2s",
+                    if what == "time" { "@" } else { ":" }
+                )));
+            }
+            if text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                return Err(err(format!(
+                    "{item:?}: the {what} {text:?} has no unit: write {text}s or {text}ms"
+                )));
+            }
+            parse_duration(text).map_err(|_| {
+                err(format!(
+                    "{item:?}: invalid duration {text:?} for the {what} (use e.g. 250ms, 4.5s, 1m30s)"
+                ))
+            })
+        };
         let (at, press) = match when.split_once(':') {
-            Some((at, press)) => (parse_duration(at)?, parse_duration(press)?),
-            None => (parse_duration(when)?, DEFAULT_PRESS),
+            Some((at, press)) => (time("time", at)?, time("press length", press)?),
+            None => (time("time", when)?, DEFAULT_PRESS),
         };
         if press.is_zero() {
-            return Err(err("a key press cannot last 0 ms"));
+            return Err(err(format!("{item:?}: a key press cannot last 0 ms")));
         }
         let mut t = at;
         for digit in digits.chars() {
@@ -699,6 +864,103 @@ mod tests {
         for bad in ["1", "1@", "1@x", "@1s", "1@1s:0ms", "e@1s"] {
             assert!(parse_dtmf(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Every refusal names DTMF and says what is wrong with which item.
+    #[test]
+    fn dtmf_errors_say_what_is_wrong() {
+        for (bad, says) in [
+            ("1@", "\"1@\" has no time after @"),
+            ("@2s", "\"@2s\" has no key before @"),
+            ("1@2", "the time \"2\" has no unit: write 2s or 2ms"),
+            ("1@2s:150", "the press length \"150\" has no unit"),
+            ("1@2s,,2@3s", "item 2 is empty"),
+            ("1@2s,", "item 2 is empty"),
+            ("", "no keys given"),
+            ("1@soon", "invalid duration \"soon\""),
+            ("1", "\"1\" has no @TIME"),
+            ("1 2@3s", "invalid DTMF"),
+        ] {
+            let e = parse_dtmf(bad).unwrap_err().to_string();
+            assert!(e.contains("DTMF"), "{bad}: {e}");
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn keys_after_the_call_ends_are_refused() {
+        let ms = Duration::from_millis;
+        let keys = |spec| {
+            Script::default()
+                .hangup_after(ms(300))
+                .press('1', spec, ms(100))
+        };
+        let e = keys(ms(2000)).validate().unwrap_err().to_string();
+        assert!(
+            e.contains("after the call ends at 300ms") && e.contains("never be sent"),
+            "{e}"
+        );
+        assert!(keys(ms(200)).validate().is_ok());
+        let waits = Script::default()
+            .hangup(Hangup::WhenAppEnds { max: ms(500) })
+            .press('1', ms(600), ms(100));
+        assert!(waits.validate().is_err());
+        // After a fault that ends the call: allowed (faults cut calls short on purpose), with
+        // a warning.
+        let mut faulted = Script::default()
+            .hangup_after(ms(5000))
+            .press('1', ms(2000), ms(100));
+        faulted.faults.drop_at = Some(ms(1000));
+        assert!(faulted.validate().is_ok());
+        let w = faulted.warnings();
+        assert!(
+            w.len() == 1 && w[0].contains("\"1\" are never pressed") && w[0].contains("drop_at"),
+            "{w:?}"
+        );
+        // With the default hang-up the call lasts past the last key: nothing to refuse.
+        assert!(Script::default()
+            .press('1', ms(9000), ms(100))
+            .validate()
+            .is_ok());
+    }
+
+    #[test]
+    fn faults_after_the_planned_end_are_warned_about() {
+        let ms = Duration::from_millis;
+        // The README's old example: a silent caller hangs up at 2 s, the fault was at 3 s.
+        let mut s = Script::default();
+        s.faults.platform_error_at = Some(ms(3000));
+        let w = s.warnings();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("platform_error_at")
+                && w[0].contains("never fires")
+                && w[0].contains("2s"),
+            "{w:?}"
+        );
+        s.hangup = Hangup::After(ms(10_000));
+        assert!(s.warnings().is_empty());
+        // A fault after an earlier one never fires either; one at the hang-up's time does.
+        s.faults.drop_at = Some(ms(1000));
+        assert_eq!(s.warnings().len(), 1);
+        s.faults.drop_at = None;
+        s.hangup = Hangup::After(ms(3000));
+        assert!(s.warnings().is_empty());
+        // The script's end counts its sounds and keys.
+        let s = Script::default()
+            .say(
+                ms(500),
+                Source::Babble {
+                    pitch_hz: 120.0,
+                    duration: ms(2000),
+                },
+            )
+            .faults(Faults {
+                drop_at: Some(ms(4000)),
+                ..Faults::default()
+            });
+        assert_eq!(s.planned_hangup().unwrap().0, ms(4500));
+        assert!(s.warnings().is_empty());
     }
 
     #[test]
