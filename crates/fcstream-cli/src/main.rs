@@ -1,7 +1,12 @@
 //! The `fcstream` command: serve apps over FreeClimb Audio Streaming, and (with the emulator)
 //! call them.
+//!
+//! Output: a command's report goes to stdout; when stdout is closed early (`fcstream demo |
+//! head -1`) the rest of the report is dropped, the command still finishes its work (the call,
+//! the files) and exits with its usual status (0 when it went well). Errors go to stderr, each
+//! cause once, with a `hint:` line when fcstream can tell what is probably wrong.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use fcstream::audio::l16::{self, ByteOrder};
 use fcstream_cli::cmd;
 
@@ -21,14 +26,6 @@ struct Cli {
         env = "FCSTREAM_LOG_FORMAT"
     )]
     log_format: LogFormat,
-    /// Byte order of audio/l16 payloads (the specification does not say; RFC 3551 is big).
-    #[arg(
-        long,
-        global = true,
-        default_value = "big",
-        env = "FCSTREAM_L16_BYTE_ORDER"
-    )]
-    l16_byte_order: ByteOrder,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,18 +36,47 @@ enum LogFormat {
     Json,
 }
 
+/// The wire's l16 byte order: on the commands that send or receive call audio (serve, call,
+/// demo, load), not on the speech commands.
+#[derive(Debug, Clone, Copy, Args)]
+struct Wire {
+    /// Byte order of audio/l16 payloads (the specification does not say; RFC 3551 is big).
+    #[arg(long, default_value = "big", env = "FCSTREAM_L16_BYTE_ORDER")]
+    l16_byte_order: ByteOrder,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a built-in app on the gRPC server.
-    Serve(cmd::serve::ServeArgs),
+    Serve {
+        #[command(flatten)]
+        args: cmd::serve::ServeArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Call an app as the FreeClimb platform would (the emulator): scripted caller audio and
     /// keys, what the caller heard as a WAV, every message as a timeline.
-    Call(cmd::call::CallArgs),
+    Call {
+        #[command(flatten)]
+        args: cmd::call::CallArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// The showcase: run the built-in IVR app and call it, then tell the story of the call.
-    Demo(cmd::demo::DemoArgs),
+    Demo {
+        #[command(flatten)]
+        args: cmd::demo::DemoArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Load an app with many concurrent real-time calls: added latency per frame, loss, calls
     /// ok/failed, and the generator's own health.
-    Load(Box<cmd::load::LoadArgs>),
+    Load {
+        #[command(flatten)]
+        args: Box<cmd::load::LoadArgs>,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Serve Google Speech-to-Text v1 streaming recognition locally (PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
     /// Stream a WAV file to a speech service and print what it recognised.
@@ -74,21 +100,32 @@ fn init_logs(format: LogFormat, default_level: &str) {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // `call` and `demo` print their own report: only warnings go to the log by default.
-    let quiet = matches!(cli.command, Command::Call(_) | Command::Demo(_));
+    let quiet = matches!(cli.command, Command::Call { .. } | Command::Demo { .. });
     init_logs(cli.log_format, if quiet { "warn" } else { "info" });
-    l16::set_byte_order(cli.l16_byte_order);
+    let wire = match &cli.command {
+        Command::Serve { wire, .. }
+        | Command::Call { wire, .. }
+        | Command::Demo { wire, .. }
+        | Command::Load { wire, .. } => Some(*wire),
+        Command::SttServe(_) | Command::Transcribe(_) => None,
+    };
+    if let Some(wire) = wire {
+        l16::set_byte_order(wire.l16_byte_order);
+    }
     let result = match cli.command {
-        Command::Serve(args) => cmd::serve::run(args).await,
-        Command::Call(args) => cmd::call::run(args).await,
-        Command::Demo(args) => cmd::demo::run(args).await,
-        Command::Load(args) => cmd::load::run(*args).await,
+        Command::Serve { args, .. } => cmd::serve::run(args).await,
+        Command::Call { args, .. } => cmd::call::run(args).await,
+        Command::Demo { args, .. } => cmd::demo::run(args).await,
+        Command::Load { args, .. } => cmd::load::run(*args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // A closed stderr is no reason to panic: the status still says it failed.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{}", fcstream_cli::report(&e));
             std::process::ExitCode::FAILURE
         }
     }

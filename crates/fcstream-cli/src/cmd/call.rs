@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::tls_hint;
 use anyhow::{bail, Context};
 use clap::Args;
 use fcstream::ContentType;
@@ -18,18 +19,20 @@ use fcstream_emulator::{
 #[derive(Debug, Default, Clone, Args)]
 #[command(after_help = "Examples:
   fcstream call http://127.0.0.1:50051                           # a silent caller, hangs up after 2 s
-  fcstream call http://127.0.0.1:50051 --wav hello.wav --dtmf 1@2s,#@4.5s --out out/
+  fcstream call http://127.0.0.1:50051 --wav assets/hello.wav --dtmf 1@2s,#@4.5s --out out/
   fcstream call http://127.0.0.1:50051 --tone 440 --hangup-after 30s --json
   fcstream call https://app.example.com:443 --metadata tenant=acme --content-type 'audio/l16;rate=16000'
   fcstream call http://127.0.0.1:50051 --wait-for-app --story     # until the app hangs up
   fcstream call http://127.0.0.1:50051 --say \"what are your hours@3s\" --wait-for-app  # espeak-ng
-  fcstream call http://127.0.0.1:50051 --platform-error-at 3s --ack-delay 200ms --buffer-size 4
+  fcstream call http://127.0.0.1:50051 --hangup-after 10s --platform-error-at 3s --ack-delay 200ms --buffer-size 4
   fcstream call http://127.0.0.1:50051 --script call.toml --out out/
   fcstream call --webhook http://127.0.0.1:8080/inbound --signing-secret whsec_...   # HTTP first
 
-Durations: 250ms, 4.5s, 1m30s. DTMF: DIGITS@TIME[:PRESS], comma separated (1@2s,#@4.5s:200ms).
+Durations: 250ms, 4.5s, 1m30s. DTMF: DIGITS@TIME[:PRESS], comma separated (1@2s,#@4.5s:200ms),
+each before the hang-up. A fault after the call's planned end never fires (a warning says so).
 Outputs with --out DIR: heard.wav (what the caller heard), caller.wav (what the caller said),
 timeline.jsonl (every message both ways), summary.json.
+When stdout is closed early (| head) the rest of the report is dropped; the status is unchanged.
 Exit status: 0 when the call ended as scripted (faults you asked for included); 1 when the app
 failed, never ended a call you waited on (--wait-for-app), or (with --strict) when the platform
 sent any NotifyErrorMessage. The script format and the platform model: docs/EMULATOR.md.")]
@@ -54,7 +57,8 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
 
-    /// What the caller says: a WAV file (any rate, mono or stereo), from the call's start.
+    /// What the caller says: a WAV file (any rate and channel count; PCM, float, µ-law or
+    /// A-law), from the call's start.
     #[arg(long, value_name = "FILE")]
     pub wav: Option<PathBuf>,
     /// What the caller says, spoken by espeak-ng: TEXT@TIME, e.g. "what are your hours@2s"
@@ -220,7 +224,7 @@ impl CallArgs {
             s = s.say(Duration::ZERO, Source::Tone { hz, duration: d });
         }
         if let Some(spec) = &self.dtmf {
-            s.dtmf.extend(parse_dtmf(spec)?);
+            s.dtmf.extend(parse_dtmf(spec).context("--dtmf")?);
             s.dtmf.sort_by_key(|k| k.at);
         }
         if let Some(t) = duration("hangup-after", &self.hangup_after)? {
@@ -259,12 +263,38 @@ impl CallArgs {
     }
 }
 
-/// Places the call, prints the outcome, writes the files; fails when the call did.
+/// Places the call, prints the outcome, writes the files; fails when the call did. An error
+/// that has a likely cause carries a [`Hint`].
 pub async fn run(args: CallArgs) -> anyhow::Result<()> {
+    let url = args.url.clone().or_else(|| args.webhook.clone());
+    call(args)
+        .await
+        .map_err(|e| match url.as_deref().and_then(|u| tls_hint(u, &e)) {
+            Some(h) => e.context(h),
+            None => e,
+        })
+}
+
+async fn call(args: CallArgs) -> anyhow::Result<()> {
     let mut script = args.script()?;
     for spec in &args.say {
         let (at, source) = spoken(spec, script.call.content_type.sample_rate()).await?;
         script = script.say(at, source);
+    }
+    // Every WAV is read once before the call, so that a bad file fails before connecting,
+    // naming the file and the flag.
+    for seg in &script.audio {
+        if let Source::Wav(path) = &seg.source {
+            let flag = if args.wav.as_ref() == Some(path) {
+                "--wav"
+            } else {
+                "--script"
+            };
+            fcstream::audio::wav::read_file(path).with_context(|| flag.to_string())?;
+        }
+    }
+    for warning in script.warnings() {
+        eprintln!("warning: {warning}");
     }
     let options = ConnectOptions {
         ca_cert_pem: args
@@ -282,7 +312,7 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
             flow.connect = options;
             let flow = run_flow(&flow, &script).await?;
             for step in &flow.steps {
-                println!("flow: {}", describe(step));
+                crate::outln!("flow: {}", describe(step));
             }
             match flow.call {
                 Some(report) => report,
@@ -304,15 +334,15 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
         None => None,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.summary)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&report.summary)?);
     } else {
         if args.story {
-            println!("{}", story::render(&story::story(&report)));
+            crate::outln!("{}", story::render(&story::story(&report)));
         }
-        println!("{}", report.summary);
-        println!("  heard:        {}", story::heard_summary(&report));
+        crate::outln!("{}", report.summary);
+        crate::outln!("  heard:        {}", story::heard_summary(&report));
         if let Some(f) = &files {
-            println!(
+            crate::outln!(
                 "  files:        {}, {}, {}, {}",
                 f.heard.display(),
                 f.caller.display(),
@@ -458,9 +488,31 @@ mod tests {
     fn bad_flags_say_what_is_wrong() {
         let e = parse(&["http://x:1", "--dtmf", "1@soon"]).unwrap_err();
         assert!(format!("{e:#}").contains("invalid duration"), "{e:#}");
+        assert!(
+            format!("{e:#}").starts_with("--dtmf: invalid DTMF"),
+            "{e:#}"
+        );
+        let e = parse(&["http://x:1", "--dtmf", "1@2s", "--hangup-after", "300ms"]).unwrap_err();
+        assert!(format!("{e:#}").contains("never be sent"), "{e:#}");
         assert!(parse(&["http://x:1", "--content-type", "audio/opus"]).is_err());
         assert!(parse(&["http://x:1", "--hangup-after", "1s", "--wait-for-app"]).is_err());
         assert!(parse(&["http://x:1", "--buffer-size", "0"]).is_err());
+    }
+
+    #[test]
+    fn tls_mismatches_get_a_hint() {
+        use crate::Hint;
+        let plain = anyhow::anyhow!("received corrupt message of type InvalidContentType")
+            .context("cannot connect to https://127.0.0.1:5");
+        assert_eq!(
+            tls_hint("https://127.0.0.1:5", &plain),
+            Some(Hint(
+                "the server at https://127.0.0.1:5 does not speak TLS: try http://127.0.0.1:5"
+                    .into()
+            ))
+        );
+        assert_eq!(tls_hint("http://127.0.0.1:5", &plain), None);
+        assert_eq!(tls_hint("https://x:1", &anyhow::anyhow!("refused")), None);
     }
 
     #[test]

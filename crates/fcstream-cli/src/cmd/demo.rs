@@ -106,7 +106,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let script = caller(content_type, args.key);
     let wall = std::time::Instant::now();
     let (place, report) = if args.fast {
-        println!(
+        crate::outln!(
             "fcstream demo: calling the built-in IVR app in-process, in virtual time (--fast)"
         );
         (
@@ -114,21 +114,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             virtual_time(script)?,
         )
     } else {
-        println!(
+        crate::outln!(
             "fcstream demo: starting the built-in IVR app on 127.0.0.1 and calling it (real time, about 11 s; --fast for virtual time)"
         );
         let (url, report) = real_time(script).await?;
         (url, report)
     };
     let files = report.write_to(&args.out)?;
-    println!();
-    println!("The call ({place}), as the emulated platform saw it:");
-    print!("{}", story::render(&story::story(&report)));
-    println!();
-    println!("{}", report.summary);
-    println!();
-    println!("What the caller heard: {}", story::heard_summary(&report));
-    println!(
+    crate::outln!();
+    crate::outln!("The call ({place}), as the emulated platform saw it:");
+    crate::out!("{}", story::render(&story::story(&report)));
+    crate::outln!();
+    crate::outln!("{}", report.summary);
+    crate::outln!();
+    crate::outln!("What the caller heard: {}", story::heard_summary(&report));
+    crate::outln!(
         "Done in {:.1} s of wall time. Files:\n  {}  (what the caller heard)\n  {}  (what the caller said)\n  {}  (every message both ways)\n  {}",
         wall.elapsed().as_secs_f64(),
         files.heard.display(),
@@ -136,7 +136,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         files.timeline.display(),
         files.summary.display()
     );
-    println!("Next: fcstream serve --app ivr, then fcstream call http://127.0.0.1:50051 --dtmf 3@3.5s --wait-for-app --story");
+    crate::outln!("Next: fcstream serve --app ivr, then fcstream call http://127.0.0.1:50051 --dtmf 3@3.5s --wait-for-app --story");
     let s = &report.summary;
     if s.is_failure() || s.error_count() > 0 {
         bail!(

@@ -140,9 +140,9 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
     }
     let report = result.context("load")?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", report.render());
+        crate::out!("{}", report.render());
     }
     if args.check && report.verdict != "pass" {
         std::process::exit(3);

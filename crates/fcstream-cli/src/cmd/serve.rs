@@ -589,15 +589,20 @@ impl Effective {
     }
 }
 
-/// Serves `GET /metrics` in Prometheus text format until `stop` resolves.
+/// Binds the listener of `flag` (`--metrics`, `--http`): a busy or bad address is an error
+/// naming the flag, before anything is served.
+async fn bind(flag: &str, addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("{flag}: cannot listen on {addr}"))
+}
+
+/// Serves `GET /metrics` in Prometheus text format on `listener` until `stop` resolves.
 async fn serve_metrics(
-    addr: String,
+    listener: tokio::net::TcpListener,
     metrics: Metrics,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(&addr)
-        .await
-        .with_context(|| format!("--metrics: cannot listen on {addr}"))?;
     info!(addr = %listener.local_addr()?, "metrics on /metrics");
     let app = axum::Router::new().route(
         "/metrics",
@@ -625,19 +630,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let print_config = args.print_config;
     let args = args.resolve()?;
     if print_config {
-        print!("{}", args.to_toml()?);
+        crate::out!("{}", args.to_toml()?);
         return Ok(());
     }
     let shutdown = Shutdown::new();
     let metrics = Metrics::new();
     let server = args.server(shutdown.clone(), metrics.clone())?;
+    // Every side listener is bound before anything is served: a busy or bad --metrics or
+    // --http address fails at start, naming its flag (it used to be found only at shutdown).
+    let metrics_listener = match &args.metrics {
+        Some(addr) => Some(bind("--metrics", addr.0.as_str()).await?),
+        None => None,
+    };
     // The webhook endpoint outlives the signal: it answers /stream-ended for the calls that
     // drain (and 503 on /inbound), and stops once the gRPC server is done.
     let webhook_task = match args.webhooks(shutdown.clone())? {
         Some((addr, router)) => {
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("--http: cannot listen on {addr}"))?;
+            let listener = bind("--http", &addr).await?;
             let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
             let stop = async move {
                 let _ = done_rx.await;
@@ -654,17 +663,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         crate::shutdown_signal().await;
         let _ = stop_tx.send(true);
     };
-    let metrics_task = match &args.metrics {
-        Some(addr) => {
+    let metrics_task = match metrics_listener {
+        Some(listener) => {
             let mut rx = stop_rx.clone();
             let stop = async move {
                 let _ = rx.wait_for(|s| *s).await;
             };
-            Some(tokio::spawn(serve_metrics(
-                addr.0.as_str().to_string(),
-                metrics.clone(),
-                stop,
-            )))
+            Some(tokio::spawn(serve_metrics(listener, metrics.clone(), stop)))
         }
         None => None,
     };

@@ -13,8 +13,10 @@ use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig, DE
 use fcstream_speech::engine::Engine;
 use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
 use fcstream_speech::service::{serve_speech, SpeechServiceOptions};
-use fcstream_speech::{SttConfig, Transcriber};
+use fcstream_speech::{SttConfig, SttError, Transcriber};
 use tracing::info;
+
+use crate::Hint;
 
 /// Options of `fcstream stt-serve`.
 #[derive(Debug, Clone, Args)]
@@ -90,13 +92,11 @@ pub async fn serve(args: SttServeArgs) -> anyhow::Result<()> {
 pub struct TranscribeArgs {
     /// The WAV file (any rate 8000..=48000 Hz; stereo is mixed down).
     pub file: PathBuf,
-    /// The speech service (Google Speech-to-Text v1 API).
-    #[arg(
-        long,
-        default_value = "http://127.0.0.1:50052",
-        env = "FCSTREAM_STT_URL"
-    )]
-    pub stt: String,
+    /// The speech service (Google Speech-to-Text v1 API), http:// or https://; the same
+    /// variable as `serve --stt` (the old name FCSTREAM_STT_URL is still read)
+    /// [default: http://127.0.0.1:50052, the local `fcstream stt-serve`].
+    #[arg(long, env = "FCSTREAM_STT", value_name = "URL")]
+    pub stt: Option<String>,
     /// A phrase hint (repeatable).
     #[arg(long = "hint")]
     pub hints: Vec<String>,
@@ -111,12 +111,50 @@ pub struct TranscribeArgs {
     pub api_key: Option<String>,
 }
 
+/// Where `transcribe` sends the audio when neither `--stt` nor a variable says.
+pub const DEFAULT_STT_URL: &str = "http://127.0.0.1:50052";
+
+/// The variable `transcribe --stt` was read from before it took `serve`'s name.
+const OLD_STT_VARIABLE: &str = "FCSTREAM_STT_URL";
+
+impl TranscribeArgs {
+    /// The speech service's URL: `--stt` (or `FCSTREAM_STT`), else the old variable, else
+    /// the local default.
+    pub fn stt_url(&self) -> String {
+        self.stt
+            .clone()
+            .or_else(|| std::env::var(OLD_STT_VARIABLE).ok())
+            .unwrap_or_else(|| DEFAULT_STT_URL.to_string())
+    }
+}
+
+/// What probably went wrong when the service at `url` failed as `error` says.
+fn speech_hint(url: &str, error: &anyhow::Error) -> Option<Hint> {
+    match error.downcast_ref::<SttError>() {
+        Some(SttError::Status { code, .. }) if code == "UNIMPLEMENTED" => Some(Hint(format!(
+            "the server at {url} does not implement google.cloud.speech.v1.Speech \
+             (StreamingRecognize): give --stt the address of `fcstream stt-serve` or of a \
+             Speech-to-Text v1 service"
+        ))),
+        _ => crate::tls_hint(url, error),
+    }
+}
+
 /// Streams the file and prints each final result as `[end]  text`.
 pub async fn transcribe(args: TranscribeArgs) -> anyhow::Result<()> {
-    let (rate, samples) = fcstream::audio::wav::read_file(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let url = args.stt_url();
+    recognise(args, &url)
+        .await
+        .map_err(|e| match speech_hint(&url, &e) {
+            Some(h) => e.context(h),
+            None => e,
+        })
+}
+
+async fn recognise(args: TranscribeArgs, url: &str) -> anyhow::Result<()> {
+    let (rate, samples) = fcstream::audio::wav::read_file(&args.file)?;
     let stt = GoogleStt::new(
-        &args.stt,
+        url,
         GoogleSttOptions {
             api_key: args.api_key.clone(),
             ..GoogleSttOptions::default()
@@ -150,7 +188,7 @@ pub async fn transcribe(args: TranscribeArgs) -> anyhow::Result<()> {
         let t = result.map_err(|e| anyhow!(e))?;
         if t.is_final {
             finals += 1;
-            println!("[{:>7.2}s]  {}", t.end_offset.as_secs_f64(), t.text);
+            crate::outln!("[{:>7.2}s]  {}", t.end_offset.as_secs_f64(), t.text);
         } else {
             eprintln!("  … {}", t.text);
         }
@@ -160,4 +198,27 @@ pub async fn transcribe(args: TranscribeArgs) -> anyhow::Result<()> {
         eprintln!("(nothing recognised)");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_without_speech_gets_a_hint() {
+        let e = anyhow::Error::new(SttError::Status {
+            code: "UNIMPLEMENTED".into(),
+            message: String::new(),
+        });
+        let h = speech_hint("http://127.0.0.1:50051", &e).unwrap();
+        assert!(
+            h.0.contains("does not implement google.cloud.speech.v1.Speech"),
+            "{h}"
+        );
+        let other = anyhow::Error::new(SttError::Status {
+            code: "OUT_OF_RANGE".into(),
+            message: "too long".into(),
+        });
+        assert_eq!(speech_hint("http://x:1", &other), None);
+    }
 }
