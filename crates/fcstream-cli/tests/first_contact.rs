@@ -396,3 +396,88 @@ fn the_readme_ships_what_it_uses_and_cites_what_a_clone_has() {
         );
     }
 }
+
+/// Plain HTTP/2 to a TLS server: the stream fails at once, and the hint says to try https.
+/// (The certificate comes from the `openssl` program; without it the test says so and passes.)
+#[test]
+fn plaintext_to_a_tls_server_gets_a_hint() {
+    let (cert, key) = (temp("tls-cert.pem"), temp("tls-key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: no openssl program to make a certificate");
+        return;
+    }
+    let mut child = fcstream()
+        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve exited").unwrap();
+        if line.contains("fcstream listening") {
+            break line
+                .split("addr=")
+                .nth(1)
+                .unwrap()
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    // Whichever way the refused stream fails (it depends on timing), the hint is the same.
+    for _ in 0..3 {
+        let o = run(&["call", &format!("http://{addr}")]);
+        assert!(!o.status.success());
+        let e = error_text(&o);
+        assert!(
+            e.contains(&format!(
+                "hint: if the server at http://{addr} speaks TLS, try https://{addr}"
+            )),
+            "{e}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// JSON logs carry values as the flags spell them, not Rust debug strings.
+#[test]
+fn json_logs_name_the_app_as_the_flag_does() {
+    let mut child = fcstream()
+        .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut serving = None;
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.contains("\"serving\"") {
+            serving = Some(line.clone());
+        }
+        if line.contains("fcstream listening") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let serving = serving.expect("a serving line");
+    assert!(serving.contains("\"app\":\"echo\""), "{serving}");
+}

@@ -14,3 +14,25 @@ pub enum App {
     /// goodbye by voice or key with espeak-ng speech, stops talking when the caller starts.
     Agent,
 }
+
+impl std::fmt::Display for App {
+    /// The name as `--app` and the config file spell it (`echo`), for logs: a JSON log gets
+    /// `"app":"echo"`, not a Rust debug string.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.to_possible_value() {
+            Some(v) => f.write_str(v.get_name()),
+            None => write!(f, "{self:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apps_show_as_the_flag_spells_them() {
+        assert_eq!(App::Echo.to_string(), "echo");
+        assert_eq!(App::Agent.to_string(), "agent");
+    }
+}

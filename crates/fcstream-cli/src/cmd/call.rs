@@ -512,6 +512,26 @@ mod tests {
             ))
         );
         assert_eq!(tls_hint("http://127.0.0.1:5", &plain), None);
+        // Plain HTTP/2 to `fcstream serve --tls-cert …`, as the call reports it.
+        for seen in [
+            "Unknown: transport error",
+            "Internal: h2 protocol error: http2 error",
+            "Cancelled: operation was canceled",
+        ] {
+            let tls = anyhow::anyhow!("the call failed: app-failed (app stream: {seen})");
+            assert_eq!(
+                tls_hint("http://127.0.0.1:5", &tls),
+                Some(Hint(
+                    "if the server at http://127.0.0.1:5 speaks TLS, try https://127.0.0.1:5"
+                        .into()
+                )),
+                "{seen}"
+            );
+        }
+        let refused = anyhow::anyhow!(
+            "cannot connect to http://127.0.0.1:5: transport error: tcp connect error: refused"
+        );
+        assert_eq!(tls_hint("http://127.0.0.1:5", &refused), None);
         assert_eq!(tls_hint("https://x:1", &anyhow::anyhow!("refused")), None);
     }
 

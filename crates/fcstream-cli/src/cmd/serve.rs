@@ -657,7 +657,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     let app = args.app;
-    info!(?app, "serving");
+    info!(app = %app, "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let signal = async move {
         crate::shutdown_signal().await;
