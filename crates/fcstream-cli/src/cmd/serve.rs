@@ -127,6 +127,12 @@ settings! {
     /// Calls one HTTP/2 connection may carry at once.
     #[arg(env = "FCSTREAM_MAX_STREAMS_PER_CONNECTION")]
     max_streams_per_connection: u32 = defaults::MAX_STREAMS_PER_CONNECTION;
+    /// TCP connections open at once; at the limit new ones wait until one closes.
+    #[arg(env = "FCSTREAM_MAX_CONNECTIONS")]
+    max_connections: usize = defaults::MAX_CONNECTIONS;
+    /// A new connection must finish TLS and send the HTTP/2 preface within this, e.g. 5s.
+    #[arg(env = "FCSTREAM_HANDSHAKE_TIMEOUT", value_name = "DURATION")]
+    handshake_timeout: Text<Duration> = Text(defaults::HANDSHAKE_TIMEOUT);
 
     /// Length of one chunk of a long clip, ms (at least 20).
     #[arg(env = "FCSTREAM_CHUNK_MS")]
@@ -559,6 +565,8 @@ impl Effective {
             .max_calls(self.max_calls)
             .max_message_bytes(self.max_message_bytes)
             .max_streams_per_connection(self.max_streams_per_connection)
+            .max_connections(self.max_connections)
+            .handshake_timeout(self.handshake_timeout.0)
             .keepalive(self.keepalive.0)
             .drain_timeout(self.drain_timeout.0)
             .metrics(metrics)

@@ -42,6 +42,24 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(300);
 /// watch, reflection) may linger before the server stops anyway. Not configurable.
 pub const FORCE_STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// Once the shutdown signal came and no call is left, how long connections still open (idle
+/// ones, or a peer that ignores the GOAWAY it got at the signal) may linger before the server
+/// closes them and stops: it exits within about this long of the last call's end. Not
+/// configurable.
+pub const IDLE_CONNECTION_GRACE: Duration = Duration::from_secs(1);
+
+/// TCP connections open at once, TLS handshakes included
+/// ([`Server::max_connections`](super::Server::max_connections)). At the cap the server stops
+/// accepting until one closes (new connections wait in the kernel's backlog). Keep it below
+/// the process's file-descriptor limit (`ulimit -n`).
+pub const MAX_CONNECTIONS: usize = 10_000;
+
+/// From accept, how long a connection has to finish its TLS handshake and send the 24-byte
+/// HTTP/2 client preface ([`Server::handshake_timeout`](super::Server::handshake_timeout));
+/// then it is closed. A silent socket, a slowloris or a stalled TLS handshake holds a
+/// connection slot for this long at most.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long a new stream may take to send `NotifyCallStartedMessage`
 /// ([`CallConfig::first_message_timeout`](super::CallConfig::first_message_timeout)). The
 /// platform sends it as soon as the stream opens; a stream that does not is squatting.

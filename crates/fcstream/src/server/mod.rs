@@ -2,32 +2,37 @@
 //! handler on it; with TLS, health, reflection, limits, metrics and graceful drain.
 //!
 //! Layout: [`service`] (the tonic service and the per-call task), [`metrics`] (Prometheus),
-//! [`shutdown`] (drain phases), [`defaults`] (every default, defined once). [`Server`]
+//! [`shutdown`] (drain phases), [`defaults`] (every default, defined once), `incoming` (the
+//! accept loop: connection cap, handshake deadline, TLS, accept-error backoff). [`Server`]
 //! assembles them behind a builder with defaults that suit production.
 
 pub mod defaults;
 pub(crate) mod driver;
+mod incoming;
 pub mod metrics;
 pub mod service;
 pub mod shutdown;
 
 use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-#[cfg(feature = "tls")]
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use tokio::sync::watch;
 use tracing::info;
 
 use crate::auth::StreamAuth;
+use crate::call::Call;
 use crate::error::{Error, Result};
 use crate::proto::grpc_stream_service_server::GrpcStreamServiceServer;
 pub use metrics::Metrics;
 pub use service::{CallConfig, CallService, Handler, HandlerFuture, ServiceOptions};
 pub use shutdown::{Phase, Shutdown};
 
-use defaults::FORCE_STOP_GRACE;
+use defaults::{FORCE_STOP_GRACE, IDLE_CONNECTION_GRACE};
+use incoming::{Connections, Limits};
 
 /// Where the server listens: an address to bind, or a listener already bound.
 enum Bind {
@@ -75,16 +80,6 @@ impl TlsConfig {
             client_ca_pem: client_ca.map(read_pem).transpose()?,
         })
     }
-
-    #[cfg(feature = "tls")]
-    fn to_tonic(&self) -> ServerTlsConfig {
-        let mut tls =
-            ServerTlsConfig::new().identity(Identity::from_pem(&self.cert_pem, &self.key_pem));
-        if let Some(ca) = &self.client_ca_pem {
-            tls = tls.client_ca_root(Certificate::from_pem(ca));
-        }
-        tls
-    }
 }
 
 /// The fcstream gRPC server.
@@ -118,6 +113,10 @@ pub struct Server {
     keepalive: Option<Duration>,
     /// How long live calls may run on after the shutdown signal.
     drain_timeout: Duration,
+    /// TCP connections open at once; at the cap the server stops accepting.
+    max_connections: usize,
+    /// From accept, how long a connection has for its TLS handshake and HTTP/2 preface.
+    handshake_timeout: Duration,
     /// TLS, if any.
     tls: Option<TlsConfig>,
     /// Where the server's metrics go (share it to serve `/metrics`).
@@ -148,6 +147,8 @@ impl Server {
             max_streams_per_connection: defaults::MAX_STREAMS_PER_CONNECTION,
             keepalive: defaults::KEEPALIVE_INTERVAL,
             drain_timeout: defaults::DRAIN_TIMEOUT,
+            max_connections: defaults::MAX_CONNECTIONS,
+            handshake_timeout: defaults::HANDSHAKE_TIMEOUT,
             tls: None,
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
@@ -202,6 +203,25 @@ impl Server {
         self
     }
 
+    /// TCP connections open at once, TLS handshakes included (default
+    /// [`defaults::MAX_CONNECTIONS`]; at least 1). At the cap the server stops accepting: new
+    /// connections wait in the kernel's backlog until one closes. Keep it below the process's
+    /// file-descriptor limit, so that hostile connections cannot use every descriptor.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// From accept, how long a connection has to finish its TLS handshake (with TLS) and send
+    /// the HTTP/2 client preface (default [`defaults::HANDSHAKE_TIMEOUT`]); then it is closed,
+    /// logged (rate-limited) and counted
+    /// (`fcstream_streams_rejected_total{cause="handshake_timeout"}`). A failed TLS handshake
+    /// counts as `cause="tls_handshake"`.
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
     /// Serves TLS (or mutual TLS) instead of plain HTTP/2 (needs the `tls` feature, on by
     /// default; without it, serving fails with [`Error::InvalidArgument`]).
     pub fn tls(mut self, tls: TlsConfig) -> Self {
@@ -227,14 +247,25 @@ impl Server {
             .await
     }
 
-    /// Serves until `signal` resolves, then drains: new streams are refused, health turns
-    /// NOT_SERVING, connections get GOAWAY, live calls run on for up to the drain timeout and
-    /// are then ended cleanly. Returns when every call is over.
+    /// Serves until `signal` resolves (or the [`Shutdown`] handle leaves
+    /// [`Phase::Running`]), then drains: new streams are refused, health turns NOT_SERVING,
+    /// the listener closes, connections get GOAWAY, live calls run on for up to the drain
+    /// timeout and are then ended cleanly. Once no call is left, connections still open
+    /// (idle, or a peer that ignores GOAWAY) get [`defaults::IDLE_CONNECTION_GRACE`] and are
+    /// then closed. Returns when every call is over, within about that grace of the last.
     pub async fn serve_with_shutdown<H, F>(self, handler: H, signal: F) -> Result<()>
     where
         H: Handler,
         F: Future<Output = ()> + Send,
     {
+        #[cfg(feature = "tls")]
+        let tls = self.tls.as_ref().map(incoming::Tls::new).transpose()?;
+        #[cfg(not(feature = "tls"))]
+        if self.tls.is_some() {
+            return Err(Error::InvalidArgument(
+                "TLS was configured but fcstream was built without its `tls` feature".into(),
+            ));
+        }
         let listener = match self.bind {
             Bind::Listener(l) => l,
             Bind::Addr(addr) => TcpListener::bind(&addr).await.map_err(|e| {
@@ -246,12 +277,17 @@ impl Server {
         };
         let addr = listener.local_addr()?;
         let (health, health_service, reflection) = health_and_reflection::<
-            GrpcStreamServiceServer<CallService<H>>,
+            GrpcStreamServiceServer<CallService<Counted<H>>>,
         >(crate::proto::FILE_DESCRIPTOR_SET)
         .await?;
         info!(auth = ?self.auth, "stream authentication");
+        // Calls whose handler is running: the drain ends when none is left.
+        let live = Arc::new(watch::Sender::new(0usize));
         let calls = CallService::with_options(
-            handler,
+            Counted {
+                inner: handler,
+                live: live.clone(),
+            },
             self.config,
             ServiceOptions {
                 max_calls: self.max_calls,
@@ -268,14 +304,18 @@ impl Server {
 
         let shutdown = self.shutdown.clone();
         let drain_timeout = self.drain_timeout;
+        let mut drained_elsewhere = self.shutdown.subscribe();
         let drain = async move {
-            signal.await;
+            tokio::select! {
+                _ = signal => {}
+                _ = drained_elsewhere.wait_for(|p| *p != Phase::Running) => {}
+            }
             info!(
                 ?drain_timeout,
                 "draining: refusing new calls, live calls run on"
             );
             shutdown.drain();
-            not_serving::<GrpcStreamServiceServer<CallService<H>>>(&health).await;
+            not_serving::<GrpcStreamServiceServer<CallService<Counted<H>>>>(&health).await;
             tokio::spawn(async move {
                 tokio::time::sleep(drain_timeout).await;
                 if shutdown.phase() != Phase::Terminating {
@@ -285,40 +325,101 @@ impl Server {
             });
         };
 
-        let mut builder = tonic::transport::Server::builder()
+        let router = tonic::transport::Server::builder()
             .max_concurrent_streams(self.max_streams_per_connection)
-            .http2_keepalive_interval(self.keepalive);
-        #[cfg(feature = "tls")]
-        if let Some(tls) = &self.tls {
-            builder = builder.tls_config(tls.to_tonic())?;
-        }
-        #[cfg(not(feature = "tls"))]
-        if self.tls.is_some() {
-            return Err(Error::InvalidArgument(
-                "TLS was configured but fcstream was built without its `tls` feature".into(),
-            ));
-        }
-        info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), "fcstream listening");
-        let incoming =
-            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-        let serve = builder
+            .http2_keepalive_interval(self.keepalive)
             .add_service(health_service)
             .add_service(reflection)
-            .add_service(calls)
-            .serve_with_incoming_shutdown(incoming, drain);
-        // Graceful shutdown waits for every open stream, calls or not: a health Watch or a
-        // reflection stream must not keep the process up once calls were ended.
+            .add_service(calls);
+        info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), max_connections = self.max_connections, handshake_timeout = ?self.handshake_timeout, "fcstream listening");
+        // Our own accept loop (cap, handshake deadline, TLS, backoff), not tonic's
+        // `TcpIncoming`; dropped at the end of this function, it closes what is still open.
+        let connections = Connections::new(
+            Limits {
+                max_connections: self.max_connections,
+                handshake_timeout: self.handshake_timeout,
+            },
+            self.metrics.clone(),
+        );
+        type Serving<'a> = Pin<
+            Box<dyn Future<Output = std::result::Result<(), tonic::transport::Error>> + Send + 'a>,
+        >;
+        #[cfg(feature = "tls")]
+        let serve: Serving<'_> = match tls {
+            Some(tls) => Box::pin(
+                router.serve_with_incoming_shutdown(connections.incoming(listener, tls), drain),
+            ),
+            None => Box::pin(router.serve_with_incoming_shutdown(
+                connections.incoming(listener, incoming::Plain),
+                drain,
+            )),
+        };
+        #[cfg(not(feature = "tls"))]
+        let serve: Serving<'_> =
+            Box::pin(router.serve_with_incoming_shutdown(
+                connections.incoming(listener, incoming::Plain),
+                drain,
+            ));
+        // Graceful shutdown waits for every open connection, calls or not: a health Watch, a
+        // reflection stream, an idle connection or a peer that ignores GOAWAY must not keep the
+        // process up once the calls are over.
         let mut phase = self.shutdown.subscribe();
         let forced = async move {
             let _ = phase.wait_for(|p| *p == Phase::Terminating).await;
             tokio::time::sleep(FORCE_STOP_GRACE).await;
         };
+        let mut draining = self.shutdown.subscribe();
+        let mut calls_left = live.subscribe();
+        let idle = async move {
+            let _ = draining.wait_for(|p| *p != Phase::Running).await;
+            loop {
+                // `live` outlives this future: these waits end only on a change of count.
+                let _ = calls_left.wait_for(|n| *n == 0).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE_CONNECTION_GRACE) => break,
+                    // A stream opened before the drain started its call during the grace.
+                    _ = calls_left.wait_for(|n| *n > 0) => {}
+                }
+            }
+        };
         tokio::select! {
             r = serve => r?,
-            _ = forced => tracing::warn!(grace = ?FORCE_STOP_GRACE, "streams still open after the calls ended; stopping anyway"),
+            _ = forced => tracing::warn!(grace = ?FORCE_STOP_GRACE, "handlers still running after the calls ended; stopping anyway"),
+            _ = idle => info!(grace = ?IDLE_CONNECTION_GRACE, "no call left; closing the connections still open"),
         }
+        connections.close_all();
+        drop(live);
         info!("server stopped");
         Ok(())
+    }
+}
+
+/// The app's handler, counted while it runs, so that the drain knows when no call is left.
+struct Counted<H> {
+    /// The app's handler.
+    inner: H,
+    /// Handlers running now.
+    live: Arc<watch::Sender<usize>>,
+}
+
+/// One running handler in the count; leaves it on drop (end, error or panic).
+struct Running(Arc<watch::Sender<usize>>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+impl<H: Handler> Handler for Counted<H> {
+    fn handle(&self, call: Call) -> HandlerFuture {
+        self.live.send_modify(|n| *n += 1);
+        let running = Running(self.live.clone());
+        let handler = self.inner.handle(call);
+        Box::pin(async move {
+            let _running = running;
+            handler.await
+        })
     }
 }
 
@@ -363,4 +464,21 @@ pub async fn not_serving<S: tonic::server::NamedService>(
     health
         .set_service_status("", tonic_health::ServingStatus::NotServing)
         .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_limits_default_to_the_constants() {
+        let s = Server::bind("127.0.0.1:0");
+        assert_eq!(s.max_connections, defaults::MAX_CONNECTIONS);
+        assert_eq!(s.handshake_timeout, defaults::HANDSHAKE_TIMEOUT);
+        let s = s
+            .max_connections(0)
+            .handshake_timeout(Duration::from_millis(300));
+        assert_eq!(s.max_connections, 1, "at least one connection");
+        assert_eq!(s.handshake_timeout, Duration::from_millis(300));
+    }
 }
