@@ -1,7 +1,7 @@
 //! Printing a command's report to stdout without panicking when the reader went away.
 //!
 //! `println!` panics when stdout is a closed pipe (`fcstream demo --fast | head -1`: exit 101
-//! and a panic message). [`outln!`] and [`out!`] write through [`write`] instead: the first
+//! and a panic message). `outln!` and `out!` write through [`write()`] instead: the first
 //! failed write (a closed pipe, a full disk) turns stdout off for the rest of the process, so
 //! the command finishes its work (the call, its files) and exits with its usual status. The
 //! process's SIGPIPE stays ignored, as Rust sets it, so a server's sockets are unaffected.
@@ -26,7 +26,7 @@ pub fn write(args: std::fmt::Arguments<'_>) -> bool {
     ok
 }
 
-/// `println!` to stdout through [`write`]: never panics on a closed pipe.
+/// `println!` to stdout through [`write()`]: never panics on a closed pipe.
 #[macro_export]
 macro_rules! outln {
     () => {
@@ -37,7 +37,7 @@ macro_rules! outln {
     };
 }
 
-/// `print!` to stdout through [`write`]: never panics on a closed pipe.
+/// `print!` to stdout through [`write()`]: never panics on a closed pipe.
 #[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => {

@@ -264,7 +264,7 @@ impl CallArgs {
 }
 
 /// Places the call, prints the outcome, writes the files; fails when the call did. An error
-/// that has a likely cause carries a [`Hint`].
+/// that has a likely cause carries a `Hint`.
 pub async fn run(args: CallArgs) -> anyhow::Result<()> {
     let url = args.url.clone().or_else(|| args.webhook.clone());
     call(args)
