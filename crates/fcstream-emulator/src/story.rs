@@ -112,10 +112,10 @@ fn slice(samples: &[i16], rate: u32, from_ms: f64, to_ms: f64) -> &[i16] {
 
 /// Tells the story of `report`, in time order.
 ///
-/// Three passes over the call, merged by time: what the messages say ([`Messages`]: the
+/// Three passes over the call, merged by time: what the messages say (`Messages`: the
 /// call, keys, clears, DTMF, errors, the end; and the plays and key presses they tell of),
-/// what the caller heard of each play ([`describe_plays`]), and when the caller spoke
-/// ([`describe_caller_speech`]). Lines at the same time keep that order.
+/// what the caller heard of each play (`describe_plays`), and when the caller spoke
+/// (`describe_caller_speech`). Lines at the same time keep that order.
 pub fn story(report: &CallReport) -> Vec<StoryLine> {
     let told = Messages::collect(report);
     let mut lines = told.lines;
