@@ -192,7 +192,7 @@ async fn tls_calls_work_and_mtls_refuses_clients_without_a_valid_certificate() {
 // ---- limits ------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn the_call_over_the_limit_is_refused_at_once_and_the_others_keep_echoing() {
+async fn the_call_over_the_limit_is_refused_when_it_starts_and_the_others_keep_echoing() {
     let (addr, _stop, _task) = start(|l| Server::from_listener(l).max_calls(2), echo).await;
     let channel = connect(&format!("http://{addr}")).await;
     let mut a = Platform::start(channel.clone(), call_info("CA-a", ContentType::Mulaw8k)).await;
@@ -203,9 +203,16 @@ async fn the_call_over_the_limit_is_refused_at_once_and_the_others_keep_echoing(
     tx.send(Event::CallStarted(call_info("CA-c", ContentType::Mulaw8k)).to_proto())
         .await
         .unwrap();
-    let status = GrpcStreamServiceClient::new(channel.clone())
+    // A stream takes a call slot only when its call starts (an authenticated
+    // NotifyCallStartedMessage), so the refusal comes as the stream's first answer.
+    let mut third = GrpcStreamServiceClient::new(channel.clone())
         .send_ivr_data(tokio_stream::wrappers::ReceiverStream::new(rx))
         .await
+        .expect("the stream opens: it holds no call slot yet")
+        .into_inner();
+    let status = tokio::time::timeout(SOON, third.message())
+        .await
+        .expect("answered at once")
         .expect_err("the third call is refused");
     assert_eq!(status.code(), tonic::Code::ResourceExhausted);
     assert!(

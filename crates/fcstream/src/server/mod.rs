@@ -280,7 +280,11 @@ impl Server {
             GrpcStreamServiceServer<CallService<Counted<H>>>,
         >(crate::proto::FILE_DESCRIPTOR_SET)
         .await?;
-        info!(auth = ?self.auth, "stream authentication");
+        info!(
+            enabled = self.auth.is_enabled(),
+            call_tokens = self.auth.requires_call_token(),
+            "stream authentication"
+        );
         // Calls whose handler is running: the drain ends when none is left.
         let live = Arc::new(watch::Sender::new(0usize));
         let calls = CallService::with_options(

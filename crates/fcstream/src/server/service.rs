@@ -170,6 +170,18 @@ impl Drop for PendingStart {
     }
 }
 
+/// A peer's address for logs: `127.0.0.1:5060`, or `-` when the connection has none.
+struct Peer(Option<SocketAddr>);
+
+impl std::fmt::Display for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(addr) => write!(f, "{addr}"),
+            None => f.write_str("-"),
+        }
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
@@ -261,7 +273,7 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
         if let Err(e) = options.auth.check_bearer(authorization) {
             options.metrics.reject("unauthenticated");
             let remote = request.remote_addr();
-            REFUSALS.warn(|suppressed| warn!(?remote, error = %e, suppressed, "stream refused"));
+            REFUSALS.warn(|suppressed| warn!(remote = %Peer(remote), error = %e, suppressed, "stream refused"));
             return Err(Status::unauthenticated(e.to_string()));
         }
         let remote = request.remote_addr();
@@ -272,7 +284,7 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
             options.metrics.reject("pending_limit");
             REFUSALS.warn(|suppressed| {
                 warn!(
-                    ?remote,
+                    remote = %Peer(remote),
                     suppressed, "stream refused: too many streams have not started a call"
                 )
             });
@@ -339,7 +351,7 @@ async fn run_call<H: Handler>(
         Err((cause, status)) => {
             metrics.reject(cause);
             REFUSALS.warn(|suppressed| {
-                warn!(?remote, code = ?status.code(), message = status.message(), suppressed, "stream rejected before the call started")
+                warn!(remote = %Peer(remote), code = ?status.code(), message = status.message(), suppressed, "stream rejected before the call started")
             });
             let _ = out.send(Err(status)).await;
             return;
@@ -352,7 +364,7 @@ async fn run_call<H: Handler>(
         to = %shown(&info.to)
     );
     async move {
-        info!(content_type = %info.content_type, direction = ?info.direction, metadata = ?info.metadata, ?remote, "call started");
+        info!(content_type = %info.content_type, direction = ?info.direction, metadata = ?info.metadata, remote = %Peer(remote), "call started");
         metrics.call_started();
         let info = Arc::new(info);
         let (call, requests, events, shared) =
