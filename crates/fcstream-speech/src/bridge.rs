@@ -148,11 +148,7 @@ impl SttBridge {
         match self.audio.try_send(pcm) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                if self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed) == 0 {
-                    tracing::warn!(
-                        "speech recognition is falling behind the caller: audio chunks are dropped (counted in dropped_chunks)"
-                    );
-                }
+                chunk_dropped(&self.stats.dropped_chunks);
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -304,11 +300,7 @@ impl Task {
         let ok = match live.audio.try_send(buf.freeze()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                if self.stats.dropped_chunks.fetch_add(1, Ordering::Relaxed) == 0 {
-                    tracing::warn!(
-                        "speech recognition is falling behind the caller: audio chunks are dropped (counted in dropped_chunks)"
-                    );
-                }
+                chunk_dropped(&self.stats.dropped_chunks);
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -491,5 +483,14 @@ impl Task {
                 }
             }
         }
+    }
+}
+
+/// Counts a chunk dropped because the bridge is behind; the first of a call is logged.
+fn chunk_dropped(dropped: &AtomicU64) {
+    if dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+        tracing::warn!(
+            "speech recognition is falling behind the caller: audio chunks are dropped (counted in dropped_chunks)"
+        );
     }
 }

@@ -87,6 +87,10 @@ impl Default for PlaybackConfig {
 /// second that is 1.3 s of echo; an app that plays prompts never has more than a few waiting.
 pub const MAX_WAITING_PLAYS: usize = 64;
 
+/// Clips up to this size are copied when they have to wait behind a backlog (see
+/// [`MAX_WAITING_PLAYS`]): 4 KiB is 250 ms of l16 at 8 kHz, a few echoed frames.
+const COMPACT_BYTES: usize = 4096;
+
 /// How a play ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlayOutcome {
@@ -314,6 +318,13 @@ impl Pacer {
         }
         if self.plays.len() >= MAX_WAITING_PLAYS {
             self.drop_oldest_unsent();
+        }
+        if self.plays.len() >= self.config.max_entries && play.audio.len() <= COMPACT_BYTES {
+            // A backlog is forming (the platform is slow to acknowledge): a small clip that is
+            // a slice of a received message would keep that message's whole receive buffer
+            // alive while it waits, so it waits in a copy of its own. A healthy call never
+            // gets here; the copy is of at most COMPACT_BYTES.
+            play.audio = Bytes::copy_from_slice(&play.audio);
         }
         self.plays.push_back(play);
     }
