@@ -2,8 +2,9 @@
 //! emulator on its own, from what it sent and what it played, so any app (in any language)
 //! gets the two numbers a voice agent lives by:
 //!
-//! - **barge-in latency**: the caller starts talking while the app's audio plays; how long
-//!   until that audio stops (the app's `ClearAudioBuffer` cut it, or it ran out);
+//! - **barge-in latency**: the caller starts talking while the app's audio plays and the app
+//!   clears it; how long until the clear stopped the audio (audio that simply ran out under
+//!   the caller's words is not a barge-in);
 //! - **response latency**: the caller stops talking; how long until the app's next audio
 //!   starts playing.
 //!
@@ -153,7 +154,9 @@ pub fn measure(utterances: Vec<Utterance>, playing: &[Playing], rate: u32) -> Sp
         let during = playing
             .iter()
             .find(|p| p.start <= u.start && p.end.is_none_or(|end| u.start < end));
-        if let Some(end) = during.and_then(|p| p.end) {
+        // A barge-in is speech the app answered by clearing its audio; audio that simply ran
+        // out under the caller's words was not a barge-in (an IVR that never clears has none).
+        if let Some(end) = during.filter(|p| p.cleared).and_then(|p| p.end) {
             barge_in.push(duration(end - u.start, rate));
         }
         if let Some(end) = u.end {
@@ -276,8 +279,8 @@ mod tests {
         use PlaybackMark::*;
         // The app talks 0-3 s; the caller barges in at 1 s, the app clears at 1.1 s; the
         // caller stops at 2 s, the app answers at 2.5 s and plays to 4 s; the caller speaks
-        // again at 3 s (barge-in not honoured: the answer ran out at 4 s) until 4.5 s, and
-        // nothing follows.
+        // again at 3 s (not a barge-in: the app did not clear, its answer ran out at 4 s)
+        // until 4.5 s, and nothing follows.
         let v = voice(ms(6000), &[(ms(1000), ms(2000)), (ms(3000), ms(4500))]);
         let marks = [
             Started(0),
@@ -287,7 +290,7 @@ mod tests {
         ];
         let t = timing(&v, &marks, RATE);
         assert_eq!(t.utterances.len(), 2);
-        assert_eq!(t.barge_in, [ms(100), ms(1000)]);
+        assert_eq!(t.barge_in, [ms(100)]);
         assert_eq!(t.response, [ms(500)]);
     }
 

@@ -152,7 +152,7 @@ async fn response_latency_is_the_time_from_the_end_of_speech_to_the_next_audio()
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_app_that_ignores_the_caller_is_measured_until_its_audio_runs_out() {
+async fn an_app_that_ignores_the_caller_has_no_barge_in() {
     // The app plays 1.5 s and never clears; the caller talks at 1 s.
     let handler = |mut call: Call| async move {
         call.play(Audio::tone(440.0, ms(1500), 16000)).await?;
@@ -169,15 +169,10 @@ async fn an_app_that_ignores_the_caller_is_measured_until_its_audio_runs_out() {
     let s = &report.summary;
     assert_eq!(s.caller_speech_segments, 1);
     assert_eq!(s.plays.clears, 0);
-    let first_audio = Duration::from_secs_f64(s.time_to_first_app_audio_ms.unwrap() / 1000.0);
-    // From 1 s to the end of the 1.5 s play.
-    let want = first_audio + ms(1500) - secs(1);
-    assert_eq!(s.barge_in_latency.len(), 1, "{s}");
-    assert!(
-        s.barge_in_latency[0].abs_diff(want) <= ms(2),
-        "{:?}, want {want:?}",
-        s.barge_in_latency
-    );
+    // The caller talked over audio that then ran out: no clear followed, so no barge-in
+    // (an IVR that never barges in reports none).
+    assert!(s.barge_in_latency.is_empty(), "{s}");
+    assert!(s.to_string().contains("barge-in none"), "{s}");
 }
 
 #[tokio::test(start_paused = true)]
