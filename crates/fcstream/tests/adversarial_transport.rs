@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use fcstream::{Call, ContentType, EndReason, Event, Metrics, Server, TlsConfig};
+use fcstream::{ContentType, EndReason, Metrics, Server, TlsConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -28,37 +28,6 @@ const SETTINGS: [u8; 9] = [0, 0, 0, 4, 0, 0, 0, 0, 0];
 
 /// A PING frame (8 bytes of payload).
 const PING: [u8; 17] = [0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
-
-/// Every frame played back (`fcstream_apps::echo` in small).
-async fn echo(call: Call) -> fcstream::Result<()> {
-    let content_type = call.info().content_type;
-    let (control, mut events) = call.split();
-    while let Some(event) = events.next().await {
-        if let Event::Audio(frame) = event {
-            control
-                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// A server on 127.0.0.1:0 built by `server`: its address, the shutdown trigger and the task.
-async fn start(
-    server: impl FnOnce(tokio::net::TcpListener) -> Server,
-) -> (
-    String,
-    oneshot::Sender<()>,
-    tokio::task::JoinHandle<fcstream::Result<()>>,
-) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(server(listener).serve_with_shutdown(echo, async {
-        let _ = stopped.await;
-    }));
-    (addr, stop, task)
-}
 
 /// Whether the server closes `conn` within `limit` (whatever it wrote first is read and
 /// dropped; the end of the stream or a reset is "closed").
@@ -101,7 +70,7 @@ async fn sockets_that_never_send_a_preface_are_closed_and_calls_go_on() {
     let metrics = Metrics::new();
     let m = metrics.clone();
     let (addr, _stop, _task) =
-        start(move |l| Server::from_listener(l).metrics(m).handshake_timeout(SHORT)).await;
+        start_echo(move |l| Server::from_listener(l).metrics(m).handshake_timeout(SHORT)).await;
     let opened = Instant::now();
     let mut silent = Vec::new();
     for _ in 0..200 {
@@ -122,7 +91,8 @@ async fn sockets_that_never_send_a_preface_are_closed_and_calls_go_on() {
 
 #[tokio::test]
 async fn a_slowloris_is_closed() {
-    let (addr, _stop, _task) = start(|l| Server::from_listener(l).handshake_timeout(SHORT)).await;
+    let (addr, _stop, _task) =
+        start_echo(|l| Server::from_listener(l).handshake_timeout(SHORT)).await;
     let conn = TcpStream::connect(&addr).await.unwrap();
     let (mut read, mut write) = conn.into_split();
     // Valid HTTP/2, one byte every 200 ms: the preface, SETTINGS, then PINGs for ever.
@@ -150,7 +120,7 @@ async fn a_slowloris_is_closed() {
 
 #[tokio::test]
 async fn at_the_connection_cap_the_next_connection_waits_until_one_closes() {
-    let (addr, _stop, _task) = start(|l| {
+    let (addr, _stop, _task) = start_echo(|l| {
         Server::from_listener(l)
             .max_connections(5)
             .handshake_timeout(Duration::from_secs(120))
@@ -196,7 +166,7 @@ async fn at_the_connection_cap_the_next_connection_waits_until_one_closes() {
 
 #[tokio::test]
 async fn shutdown_with_zero_calls_and_idle_connections_returns_at_once() {
-    let (addr, stop, task) = start(|l| {
+    let (addr, stop, task) = start_echo(|l| {
         Server::from_listener(l)
             .drain_timeout(Duration::from_secs(30))
             .handshake_timeout(Duration::from_secs(120))
@@ -241,7 +211,7 @@ async fn shutdown_with_zero_calls_and_idle_connections_returns_at_once() {
 
 #[tokio::test]
 async fn idle_connections_do_not_end_a_live_call_but_stop_the_server_soon_after_it() {
-    let (addr, stop, task) = start(|l| {
+    let (addr, stop, task) = start_echo(|l| {
         Server::from_listener(l)
             .drain_timeout(Duration::from_secs(30))
             .handshake_timeout(Duration::from_secs(120))
@@ -316,7 +286,7 @@ async fn stalled_and_failed_tls_handshakes_are_closed_counted_and_calls_go_on() 
         key_pem: key.into(),
         client_ca_pem: None,
     };
-    let (addr, _stop, _task) = start(move |l| {
+    let (addr, _stop, _task) = start_echo(move |l| {
         Server::from_listener(l)
             .tls(tls)
             .metrics(m)
@@ -425,7 +395,7 @@ fn emfile_child() {
         .enable_all()
         .build()
         .unwrap();
-    let (addr, _stop, _task) = rt.block_on(start(|l| {
+    let (addr, _stop, _task) = rt.block_on(start_echo(|l| {
         Server::from_listener(l).handshake_timeout(Duration::from_secs(120))
     }));
     let mut stat = std::fs::File::open("/proc/self/stat").unwrap();
@@ -514,4 +484,15 @@ fn at_the_descriptor_limit_accept_backs_off_and_recovers() {
     });
     drop(to_child);
     assert!(child.wait().unwrap().success(), "the child failed");
+}
+
+/// A server built by `server` running the echo, on 127.0.0.1:0.
+async fn start_echo(
+    server: impl FnOnce(tokio::net::TcpListener) -> Server,
+) -> (
+    String,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<fcstream::Result<()>>,
+) {
+    start(server, echo).await
 }

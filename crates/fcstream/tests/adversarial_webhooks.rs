@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{connect, Platform};
+use common::{connect, echo, Platform};
 use fcstream::auth::StreamAuth;
 use fcstream::http::{ConfigError, HttpLimits, WebhookConfig, Webhooks};
 use fcstream::percl::Percl;
@@ -139,20 +139,6 @@ async fn a_replayed_signed_inbound_gets_the_same_token_every_time() {
         auth.check_call_token(&metadata, "CAreplayed", std::time::SystemTime::now()),
         Ok(())
     );
-}
-
-/// Holds each call open, echoing caller audio, until the platform ends it.
-async fn echo(call: Call) -> fcstream::Result<()> {
-    let content_type = call.info().content_type;
-    let (control, mut events) = call.split();
-    while let Some(event) = events.next().await {
-        if let Event::Audio(frame) = event {
-            control
-                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
-                .await?;
-        }
-    }
-    Ok(())
 }
 
 /// Opens a call with `metadata`; `Ok` once its first frame is echoed (the call started),

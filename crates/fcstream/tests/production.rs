@@ -12,42 +12,8 @@ use fcstream::{
     Call, CallConfig, Command, ContentType, EndCause, EndReason, Event, Metrics, Server, Shutdown,
     TlsConfig,
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
-
-/// An echo handler, each frame played back (`fcstream_apps::echo` in small: that crate
-/// depends on this one, so these tests cannot use it).
-async fn echo(call: Call) -> fcstream::Result<()> {
-    let content_type = call.info().content_type;
-    let (control, mut events) = call.split();
-    while let Some(event) = events.next().await {
-        if let Event::Audio(frame) = event {
-            control
-                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Starts `server` on 127.0.0.1:0 with a shutdown trigger; returns the address, the trigger
-/// and the serve task.
-async fn start<H: fcstream::Handler>(
-    server: impl FnOnce(tokio::net::TcpListener) -> Server,
-    handler: H,
-) -> (
-    String,
-    oneshot::Sender<()>,
-    tokio::task::JoinHandle<fcstream::Result<()>>,
-) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(server(listener).serve_with_shutdown(handler, async {
-        let _ = stopped.await;
-    }));
-    (addr, stop, task)
-}
 
 // ---- TLS ---------------------------------------------------------------------------------
 

@@ -206,3 +206,37 @@ pub async fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// An echo handler, each frame played back (`fcstream_apps::echo` in small: that crate
+/// depends on this one, so these tests cannot use it).
+pub async fn echo(call: fcstream::Call) -> fcstream::Result<()> {
+    let content_type = call.info().content_type;
+    let (control, mut events) = call.split();
+    while let Some(event) = events.next().await {
+        if let Event::Audio(frame) = event {
+            control
+                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Starts `server` on 127.0.0.1:0 with a shutdown trigger; returns the address, the trigger
+/// and the serve task.
+pub async fn start<H: Handler>(
+    server: impl FnOnce(tokio::net::TcpListener) -> Server,
+    handler: H,
+) -> (
+    String,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<fcstream::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server(listener).serve_with_shutdown(handler, async {
+        let _ = stopped.await;
+    }));
+    (addr, stop, task)
+}
