@@ -321,6 +321,9 @@ pub enum Applied {
     Done,
     /// `TerminateCallMessage`: the caller must be hung up.
     Terminate,
+    /// Ignored without an error, as the specification says (nothing changed, no note);
+    /// the text says why, for a front door's timeline.
+    Ignored(&'static str),
 }
 
 /// The audio and DTMF buffers of one call. See the module docs.
@@ -563,11 +566,12 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                 break_ms,
             } => match rules::check_press(&id, digits, press_ms, break_ms) {
                 Err(refusal) => r.note(at, Note::Error(refusal)),
-                Ok(_) if self.dtmf_depth() >= self.config.dtmf => r.note(
+                Ok(None) => return Applied::Ignored(rules::ZERO_PRESS_IGNORED),
+                Ok(Some(_)) if self.dtmf_depth() >= self.config.dtmf => r.note(
                     at,
                     Note::Error(rules::dtmf_buffer_full(self.config.dtmf, &id)),
                 ),
-                Ok(press) => {
+                Ok(Some(press)) => {
                     let ticks = u64::try_from(
                         press.length().as_micros() * u128::from(self.config.ticks_per_second)
                             / 1_000_000,

@@ -446,7 +446,6 @@ mod tests {
             (bad(CT.as_str(), vec![0; 3]), ids::INVALID_AUDIO_LENGTH),
             (dtmf("12x", 100), ids::INVALID_DTMF),
             (dtmf("", 100), ids::INVALID_DTMF),
-            (dtmf("1", 0), ids::INVALID_DTMF_DURATION),
             (
                 Command::EndStream {
                     action_url: "u".into(),
@@ -462,6 +461,13 @@ mod tests {
                 "{want}: {n:?}"
             );
         }
+        // "A duration of 0 is invalid and will be ignored": no error, nothing played.
+        assert_eq!(
+            m.apply(dtmf("1", 0), 0, &mut out),
+            Applied::Ignored(crate::rules::ZERO_PRESS_IGNORED)
+        );
+        assert_eq!(notes(&mut out), vec![]);
+        assert_eq!(m.dtmf_depth(), 0);
         // µ-law at the call's rate is transcoded, not refused.
         m.apply(bad("audio/mulaw;rate=8000", vec![0xFF; 3]), 0, &mut out);
         assert_eq!(

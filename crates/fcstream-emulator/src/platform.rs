@@ -34,6 +34,7 @@ use crate::caller::CallerAudio;
 use crate::faults::Lcg;
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
+use crate::rules::EndStreamMode;
 use crate::script::{Hangup, Script};
 use crate::speech::{self, PlaybackMark};
 use crate::timeline::{self, Dir, TimelineEntry};
@@ -104,12 +105,18 @@ fn planned_end(script: &Script, caller: &CallerAudio) -> (Duration, CallOutcome)
             .map(|t| (t, CallOutcome::PlatformDisconnect)),
     );
     ends.extend(f.drop_at.map(|t| (t, CallOutcome::StreamDropped)));
-    // The earliest wins; at the same time a fault wins over the scripted hang-up.
+    ends.extend(script.transfer_at.map(|t| (t, CallOutcome::CallerTransfer)));
+    // The earliest wins; at the same time a fault wins over the caller's hang-up or transfer.
     ends.into_iter()
         .min_by_key(|(t, o)| {
             (
                 *t,
-                matches!(o, CallOutcome::CallerHangup | CallOutcome::AppNeverEnded),
+                matches!(
+                    o,
+                    CallOutcome::CallerHangup
+                        | CallOutcome::AppNeverEnded
+                        | CallOutcome::CallerTransfer
+                ),
             )
         })
         .unwrap_or((Duration::ZERO, CallOutcome::CallerHangup))
@@ -217,6 +224,10 @@ struct Counts {
     errors: BTreeMap<String, u64>,
     app_dtmf: String,
     last_entry: Option<(String, u32)>,
+    /// `PlaybackStarted` / `PlaybackCompleted` actually sent (not held back at the end, not
+    /// dropped on a full queue).
+    acks_started: u64,
+    acks_completed: u64,
     /// What the platform did with the app's audio, in time order (for speech timing).
     playback: Vec<PlaybackMark>,
 }
@@ -313,6 +324,11 @@ impl<'a> Run<'a> {
         });
     }
 
+    /// Writes a note of the platform's into the timeline (see [`timeline::NOTE_IGNORED`]).
+    fn note(&mut self, kind: &str, fields: serde_json::Value, at: Instant) {
+        self.record(Dir::Note, kind, fields, at);
+    }
+
     /// Sends one message to the app, recording it. Never blocks (see the module docs).
     fn send(&mut self, event: Event, now: Instant) {
         let Some(tx) = &self.tx else { return };
@@ -323,8 +339,13 @@ impl<'a> Run<'a> {
                 if is_audio {
                     self.counts.frames_sent += 1;
                 }
-                if let Event::Error { id, .. } = &event {
-                    *self.counts.errors.entry(id.clone()).or_default() += 1;
+                match &event {
+                    Event::Error { id, .. } => {
+                        *self.counts.errors.entry(id.clone()).or_default() += 1
+                    }
+                    Event::PlaybackStarted(_) => self.counts.acks_started += 1,
+                    Event::PlaybackCompleted(_) => self.counts.acks_completed += 1,
+                    _ => {}
                 }
                 let fields = timeline::event_fields(&event, self.wall0);
                 self.record(Dir::ToApp, event.kind(), fields, now);
@@ -493,8 +514,29 @@ impl<'a> Run<'a> {
         self.model.advance_to(s, &mut notes);
         self.notes = notes;
         self.flush_notes(now);
+        match outcome {
+            CallOutcome::CallerTransfer => self.note(
+                timeline::NOTE_TRANSFER,
+                serde_json::json!({
+                    "keys": "*8",
+                    "note": "the caller transferred the call away; on the stream it is a caller hang-up",
+                }),
+                now,
+            ),
+            CallOutcome::EndStream => self.note(
+                timeline::NOTE_STREAM_ENDED,
+                serde_json::json!({
+                    "note": "EndGrpcStreamMessage: the platform ends the stream, the call goes on in PerCL (end_stream = ends-stream)",
+                }),
+                now,
+            ),
+            _ => {}
+        }
         let reason = match outcome {
-            CallOutcome::CallerHangup | CallOutcome::AppNeverEnded => {
+            // A transfer is, to the stream, exactly a caller hang-up (FreeClimb's words).
+            CallOutcome::CallerHangup
+            | CallOutcome::AppNeverEnded
+            | CallOutcome::CallerTransfer => {
                 Some((EndReason::CallerDisconnect, "the caller hung up"))
             }
             CallOutcome::AppHangup => Some((
@@ -508,9 +550,10 @@ impl<'a> Run<'a> {
                 EndReason::PlatformDisconnect,
                 "platform disconnect (injected fault)",
             )),
-            CallOutcome::StreamDropped | CallOutcome::AppClosedStream | CallOutcome::AppFailed => {
-                None
-            }
+            CallOutcome::StreamDropped
+            | CallOutcome::AppClosedStream
+            | CallOutcome::AppFailed
+            | CallOutcome::EndStream => None,
         };
         if let Some((reason, description)) = reason {
             self.end_reason = Some(reason);
@@ -542,7 +585,26 @@ impl<'a> Run<'a> {
         }
         let s = self.sample_at(now);
         let mut notes = std::mem::take(&mut self.notes);
+        let mut ignored_id = String::new();
         let applied = match Command::from_proto(msg) {
+            Ok(Command::EndStream { .. })
+                if self.script.platform.end_stream != EndStreamMode::Refuse =>
+            {
+                self.notes = notes;
+                self.catch_up(now);
+                match self.script.platform.end_stream {
+                    EndStreamMode::EndsStream => self.end(CallOutcome::EndStream, now),
+                    _ => self.note(
+                        timeline::NOTE_IGNORED,
+                        serde_json::json!({
+                            "message": "end_stream",
+                            "why": "EndGrpcStreamMessage is unimplemented by FreeClimb; ignored (end_stream = ignore)",
+                        }),
+                        now,
+                    ),
+                }
+                return;
+            }
             Ok(cmd) => {
                 match &cmd {
                     Command::PlayAudio { id, sequence, .. } => {
@@ -554,8 +616,9 @@ impl<'a> Run<'a> {
                         }
                         self.counts.last_entry = Some((id.clone(), *sequence));
                     }
-                    Command::PressDtmf { digits, .. } => {
+                    Command::PressDtmf { id, digits, .. } => {
                         self.counts.app_dtmf.push_str(&digits.to_ascii_uppercase());
+                        ignored_id.clone_from(id);
                     }
                     _ => {}
                 }
@@ -570,8 +633,14 @@ impl<'a> Run<'a> {
         };
         self.notes = notes;
         self.flush_notes(now);
-        if applied == Applied::Terminate {
-            self.end(CallOutcome::AppHangup, now);
+        match applied {
+            Applied::Terminate => self.end(CallOutcome::AppHangup, now),
+            Applied::Ignored(why) => self.note(
+                timeline::NOTE_IGNORED,
+                serde_json::json!({ "message": kind, "id": ignored_id, "why": why }),
+                now,
+            ),
+            Applied::Done => {}
         }
     }
 
@@ -693,8 +762,10 @@ impl<'a> Run<'a> {
                 entries_received: c.frames_received,
                 entries_accepted: stats.entries_accepted,
                 entries_rejected: stats.entries_rejected,
-                started: stats.plays_started,
-                completed: stats.plays_completed,
+                // What the app was told, not what played: an acknowledgement held back by
+                // `ack_delay` past the end of the call was never sent.
+                started: c.acks_started,
+                completed: c.acks_completed,
                 interrupted: stats.plays_interrupted,
                 cleared_unplayed: stats.entries_cleared,
                 unfinished_at_end: stats.entries_unfinished,
@@ -721,6 +792,7 @@ impl<'a> Run<'a> {
             caller_speech_segments: timing.utterances.len() as u64,
             barge_in_latency: timing.barge_in,
             response_latency: timing.response,
+            webhook_errors: Vec::new(),
         };
         CallReport {
             summary,

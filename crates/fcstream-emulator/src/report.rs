@@ -33,6 +33,12 @@ pub enum CallOutcome {
     /// The script waited for the app to end the call and it did not in time; the caller
     /// hung up (`CALLER_DISCONNECT`).
     AppNeverEnded,
+    /// The caller transferred the call away with `*8`: on the stream an ordinary caller
+    /// hang-up (`CALLER_DISCONNECT`); the timeline notes the transfer.
+    CallerTransfer,
+    /// The app sent `EndGrpcStreamMessage` and the platform (`end_stream = "ends-stream"`)
+    /// ended the stream with no `NotifyCallEnded`: the call goes on in PerCL.
+    EndStream,
 }
 
 impl CallOutcome {
@@ -47,6 +53,8 @@ impl CallOutcome {
             Self::AppClosedStream => "app-closed-stream",
             Self::AppFailed => "app-failed",
             Self::AppNeverEnded => "app-never-ended",
+            Self::CallerTransfer => "caller-transfer",
+            Self::EndStream => "end-stream",
         }
     }
 
@@ -164,6 +172,11 @@ pub struct Summary {
     /// `response_latency_ms`, a list of ms.
     #[serde(default, rename = "response_latency_ms", with = "ms_list")]
     pub response_latency: Vec<Duration>,
+    /// Webhooks of the FreeClimb flow (`fcstream call --webhook`) that failed after the
+    /// call (the `actionUrl`): one sentence each. The call's report stands; see
+    /// [`crate::flow`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhook_errors: Vec<String>,
 }
 
 /// The `p`-th percentile (0..=100, nearest rank) of `values`; `None` if there are none.
@@ -207,9 +220,12 @@ fn latency_stats(values: &[Duration]) -> String {
 
 impl Summary {
     /// Whether the call failed (see [`CallOutcome::is_failure`]) or the app's stream ended
-    /// with an error status.
+    /// with an error status. A stream the platform dropped on purpose (`drop_at`) is not
+    /// the app's failure.
     pub fn is_failure(&self) -> bool {
-        self.outcome.is_failure() || !(self.app_stream == "OK" || self.app_stream == "open")
+        let dropped = self.outcome == CallOutcome::StreamDropped && self.app_stream == "dropped";
+        self.outcome.is_failure()
+            || !(self.app_stream == "OK" || self.app_stream == "open" || dropped)
     }
 
     /// `NotifyErrorMessage`s sent in all.
@@ -299,6 +315,9 @@ impl fmt::Display for Summary {
         )?;
         if !self.faults.is_empty() {
             write!(f, "\n  faults:       {}", self.faults.join(", "))?;
+        }
+        for e in &self.webhook_errors {
+            write!(f, "\n  webhook:      FAILED: {e}")?;
         }
         Ok(())
     }

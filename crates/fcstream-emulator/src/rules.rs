@@ -142,13 +142,19 @@ impl AdmittedPress {
     }
 }
 
-/// Checks a `PressDTMFMessage`.
+/// Why the platform ignores a message without an error (the specification says so).
+pub const ZERO_PRESS_IGNORED: &str =
+    "PressDTMFMessage with press_duration_ms 0 is invalid and ignored (FreeClimb's specification): nothing played, no error sent";
+
+/// Checks a `PressDTMFMessage`: `Ok(Some(press))` to play it, `Ok(None)` when the
+/// specification says it is ignored (`press_duration_ms` 0: "invalid and will be ignored",
+/// see [`ZERO_PRESS_IGNORED`]), `Err` for a refusal.
 pub fn check_press(
     id: &impl Id,
     digits: &str,
     press_ms: u32,
     break_ms: u32,
-) -> Result<AdmittedPress, Refusal> {
+) -> Result<Option<AdmittedPress>, Refusal> {
     let keys = digits.chars().count();
     if keys > MAX_DTMF_KEYS {
         return Err(Refusal::new(
@@ -171,13 +177,7 @@ pub fn check_press(
         ));
     }
     if press_ms == 0 {
-        return Err(Refusal::new(
-            ids::INVALID_DTMF_DURATION,
-            format!(
-                "PressDTMFMessage {:?}: press_duration_ms 0 is invalid and ignored (use 1..=8000)",
-                shown(&id.text())
-            ),
-        ));
+        return Ok(None);
     }
     let press = AdmittedPress {
         keys: keys as u64,
@@ -195,7 +195,7 @@ pub fn check_press(
             ),
         ));
     }
-    Ok(press)
+    Ok(Some(press))
 }
 
 /// The audio buffer holds `size` entries already (the one playing included).
@@ -220,7 +220,72 @@ pub fn dtmf_buffer_full(size: usize, id: &impl Id) -> Refusal {
     )
 }
 
-/// `EndGrpcStreamMessage`, which FreeClimb does not implement.
+/// What the platform does with `EndGrpcStreamMessage`, which FreeClimb's specification marks
+/// "UNIMPLEMENTED, DO NOT USE" (so any behaviour is an assumption; `docs/EMULATOR.md`).
+///
+/// `end_stream = "refuse" | "ignore" | "ends-stream"` in a script's `[platform]` table,
+/// `--end-stream` of `fcstream call`.
+///
+/// ```
+/// use fcstream_emulator::rules::EndStreamMode;
+/// assert_eq!("ends-stream".parse::<EndStreamMode>(), Ok(EndStreamMode::EndsStream));
+/// assert_eq!(EndStreamMode::default().to_string(), "refuse");
+/// assert!("close".parse::<EndStreamMode>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum EndStreamMode {
+    /// `NotifyErrorMessage(end-stream-unimplemented)`, the call goes on (the default: an app
+    /// that relies on an unimplemented message is told so, loudly, and `--strict` fails).
+    #[default]
+    Refuse,
+    /// Nothing at all (what an unimplemented message most likely gets from a real
+    /// platform); the timeline notes that it was ignored.
+    Ignore,
+    /// What the message is designed to do: the platform ends the gRPC stream (no
+    /// `NotifyCallEnded`: the call goes on) and hands the call back to PerCL, POSTing the
+    /// message's `action_url` (or the `AudioStream`'s) with `callStatus` `inProgress`.
+    EndsStream,
+}
+
+impl std::str::FromStr for EndStreamMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "refuse" => Ok(Self::Refuse),
+            "ignore" => Ok(Self::Ignore),
+            "ends-stream" => Ok(Self::EndsStream),
+            _ => Err(format!(
+                "unknown end-stream behaviour {s:?} (use refuse, ignore or ends-stream)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for EndStreamMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Refuse => "refuse",
+            Self::Ignore => "ignore",
+            Self::EndsStream => "ends-stream",
+        })
+    }
+}
+
+impl TryFrom<String> for EndStreamMode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<EndStreamMode> for String {
+    fn from(m: EndStreamMode) -> String {
+        m.to_string()
+    }
+}
+
+/// `EndGrpcStreamMessage` under [`EndStreamMode::Refuse`]: FreeClimb does not implement it.
 pub fn end_stream() -> Refusal {
     Refusal::new(
         ids::END_STREAM_UNIMPLEMENTED,
@@ -280,18 +345,21 @@ mod tests {
             check_press(&id, "", 100, 0).unwrap_err().id,
             ids::INVALID_DTMF
         );
+        // The specification: "duration of 0 is invalid and will be ignored" (no error).
+        assert_eq!(check_press(&id, "1", 0, 0), Ok(None));
+        // Invalid keys are still refused, whatever the duration.
         assert_eq!(
-            check_press(&id, "1", 0, 0).unwrap_err().id,
-            ids::INVALID_DTMF_DURATION
+            check_press(&id, "x", 0, 0).unwrap_err().id,
+            ids::INVALID_DTMF
         );
-        let p = check_press(&id, "1#", 20_000, 50).unwrap();
+        let p = check_press(&id, "1#", 20_000, 50).unwrap().unwrap();
         assert_eq!(p.length(), Duration::from_millis(2 * 8000 + 50));
         assert_eq!(
             check_press(&id, &"1".repeat(65), 100, 0).unwrap_err().id,
             ids::DTMF_TOO_LONG
         );
         // The hostile case: two keys with a break of u32::MAX ms is clamped, not allocated.
-        let p = check_press(&id, "12", 100, u32::MAX).unwrap();
+        let p = check_press(&id, "12", 100, u32::MAX).unwrap().unwrap();
         assert_eq!(p.gap, Duration::from_millis(u64::from(MAX_BREAK_MS)));
         // 64 keys of 8 s each: 16 minutes of tones, refused.
         assert_eq!(

@@ -190,6 +190,9 @@ pub struct PlatformConfig {
     pub outbound_queue: usize,
     /// How audio entries are acknowledged (default: one start and one completion per entry).
     pub acks: crate::buffers::AckShape,
+    /// What `EndGrpcStreamMessage` does (unimplemented by FreeClimb: an assumption; default
+    /// [`EndStreamMode::Refuse`](crate::rules::EndStreamMode::Refuse)).
+    pub end_stream: crate::rules::EndStreamMode,
 }
 
 impl Default for PlatformConfig {
@@ -200,6 +203,7 @@ impl Default for PlatformConfig {
             drain_grace: Duration::from_secs(2),
             outbound_queue: 256,
             acks: crate::buffers::AckShape::PerEntry,
+            end_stream: crate::rules::EndStreamMode::Refuse,
         }
     }
 }
@@ -215,6 +219,9 @@ pub struct Script {
     pub dtmf: Vec<KeyPress>,
     /// When the caller hangs up.
     pub hangup: Hangup,
+    /// When the caller transfers the call away with `*8` (FreeClimb: "from the gRPC
+    /// perspective a regular user hangup"), if they do and it comes before the hang-up.
+    pub transfer_at: Option<Duration>,
     /// The platform model's settings.
     pub platform: PlatformConfig,
     /// Faults to inject.
@@ -269,6 +276,13 @@ impl Script {
         self.hangup(Hangup::After(at))
     }
 
+    /// The caller transfers the call away with `*8` at `at`: the stream sees a caller
+    /// hang-up (`NotifyCallEnded(CALLER_DISCONNECT)`) and the timeline notes the transfer.
+    pub fn transfer_at(mut self, at: Duration) -> Self {
+        self.transfer_at = Some(at);
+        self
+    }
+
     /// Sets the platform model's settings.
     pub fn platform(mut self, platform: PlatformConfig) -> Self {
         self.platform = platform;
@@ -320,14 +334,21 @@ impl Script {
     /// When the caller's own hang-up is fixed without reading files (a time, or the longest
     /// wait for the app), and why.
     fn fixed_end(&self) -> Option<(Duration, String)> {
-        match self.hangup {
+        let hangup = match self.hangup {
             Hangup::After(t) => Some((t, format!("the caller hangs up at {t:?}"))),
             Hangup::WhenAppEnds { max } => Some((
                 max,
                 format!("the caller stops waiting for the app at {max:?}"),
             )),
             Hangup::ScriptEnd { .. } => None,
-        }
+        };
+        earliest(hangup, self.transfer())
+    }
+
+    /// The caller's `*8` transfer, with why it ends the call.
+    fn transfer(&self) -> Option<(Duration, String)> {
+        self.transfer_at
+            .map(|t| (t, format!("the caller transfers away (*8) at {t:?}")))
     }
 
     /// The faults that end the call, with their script key and flag, and their time.
@@ -354,7 +375,7 @@ impl Script {
     /// that is decided. With [`Hangup::ScriptEnd`] it reads the WAV files' lengths; `None`
     /// when one cannot be read (the call itself will report that).
     pub fn planned_hangup(&self) -> Option<(Duration, String)> {
-        Some(match self.hangup {
+        let hangup = Some(match self.hangup {
             Hangup::After(t) => (t, format!("the caller hangs up at {t:?}")),
             Hangup::WhenAppEnds { max } => (
                 max,
@@ -389,7 +410,8 @@ impl Script {
                     ),
                 )
             }
-        })
+        });
+        earliest(hangup, self.transfer())
     }
 
     /// What the script asks for that is allowed but cannot happen: a fault scheduled after
@@ -447,6 +469,17 @@ impl Script {
         let file: ScriptFile =
             toml::from_str(text).map_err(|e| ScriptError::Toml(e.to_string()))?;
         file.into_script(base)
+    }
+}
+
+/// The earlier of two ends (the first at the same time).
+fn earliest(
+    a: Option<(Duration, String)>,
+    b: Option<(Duration, String)>,
+) -> Option<(Duration, String)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 
@@ -641,6 +674,7 @@ struct CallerFile {
     hangup: Option<String>,
     linger: Option<FileDuration>,
     max_wait: Option<FileDuration>,
+    transfer_at: Option<FileDuration>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -676,6 +710,7 @@ struct PlatformFile {
     dtmf_buffer: Option<usize>,
     drain_grace: Option<FileDuration>,
     acks: Option<crate::buffers::AckShape>,
+    end_stream: Option<crate::rules::EndStreamMode>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -802,6 +837,7 @@ impl ScriptFile {
                 s.dtmf.sort_by_key(|k| k.at);
             }
         }
+        s.transfer_at = self.caller.transfer_at.map(|d| d.0);
         let linger = self.caller.linger.map(|d| d.0);
         let max_wait = self.caller.max_wait.map(|d| d.0);
         s.hangup = match self.caller.hangup {
@@ -823,6 +859,9 @@ impl ScriptFile {
         }
         if let Some(v) = p.acks {
             s.platform.acks = v;
+        }
+        if let Some(v) = p.end_stream {
+            s.platform.end_stream = v;
         }
         let f = self.faults;
         s.faults = Faults {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::analysis::{self, Span};
 use crate::report::CallReport;
-use crate::timeline::{Dir, TimelineEntry};
+use crate::timeline::{self, Dir, TimelineEntry};
 
 /// One line of the story.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +198,30 @@ impl Messages {
                 ),
             ),
             (Dir::FromApp, "terminate_call") => self.line(e.t_ms, "app", "hangs up".into()),
+            (Dir::Note, timeline::NOTE_TRANSFER) => self.line(
+                e.t_ms,
+                "caller",
+                "transfers the call away (*8); to the app it is a hang-up".into(),
+            ),
+            (Dir::Note, timeline::NOTE_IGNORED) => self.line(
+                e.t_ms,
+                "platform",
+                format!(
+                    "ignores {}{}: {}",
+                    field_str(e, "message"),
+                    match field_str(e, "id") {
+                        "" => String::new(),
+                        id => format!(" {id:?}"),
+                    },
+                    field_str(e, "why")
+                ),
+            ),
+            (Dir::Note, timeline::NOTE_STREAM_ENDED) => self.line(
+                e.t_ms,
+                "platform",
+                "ends the stream, as the app asked (EndGrpcStreamMessage); the call goes on in PerCL"
+                    .into(),
+            ),
             (Dir::ToApp, "notify_call_ended") => self.line(
                 e.t_ms,
                 "platform",
@@ -340,32 +364,85 @@ fn describe_echo(report: &CallReport, run: &[Play]) -> StoryLine {
     }
 }
 
-/// What the caller said: stretches of sound in their audio, outside key presses.
+/// Around a key press, this much of the caller's audio is not speech (the tone's edges).
+const KEY_MARGIN_MS: f64 = 30.0;
+/// Pauses shorter than this do not split a stretch of speech.
+const SPEECH_GAP_MS: f64 = 150.0;
+
+/// What the caller said: stretches of sound in their voice. A key press replaces the voice
+/// for its length (its tone is not speech), so the voice is read with the presses silenced,
+/// and speech that goes on through a key press is one stretch, told with its real length.
 fn describe_caller_speech(report: &CallReport, key_times: &[(f64, f64)]) -> Vec<StoryLine> {
     let rate = report.rate;
-    analysis::sound_spans(&report.caller, rate, -40.0, Duration::from_millis(150))
-        .into_iter()
-        .map(|span| {
-            (
-                span.start_time(rate).as_secs_f64() * 1000.0,
-                span.end_time(rate).as_secs_f64() * 1000.0,
-            )
-        })
-        .filter(|&(a, b)| {
-            !key_times
+    let at = |ms: f64| ((ms.max(0.0) * f64::from(rate) / 1000.0) as usize).min(report.caller.len());
+    let keys: Vec<(f64, f64)> = key_times
+        .iter()
+        .map(|&(ks, ke)| (ks - KEY_MARGIN_MS, ke + KEY_MARGIN_MS))
+        .collect();
+    let mut voice = report.caller.clone();
+    for &(ks, ke) in &keys {
+        let (a, b) = (at(ks), at(ke));
+        voice[a..b.max(a)].fill(0);
+    }
+    let spans = analysis::sound_spans(&voice, rate, -40.0, Duration::from_millis(150));
+    // Stretches as (start, end, through a key press), merged across pauses that are only a key.
+    let mut stretches: Vec<(f64, f64, bool)> = Vec::new();
+    for span in spans {
+        let a = span.start_time(rate).as_secs_f64() * 1000.0;
+        let b = span.end_time(rate).as_secs_f64() * 1000.0;
+        if let Some(last) = stretches.last_mut() {
+            let gap = a - last.1;
+            let keyed: f64 = keys
                 .iter()
-                .any(|(ks, ke)| a < ke + 30.0 && b > ks - 30.0)
-        })
-        .map(|(a, b)| StoryLine {
+                .map(|&(ks, ke)| (ke.min(a) - ks.max(last.1)).max(0.0))
+                .sum();
+            if keyed > 0.0 && gap - keyed < SPEECH_GAP_MS {
+                *last = (last.0, b, true);
+                continue;
+            }
+        }
+        stretches.push((a, b, false));
+    }
+    stretches
+        .into_iter()
+        .map(|(a, b, through_key)| StoryLine {
             t_ms: a,
             who: "caller",
             what: format!(
-                "speaks for {:.2} s ({:.0} dBFS)",
+                "speaks for {:.2} s ({:.0} dBFS{})",
                 (b - a) / 1000.0,
-                analysis::level_dbfs(slice(&report.caller, rate, a, b))
+                voice_level(&voice, at(a), at(b), &keys, &at),
+                if through_key {
+                    ", through a key press"
+                } else {
+                    ""
+                }
             ),
         })
         .collect()
+}
+
+/// The level of `voice[from..to]` outside the silenced key presses.
+fn voice_level(
+    voice: &[i16],
+    from: usize,
+    to: usize,
+    keys: &[(f64, f64)],
+    at: &dyn Fn(f64) -> usize,
+) -> f64 {
+    let mut spoken: Vec<i16> = Vec::with_capacity(to.saturating_sub(from));
+    let mut cursor = from;
+    let mut cuts: Vec<(usize, usize)> = keys.iter().map(|&(ks, ke)| (at(ks), at(ke))).collect();
+    cuts.sort_unstable();
+    for (ks, ke) in cuts {
+        if ke <= cursor || ks >= to {
+            continue;
+        }
+        spoken.extend_from_slice(&voice[cursor..ks.max(cursor)]);
+        cursor = ke.min(to);
+    }
+    spoken.extend_from_slice(&voice[cursor.min(to)..to]);
+    analysis::level_dbfs(&spoken)
 }
 
 /// The story as text, one line per event (`  12.345 s  caller    presses 2`).
@@ -462,6 +539,7 @@ mod tests {
             caller_speech_segments: 0,
             barge_in_latency: Vec::new(),
             response_latency: Vec::new(),
+            webhook_errors: Vec::new(),
         }
     }
 

@@ -1,6 +1,10 @@
 //! The timeline of a call: every message both ways, when it crossed the wire (ms from the
 //! call's start), its direction, its kind (the `.proto` oneof member name) and its fields,
 //! with audio summarised as a byte count. Written as `timeline.jsonl`, one entry per line.
+//!
+//! Besides messages, the platform writes **notes** ([`Dir::Note`]): what it did that sent
+//! nothing on the wire, such as a message ignored as the specification says
+//! ([`NOTE_IGNORED`]) or the caller's `*8` transfer ([`NOTE_TRANSFER`]).
 
 use std::time::SystemTime;
 
@@ -19,7 +23,20 @@ pub enum Dir {
     /// From the app to the platform.
     #[serde(rename = "app->platform")]
     FromApp,
+    /// Not a message: a note of the platform's about the call (see the module docs).
+    #[serde(rename = "note")]
+    Note,
 }
+
+/// The kind of a note: the app message just before it was ignored without an error, as the
+/// specification says (`fields.why`; `fields.message` and `fields.id` name the message).
+pub const NOTE_IGNORED: &str = "ignored";
+/// The kind of a note: the caller transferred the call away with `*8`; on the stream it is
+/// an ordinary caller hang-up (`NotifyCallEnded(CALLER_DISCONNECT)`).
+pub const NOTE_TRANSFER: &str = "transfer";
+/// The kind of a note: the platform ended the gRPC stream because the app sent
+/// `EndGrpcStreamMessage` (with `end_stream = "ends-stream"`); the call goes on in PerCL.
+pub const NOTE_STREAM_ENDED: &str = "stream_ended";
 
 /// One message of the call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,8 +11,7 @@ use clap::Args;
 use fcstream::ContentType;
 use fcstream_emulator::script::{parse_direction, parse_dtmf, parse_duration, parse_hangup};
 use fcstream_emulator::{
-    connect, run_flow, run_with, story, ConnectOptions, Flow, FlowStep, Hangup, RunOptions, Script,
-    Source,
+    connect, run_flow, run_with, story, ConnectOptions, Flow, Hangup, RunOptions, Script, Source,
 };
 
 /// Options of `fcstream call`.
@@ -35,7 +34,9 @@ timeline.jsonl (every message both ways), summary.json.
 When stdout is closed early (| head) the rest of the report is dropped; the status is unchanged.
 Exit status: 0 when the call ended as scripted (faults you asked for included); 1 when the app
 failed, never ended a call you waited on (--wait-for-app), or (with --strict) when the platform
-sent any NotifyErrorMessage. The script format and the platform model: docs/EMULATOR.md.")]
+sent any NotifyErrorMessage or a webhook after the call failed. A failed actionUrl webhook is a
+warning: the call's files are written and the status is the call's.
+The script format and the platform model: docs/EMULATOR.md.")]
 pub struct CallArgs {
     /// The app's gRPC server: http://host:port (plain HTTP/2) or https://host:port (TLS).
     /// Not needed with --webhook (the PerCL names it).
@@ -83,6 +84,10 @@ pub struct CallArgs {
     /// With --wait-for-app: give up (and fail) after this long [default: 5m].
     #[arg(long, value_name = "DURATION")]
     pub max_wait: Option<String>,
+    /// The caller transfers the call away with *8 at this time: to the app an ordinary
+    /// caller hang-up (CALLER_DISCONNECT); the timeline notes the transfer.
+    #[arg(long, value_name = "TIME")]
+    pub transfer_at: Option<String>,
 
     /// The call's audio format: audio/mulaw;rate=8000 (default), audio/l16;rate=8000,
     /// audio/l16;rate=16000.
@@ -110,6 +115,11 @@ pub struct CallArgs {
     /// DTMF buffer size, in presses (default 100).
     #[arg(long, value_name = "N")]
     pub dtmf_buffer_size: Option<usize>,
+    /// What EndGrpcStreamMessage (unimplemented by FreeClimb) does: refuse (default: a
+    /// NotifyErrorMessage, the call goes on), ignore, or ends-stream (the platform ends the
+    /// stream and the call goes on in PerCL).
+    #[arg(long, value_name = "MODE")]
+    pub end_stream: Option<String>,
 
     /// Fault: NotifyCallEnded(PLATFORM_ERROR) at this time.
     #[arg(long, value_name = "TIME")]
@@ -233,6 +243,14 @@ impl CallArgs {
         if self.wait_for_app {
             s.hangup = parse_hangup("app", None, duration("max-wait", &self.max_wait)?)?;
         }
+        if let Some(t) = duration("transfer-at", &self.transfer_at)? {
+            s.transfer_at = Some(t);
+        }
+        if let Some(mode) = &self.end_stream {
+            s.platform.end_stream = mode
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--end-stream: {e}"))?;
+        }
         if let Some(n) = self.buffer_size {
             s.platform.audio_buffer = n;
         }
@@ -312,7 +330,10 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
             flow.connect = options;
             let flow = run_flow(&flow, &script).await?;
             for step in &flow.steps {
-                crate::outln!("flow: {}", describe(step));
+                crate::outln!("flow: {step}");
+            }
+            for e in flow.call.iter().flat_map(|c| &c.summary.webhook_errors) {
+                eprintln!("warning: webhook failed after the call (its report is kept): {e}");
             }
             match flow.call {
                 Some(report) => report,
@@ -366,38 +387,13 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
             s.errors
         );
     }
-    Ok(())
-}
-
-/// One line per flow step, for people.
-fn describe(step: &FlowStep) -> String {
-    match step {
-        FlowStep::Webhook {
-            request_type,
-            url,
-            status,
-            percl,
-        } => {
-            format!("POST {request_type} webhook to {url}: HTTP {status}, PerCL {percl:?}")
-        }
-        FlowStep::Simulated { command, detail } => format!("{command} (simulated): {detail}"),
-        FlowStep::Stream {
-            location,
-            content_type,
-            port_ok,
-        } => format!(
-            "AudioStream to {location} ({content_type}){}",
-            if *port_ok {
-                ""
-            } else {
-                " — FreeClimb requires port 80 or 443"
-            }
-        ),
-        FlowStep::Hangup => "Hangup: the call ended".into(),
-        FlowStep::NotCarriedOut { command } => {
-            format!("{command}: not carried out by the emulator")
-        }
+    if args.strict && !s.webhook_errors.is_empty() {
+        bail!(
+            "--strict: a webhook failed: {}",
+            s.webhook_errors.join("; ")
+        );
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -445,8 +441,17 @@ mod tests {
             "9",
             "--direction",
             "outbound",
+            "--transfer-at",
+            "20s",
+            "--end-stream",
+            "ends-stream",
         ])
         .unwrap();
+        assert_eq!(s.transfer_at, Some(Duration::from_secs(20)));
+        assert_eq!(
+            s.platform.end_stream,
+            fcstream_emulator::rules::EndStreamMode::EndsStream
+        );
         assert_eq!(s.call.content_type, ContentType::L16At16k);
         assert_eq!(s.call.metadata, ["tenant=acme", "x=y"]);
         assert_eq!(s.call.direction, fcstream::Direction::Outbound);
@@ -497,6 +502,11 @@ mod tests {
         assert!(parse(&["http://x:1", "--content-type", "audio/opus"]).is_err());
         assert!(parse(&["http://x:1", "--hangup-after", "1s", "--wait-for-app"]).is_err());
         assert!(parse(&["http://x:1", "--buffer-size", "0"]).is_err());
+        let e = parse(&["http://x:1", "--end-stream", "close"]).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("use refuse, ignore or ends-stream"),
+            "{e:#}"
+        );
     }
 
     #[test]
