@@ -116,6 +116,93 @@ async fn a_slowloris_is_closed() {
     dribble.abort();
 }
 
+// ---- idle deadline after the handshake ---------------------------------------------------
+
+/// A HEADERS frame header for stream 1 announcing 4,096 bytes, without END_HEADERS: a request
+/// that is never finished, so no stream ever opens.
+const HEADERS_NEVER_ENDING: [u8; 9] = [0, 0x10, 0, 1, 0, 0, 0, 0, 1];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_handshake_a_connection_without_a_stream_is_closed() {
+    let metrics = Metrics::new();
+    let m = metrics.clone();
+    let (addr, _stop, _task) = start_echo(move |l| {
+        Server::from_listener(l)
+            .metrics(m)
+            .handshake_timeout(Duration::from_secs(120))
+            .connection_idle_timeout(Some(SHORT))
+    })
+    .await;
+    // Silent after its preface and SETTINGS (it would answer keepalive pings if asked).
+    let mut silent = TcpStream::connect(&addr).await.unwrap();
+    silent.write_all(PREFACE).await.unwrap();
+    silent.write_all(&SETTINGS).await.unwrap();
+    // A slowloris past the handshake: a HEADERS frame it never finishes, one byte every 50 ms.
+    let conn = TcpStream::connect(&addr).await.unwrap();
+    let (mut read, mut write) = conn.into_split();
+    let dribble = tokio::spawn(async move {
+        write.write_all(PREFACE).await.ok();
+        write.write_all(&SETTINGS).await.ok();
+        write.write_all(&HEADERS_NEVER_ENDING).await.ok();
+        for _ in 0..4096 {
+            if write.write_all(&[0x82]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    assert!(
+        closed_within(&mut silent, CLOSED_WITHIN).await,
+        "a connection without a stream was still open after {CLOSED_WITHIN:?} (idle timeout {SHORT:?})"
+    );
+    assert!(
+        closed_within(&mut read, CLOSED_WITHIN).await,
+        "a slowloris past the handshake was still open after {CLOSED_WITHIN:?}"
+    );
+    dribble.abort();
+    assert_eq!(rejected(&metrics, "idle_connection"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_carrying_a_call_is_not_idle_however_long_the_call() {
+    let metrics = Metrics::new();
+    let m = metrics.clone();
+    // (Long enough that connecting and opening the first stream fit in it on a busy machine.)
+    let idle = Duration::from_secs(1);
+    let (addr, _stop, _task) = start_echo(move |l| {
+        Server::from_listener(l)
+            .metrics(m)
+            .connection_idle_timeout(Some(idle))
+    })
+    .await;
+    let url = format!("http://{addr}");
+    let channel = connect(&url).await;
+    let mut p = Platform::start(channel.clone(), call_info("CA-long", ContentType::Mulaw8k)).await;
+    // Quiet stretches longer than the idle timeout, while the call is open.
+    for i in 0..3u8 {
+        echo_once(&mut p, i).await;
+        tokio::time::sleep(idle * 3 / 2).await;
+    }
+    echo_once(&mut p, 9).await;
+    p.end(EndReason::CallerDisconnect).await;
+    assert_eq!(p.next().await.unwrap(), None);
+    assert_eq!(
+        rejected(&metrics, "idle_connection"),
+        0,
+        "a connection carrying a call was closed as idle"
+    );
+    // Once the call is over, the connection is idle: closed, and the client reconnects for
+    // the next call.
+    let closed = tokio::time::timeout(CLOSED_WITHIN, async {
+        while rejected(&metrics, "idle_connection") == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection was not closed once idle");
+    a_call_works(&url, "CA-after-idle").await;
+}
+
 // ---- connection cap ----------------------------------------------------------------------
 
 #[tokio::test]

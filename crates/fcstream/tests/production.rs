@@ -404,6 +404,56 @@ async fn health_reflection_and_metrics() {
     );
 }
 
+/// Older grpcurl, grpcui, Postman and Evans ask reflection v1alpha only.
+#[tokio::test]
+async fn reflection_answers_v1alpha_too() {
+    use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
+
+    let (addr, stop, task) = start(|l| Server::from_listener(l), echo).await;
+    let channel = connect(&format!("http://{addr}")).await;
+    let requests = [
+        MessageRequest::ListServices(String::new()),
+        MessageRequest::FileContainingSymbol("freeclimb.GRPCStreamService".into()),
+    ];
+    let (tx, rx) = mpsc::channel(requests.len());
+    for r in requests {
+        tx.send(ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(r),
+        })
+        .await
+        .unwrap();
+    }
+    let mut replies = ServerReflectionClient::new(channel.clone())
+        .server_reflection_info(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("v1alpha reflection is served")
+        .into_inner();
+    let Some(MessageResponse::ListServicesResponse(list)) =
+        replies.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("no service list")
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"freeclimb.GRPCStreamService"), "{names:?}");
+    let Some(MessageResponse::FileDescriptorResponse(files)) =
+        replies.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("no descriptor for the stream service")
+    };
+    assert!(!files.file_descriptor_proto.is_empty());
+    drop((tx, replies, channel));
+    stop.send(()).unwrap();
+    tokio::time::timeout(SOON, task)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+}
+
 #[tokio::test]
 async fn drain_lets_twenty_live_calls_finish_then_the_timeout_ends_the_rest() {
     let shutdown = Shutdown::new();

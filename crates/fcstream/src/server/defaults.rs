@@ -60,6 +60,13 @@ pub const MAX_CONNECTIONS: usize = 10_000;
 /// connection slot for this long at most.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// After the handshake, how long a connection may carry no stream at all
+/// ([`Server::connection_idle_timeout`](super::Server::connection_idle_timeout)); then it is
+/// closed. The platform opens a stream as soon as it connects and a connection between calls
+/// reconnects in one round trip; a connection that sent its preface and nothing since (or
+/// trickles a HEADERS frame it never finishes) holds a connection slot this long at most.
+pub const CONNECTION_IDLE_TIMEOUT: Option<Duration> = Some(Duration::from_secs(60));
+
 /// How long a new stream may take to send `NotifyCallStartedMessage`
 /// ([`CallConfig::first_message_timeout`](super::CallConfig::first_message_timeout)). The
 /// platform sends it as soon as the stream opens; a stream that does not is squatting.

@@ -20,6 +20,13 @@
 //! - **Accept errors back off.** Out of descriptors (`EMFILE`, `ENFILE`) or memory, the loop
 //!   sleeps 5 ms, then twice as long each time up to 1 s, and logs at most once a second; the
 //!   first success resets it, so the server recovers as soon as descriptors free up.
+//! - **An idle deadline after the handshake.** A connection that carries no stream for
+//!   [`Server::connection_idle_timeout`](super::Server::connection_idle_timeout) is closed:
+//!   one that sends its preface and then trickles an unfinished HEADERS frame (a slowloris
+//!   past the handshake), or simply stays silent while answering keepalive pings, holds a slot
+//!   for that long at most. Streams are counted by [`StreamCounting`], a tower layer in front
+//!   of every service, per connection (found by its peer address when a stream starts, never
+//!   per frame); the connection checks its count only when its socket has nothing to read.
 //! - **A way to close them all.** [`Connections::close_all`] (also on drop) makes every open
 //!   connection fail its next read and write, so hyper closes it: a stopping server does not
 //!   leave connections behind with a peer that ignores GOAWAY.
@@ -32,6 +39,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -73,6 +81,9 @@ pub(crate) struct Limits {
     pub max_connections: usize,
     /// From accept: TLS handshake done and HTTP/2 preface received, or the connection closes.
     pub handshake_timeout: Duration,
+    /// After the handshake: a connection with no stream open for this long closes (`None`:
+    /// never).
+    pub idle_timeout: Option<Duration>,
 }
 
 /// The connections of one server: their cap, their deadline, and a way to close them all.
@@ -92,6 +103,69 @@ struct Shared {
     metrics: Metrics,
     /// The connections open now, to close them when the server stops.
     open: Mutex<Open>,
+    /// The zero of every connection's [`Activity::idle_since_ms`].
+    epoch: Instant,
+}
+
+/// The streams open on one connection: counted by [`StreamCounting`] when a stream starts and
+/// when its response ends, read by the connection when its socket is idle.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    /// Streams open now.
+    streams: AtomicUsize,
+    /// When the count last fell to zero (or the connection opened), in ms from
+    /// [`Shared::epoch`].
+    idle_since_ms: AtomicU64,
+    /// [`Shared::epoch`], to turn the count's times into instants.
+    epoch: Instant,
+}
+
+impl Activity {
+    fn new(epoch: Instant) -> Self {
+        let activity = Self {
+            streams: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(0),
+            epoch,
+        };
+        activity.mark_idle();
+        activity
+    }
+
+    fn mark_idle(&self) {
+        let ms = Instant::now()
+            .saturating_duration_since(self.epoch)
+            .as_millis();
+        self.idle_since_ms
+            .store(u64::try_from(ms).unwrap_or(u64::MAX), Ordering::Release);
+    }
+
+    /// When the connection became idle, if no stream is open now.
+    fn idle_since(&self) -> Option<Instant> {
+        if self.streams.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let ms = self.idle_since_ms.load(Ordering::Acquire);
+        Some(self.epoch + Duration::from_millis(ms))
+    }
+}
+
+/// One open stream in its connection's count; leaves it on drop (the response body ended or
+/// was dropped: the stream is over, reset or not).
+struct OpenStream(Arc<Activity>);
+
+impl OpenStream {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.streams.fetch_add(1, Ordering::AcqRel);
+        Self(activity)
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        if self.0.streams.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.mark_idle();
+        }
+    }
 }
 
 /// The registry of open connections: touched when one opens and when it closes, never per read.
@@ -102,6 +176,9 @@ struct Open {
     stop: HashMap<u64, oneshot::Sender<()>>,
     /// Set by [`Connections::close_all`]: a connection finishing its handshake later is closed.
     closed: bool,
+    /// Each open connection's stream count, by its peer's address (what a request knows of
+    /// its connection).
+    activity: HashMap<SocketAddr, Arc<Activity>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -126,8 +203,18 @@ impl Connections {
                     next: 0,
                     stop: HashMap::new(),
                     closed: false,
+                    activity: HashMap::new(),
                 }),
+                epoch: Instant::now(),
             }),
+        }
+    }
+
+    /// The layer that counts each connection's streams, for the router in front of every
+    /// service.
+    pub(crate) fn stream_counting(&self) -> StreamCounting {
+        StreamCounting {
+            shared: self.shared.clone(),
         }
     }
 
@@ -447,12 +534,17 @@ pub(crate) struct Conn<T> {
     shared: Arc<Shared>,
     /// The peer, for the logs.
     remote: SocketAddr,
+    /// Its open streams.
+    activity: Arc<Activity>,
+    /// The idle deadline, armed once the preface is in (with an idle timeout).
+    idle: Option<Pin<Box<Sleep>>>,
 }
 
 impl<T> Conn<T> {
     /// Registers the connection among the open ones (`None`: the server is closing them all).
     fn new(io: T, shared: Arc<Shared>, admitted: Admitted) -> Option<Self> {
         let (tx, rx) = oneshot::channel();
+        let activity = Arc::new(Activity::new(shared.epoch));
         let id = {
             let mut open = lock(&shared.open);
             if open.closed {
@@ -461,6 +553,7 @@ impl<T> Conn<T> {
             let id = open.next;
             open.next += 1;
             open.stop.insert(id, tx);
+            open.activity.insert(admitted.remote, activity.clone());
             id
         };
         Some(Self {
@@ -474,7 +567,40 @@ impl<T> Conn<T> {
             id,
             shared,
             remote: admitted.remote,
+            activity,
+            idle: None,
         })
+    }
+
+    /// With the socket idle: whether the connection has carried no stream for the idle
+    /// timeout (then it is closed, and this is the error to return). Arms or re-arms the
+    /// deadline otherwise, so the connection's task wakes when it may run out.
+    fn idle_out(&mut self, cx: &mut Context<'_>) -> Option<io::Error> {
+        let timeout = self.shared.limits.idle_timeout?;
+        let now = Instant::now();
+        let idle = self.idle.get_or_insert_with(|| {
+            let from = self.activity.idle_since().unwrap_or(now);
+            Box::pin(tokio::time::sleep_until(far_or(from, timeout)))
+        });
+        while idle.as_mut().poll(cx).is_ready() {
+            match self.activity.idle_since() {
+                // A stream is open: look again a timeout from now.
+                None => idle.as_mut().reset(far_or(now, timeout)),
+                Some(since) if far_or(since, timeout) > now => {
+                    idle.as_mut().reset(far_or(since, timeout))
+                }
+                Some(_) => {
+                    self.gate = Gate::Closed(io::ErrorKind::TimedOut);
+                    self.shared.metrics.reject("idle_connection");
+                    debug!(remote = %self.remote, ?timeout, "no stream on the connection for the idle timeout; closed");
+                    return Some(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "no stream within the connection idle timeout",
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Whether the connection is closed (the server stopped, or the deadline ran out); an
@@ -493,9 +619,24 @@ impl<T> Conn<T> {
     }
 }
 
+/// `from + after`, or a century away when that does not fit.
+fn far_or(from: Instant, after: Duration) -> Instant {
+    from.checked_add(after)
+        .unwrap_or_else(|| from + Duration::from_secs(100 * 365 * 86_400))
+}
+
 impl<T> Drop for Conn<T> {
     fn drop(&mut self) {
-        lock(&self.shared.open).stop.remove(&self.id);
+        let mut open = lock(&self.shared.open);
+        open.stop.remove(&self.id);
+        // (A later connection from the same address has its own entry: remove only ours.)
+        if open
+            .activity
+            .get(&self.remote)
+            .is_some_and(|a| Arc::ptr_eq(a, &self.activity))
+        {
+            open.activity.remove(&self.remote);
+        }
     }
 }
 
@@ -518,7 +659,14 @@ impl<T: AsyncRead + Unpin> AsyncRead for Conn<T> {
             return Poll::Ready(Err(e));
         }
         let Gate::Preface { left, deadline } = &mut this.gate else {
-            return Pin::new(&mut this.io).poll_read(cx, buf);
+            return match Pin::new(&mut this.io).poll_read(cx, buf) {
+                // Nothing to read: the moment to look at the idle deadline (never per frame).
+                Poll::Pending => match this.idle_out(cx) {
+                    Some(e) => Poll::Ready(Err(e)),
+                    None => Poll::Pending,
+                },
+                ready => ready,
+            };
         };
         let before = buf.filled().len();
         match Pin::new(&mut this.io).poll_read(cx, buf) {
@@ -590,6 +738,107 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Conn<T> {
     }
 }
 
+/// A tower layer in front of the router's services: each stream, from its request to the end
+/// of its response body, counts as open on its connection (found by the peer address tonic
+/// puts in the request), so an idle connection can be told from a busy one.
+#[derive(Clone)]
+pub(crate) struct StreamCounting {
+    /// The server's connections.
+    shared: Arc<Shared>,
+}
+
+impl<S> tower_layer::Layer<S> for StreamCounting {
+    type Service = CountStreams<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        CountStreams {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The service [`StreamCounting`] makes.
+#[derive(Clone)]
+pub(crate) struct CountStreams<S> {
+    /// The router.
+    inner: S,
+    /// The server's connections.
+    shared: Arc<Shared>,
+}
+
+/// The peer of the connection a request came on, as tonic records it (plaintext or TLS).
+fn peer<B>(req: &http::Request<B>) -> Option<SocketAddr> {
+    use tonic::transport::server::TcpConnectInfo;
+    if let Some(info) = req.extensions().get::<TcpConnectInfo>() {
+        return info.remote_addr();
+    }
+    #[cfg(feature = "tls")]
+    if let Some(info) = req
+        .extensions()
+        .get::<tonic::transport::server::TlsConnectInfo<TcpConnectInfo>>()
+    {
+        return info.get_ref().remote_addr();
+    }
+    None
+}
+
+impl<S, B, R> tower_service::Service<http::Request<B>> for CountStreams<S>
+where
+    S: tower_service::Service<http::Request<B>, Response = http::Response<R>>,
+    S::Future: Send + 'static,
+    R: http_body::Body<Data = bytes::Bytes> + Send + Unpin + 'static,
+    R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = S::Error;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send + 'static>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let open = peer(&req)
+            .and_then(|addr| lock(&self.shared.open).activity.get(&addr).cloned())
+            .map(OpenStream::new);
+        let response = self.inner.call(req);
+        Box::pin(async move {
+            let response = response.await?;
+            Ok(response.map(|body| tonic::body::Body::new(Counted { body, _open: open })))
+        })
+    }
+}
+
+/// A response body that holds its stream's place in the count until it is dropped.
+struct Counted<R> {
+    /// The service's body.
+    body: R,
+    /// The stream's place in its connection's count.
+    _open: Option<OpenStream>,
+}
+
+impl<R: http_body::Body + Unpin> http_body::Body for Counted<R> {
+    type Data = R::Data;
+    type Error = R::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,6 +881,7 @@ mod tests {
             Limits {
                 max_connections: 2,
                 handshake_timeout: Duration::from_secs(60),
+                idle_timeout: None,
             },
             Metrics::new(),
         );

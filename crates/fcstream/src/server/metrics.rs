@@ -122,6 +122,13 @@ mod imp {
             ] {
                 must(registry.register(c));
             }
+            // The standard process_* families (CPU seconds, resident and virtual memory, open
+            // and maximum file descriptors, threads, start time), read from /proc at scrape
+            // time: what dashboards and alerts for any Prometheus target expect.
+            #[cfg(target_os = "linux")]
+            must(registry.register(Box::new(
+                prometheus::process_collector::ProcessCollector::for_self(),
+            )));
             Self {
                 registry,
                 active_calls,
@@ -293,5 +300,22 @@ mod tests {
         ] {
             assert!(text.contains(name), "missing {name} in\n{text}");
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn renders_the_process_families() {
+        let text = Metrics::new().render();
+        let value = |name: &str| -> f64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+                .unwrap_or_else(|| panic!("missing {name} in\n{text}"))
+        };
+        assert!(value("process_resident_memory_bytes") > 1e6);
+        assert!(value("process_open_fds") >= 1.0);
+        assert!(value("process_max_fds") >= value("process_open_fds"));
+        assert!(value("process_start_time_seconds") > 1.7e9);
+        assert!(value("process_cpu_seconds_total") >= 0.0);
+        assert!(value("process_threads") >= 1.0);
     }
 }

@@ -117,6 +117,8 @@ pub struct Server {
     max_connections: usize,
     /// From accept, how long a connection has for its TLS handshake and HTTP/2 preface.
     handshake_timeout: Duration,
+    /// After the handshake, how long a connection may carry no stream before it is closed.
+    connection_idle_timeout: Option<Duration>,
     /// TLS, if any.
     tls: Option<TlsConfig>,
     /// Where the server's metrics go (share it to serve `/metrics`).
@@ -149,6 +151,7 @@ impl Server {
             drain_timeout: defaults::DRAIN_TIMEOUT,
             max_connections: defaults::MAX_CONNECTIONS,
             handshake_timeout: defaults::HANDSHAKE_TIMEOUT,
+            connection_idle_timeout: defaults::CONNECTION_IDLE_TIMEOUT,
             tls: None,
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
@@ -222,6 +225,16 @@ impl Server {
         self
     }
 
+    /// After the handshake, how long a connection may carry no stream at all before it is
+    /// closed (default [`defaults::CONNECTION_IDLE_TIMEOUT`]; `None`: never). Any stream counts
+    /// (a call, a health check or watch, reflection); the time runs from the end of the last
+    /// one. Closed connections count in
+    /// `fcstream_streams_rejected_total{cause="idle_connection"}`; a client reconnects.
+    pub fn connection_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connection_idle_timeout = timeout;
+        self
+    }
+
     /// Serves TLS (or mutual TLS) instead of plain HTTP/2 (needs the `tls` feature, on by
     /// default; without it, serving fails with [`Error::InvalidArgument`]).
     pub fn tls(mut self, tls: TlsConfig) -> Self {
@@ -280,6 +293,7 @@ impl Server {
             GrpcStreamServiceServer<CallService<Counted<H>>>,
         >(crate::proto::FILE_DESCRIPTOR_SET)
         .await?;
+        let reflection_v1alpha = reflection_v1alpha(crate::proto::FILE_DESCRIPTOR_SET)?;
         info!(
             enabled = self.auth.is_enabled(),
             call_tokens = self.auth.requires_call_token(),
@@ -329,22 +343,26 @@ impl Server {
             });
         };
 
-        let router = tonic::transport::Server::builder()
-            .max_concurrent_streams(self.max_streams_per_connection)
-            .http2_keepalive_interval(self.keepalive)
-            .add_service(health_service)
-            .add_service(reflection)
-            .add_service(calls);
-        info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), max_connections = self.max_connections, handshake_timeout = ?self.handshake_timeout, "fcstream listening");
-        // Our own accept loop (cap, handshake deadline, TLS, backoff), not tonic's
-        // `TcpIncoming`; dropped at the end of this function, it closes what is still open.
+        // Our own accept loop (cap, handshake deadline, idle deadline, TLS, backoff), not
+        // tonic's `TcpIncoming`; dropped at the end of this function, it closes what is still
+        // open.
         let connections = Connections::new(
             Limits {
                 max_connections: self.max_connections,
                 handshake_timeout: self.handshake_timeout,
+                idle_timeout: self.connection_idle_timeout,
             },
             self.metrics.clone(),
         );
+        let router = tonic::transport::Server::builder()
+            .max_concurrent_streams(self.max_streams_per_connection)
+            .http2_keepalive_interval(self.keepalive)
+            .layer(connections.stream_counting())
+            .add_service(health_service)
+            .add_service(reflection)
+            .add_service(reflection_v1alpha)
+            .add_service(calls);
+        info!(%addr, tls = self.tls.is_some(), mtls = self.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()), max_connections = self.max_connections, handshake_timeout = ?self.handshake_timeout, connection_idle_timeout = ?self.connection_idle_timeout, "fcstream listening");
         type Serving<'a> = Pin<
             Box<dyn Future<Output = std::result::Result<(), tonic::transport::Error>> + Send + 'a>,
         >;
@@ -456,6 +474,27 @@ pub async fn health_and_reflection<S: tonic::server::NamedService>(
         .build_v1()
         .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))?;
     Ok((health, health_service, reflection))
+}
+
+/// Server reflection's older `grpc.reflection.v1alpha` service over the same `descriptors` as
+/// [`health_and_reflection`]'s v1: grpcurl before 1.8.8, grpcui, Postman and Evans ask v1alpha
+/// only, so every fcstream gRPC server serves both (the two differ only in their package name).
+///
+/// # Errors
+///
+/// [`Error::Protocol`] when `descriptors` is not a valid encoded descriptor set.
+pub fn reflection_v1alpha(
+    descriptors: &'static [u8],
+) -> Result<
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(descriptors)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+        .map_err(|e| Error::Protocol(format!("reflection descriptors: {e}")))
 }
 
 /// Marks service `S` and the server as a whole NOT_SERVING on `health` (the reporter
