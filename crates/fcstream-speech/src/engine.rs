@@ -9,6 +9,9 @@
 //! - `pocketsphinx` (feature `pocketsphinx`): the offline default, CMU PocketSphinx opened at
 //!   run time (not linked), so that fcstream builds and runs on machines without it. It is the
 //!   only module with `unsafe` code (the FFI calls).
+//! - [`whisper`] (feature `whisper`): OpenAI Whisper through CTranslate2, one model shared by
+//!   every stream, a bounded pool of decoding threads; the default of `fcstream stt-serve`
+//!   when its model is installed.
 
 use std::time::Duration;
 
@@ -42,6 +45,41 @@ pub trait Recognizer: Send {
     /// Ends the stream: returns the final result of an utterance still open, if any. The
     /// recognizer is not fed again afterwards.
     fn finish(&mut self) -> Result<Vec<EngineResult>, SttError>;
+
+    /// Results that completed since the last call, without feeding audio: for engines that
+    /// decode elsewhere (a worker pool). Default: none.
+    fn poll(&mut self) -> Result<Vec<EngineResult>, SttError> {
+        Ok(Vec::new())
+    }
+
+    /// Whether results are still being worked on elsewhere (then the service calls
+    /// [`poll`](Self::poll) while it waits for audio). Default: false.
+    fn pending(&self) -> bool {
+        false
+    }
+}
+
+/// What an engine reports for metrics (`fcstream stt-serve --metrics`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineStats {
+    /// Decodes waiting for a worker.
+    pub queue_depth: usize,
+    /// Workers decoding now.
+    pub busy_workers: usize,
+    /// Workers in the pool.
+    pub workers: usize,
+    /// Utterances (and interim guesses) decoded.
+    pub decodes: u64,
+    /// Decoding calls (a call decodes a batch of utterances).
+    pub batches: u64,
+    /// Audio decoded.
+    pub decoded_audio: Duration,
+    /// Time the workers spent decoding (`busy / decoded_audio` is the real-time factor).
+    pub busy: Duration,
+    /// Interim decodes skipped because the pool was busy.
+    pub interims_skipped: u64,
+    /// Audio samples the engine could not decode and dropped (stays 0 by design).
+    pub dropped_samples: u64,
 }
 
 /// A recognition engine: loaded once, shared by every stream of a service.
@@ -53,7 +91,21 @@ pub trait Engine: Send + Sync + 'static {
 
     /// A short description for logs, e.g. `pocketsphinx (/usr/share/pocketsphinx/model/en-us)`.
     fn name(&self) -> &str;
+
+    /// Whether a new stream may start now; an `Err` (with code `RESOURCE_EXHAUSTED`) refuses
+    /// it, e.g. when the decoding queue is too long. Default: always.
+    fn admit(&self) -> Result<(), SttError> {
+        Ok(())
+    }
+
+    /// The engine's counters, for metrics; `None` when it keeps none.
+    fn stats(&self) -> Option<EngineStats> {
+        None
+    }
 }
+
+#[cfg(feature = "whisper")]
+pub mod whisper;
 
 #[cfg(feature = "pocketsphinx")]
 #[allow(unsafe_code)]

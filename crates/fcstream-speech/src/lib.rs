@@ -13,9 +13,13 @@
 //!   `StreamingRecognize` subset (also what `fcstream stt-serve` serves, and what NVIDIA Riva
 //!   mirrors).
 //! - [`engine::Recognizer`]: a synchronous decoder a recognition service runs per stream;
-//!   `engine::pocketsphinx` (feature `pocketsphinx`) is the offline default.
-//! - [`tts::Synthesizer`]: text to [`Audio`](fcstream::Audio); espeak-ng by default, cached.
-//! - [`vad::Vad`]: is the caller speaking.
+//!   `engine::whisper` (feature `whisper`: OpenAI Whisper through CTranslate2) is the offline
+//!   default when its model is installed, `engine::pocketsphinx` (feature `pocketsphinx`) the
+//!   light one.
+//! - [`tts::Synthesizer`]: text to [`Audio`](fcstream::Audio); [`tts::natural`] picks Festival
+//!   HTS, Flite or espeak-ng, cached.
+//! - [`vad::Vad`]: is the caller speaking (energy); `vad::neural::NeuralVad` (feature
+//!   `neural-vad`): the same question asked of earshot's small neural network.
 //! - [`bridge::SttBridge`]: call audio → a [`Transcriber`], paced in real time, restarted before
 //!   hosted services' stream limits, broken streams surfaced as events.
 //!
@@ -23,12 +27,15 @@
 //!
 //! - this module: the recognition traits and types ([`Transcriber`], [`SttStream`],
 //!   [`SttConfig`], [`Transcript`]) and the recognition error, [`SttError`].
-//! - [`vad`]: the energy voice activity detector (pure, no I/O).
-//! - [`tts`]: the [`tts::Synthesizer`] trait, espeak-ng ([`tts::EspeakNg`]) and a cache
-//!   ([`tts::CachedTts`]); its error is [`tts::TtsError`].
+//! - [`vad`]: the energy voice activity detector (pure, no I/O); `vad::neural` (feature
+//!   `neural-vad`): earshot's neural detector behind the same events.
+//! - [`tts`]: the [`tts::Synthesizer`] trait, espeak-ng ([`tts::EspeakNg`]), Festival
+//!   ([`tts::Festival`]), Flite ([`tts::Flite`]), the pick of them ([`tts::natural`]) and a
+//!   cache ([`tts::CachedTts`]); its error is [`tts::TtsError`].
 //! - [`bridge`]: [`bridge::SttBridge`], a call's audio to any [`Transcriber`].
 //! - [`engine`]: the [`engine::Engine`]/[`engine::Recognizer`] traits a recognition service
-//!   runs, and `engine::pocketsphinx` (feature `pocketsphinx`).
+//!   runs, `engine::pocketsphinx` (feature `pocketsphinx`) and `engine::whisper` (feature
+//!   `whisper`: the model, its pinned checksums, the shared worker pool).
 //! - `google` (feature `grpc`): the Speech v1 wire types generated from `proto/` and the
 //!   `GoogleStt` client.
 //! - `service` (feature `grpc`): the local Speech v1 service over any [`engine::Engine`]
@@ -42,6 +49,11 @@
 //!   under `proto/` only with it.
 //! - `pocketsphinx` (default): `engine::pocketsphinx`, which opens `libpocketsphinx.so.3` at
 //!   run time with `libloading`.
+//!
+//! - `whisper` (off by default; `fcstream-cli` turns it on): `engine::whisper`, on ct2rs, which
+//!   vendors and builds CTranslate2 (cmake and a C++ compiler at build time). Implies
+//!   `neural-vad`.
+//! - `neural-vad`: `vad::neural`, on earshot (pure Rust).
 //!
 //! With `default-features = false` what is left is pure: the traits, [`vad`], [`tts`] and
 //! [`bridge`] (the emulator uses it so).

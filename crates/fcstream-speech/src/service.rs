@@ -10,7 +10,7 @@
 //! Every queue between the two is bounded, so a slow client slows its own stream only.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -88,6 +88,7 @@ pub struct SpeechService {
     engine: Arc<dyn Engine>,
     options: SpeechServiceOptions,
     permits: Arc<Semaphore>,
+    metrics: Arc<SpeechMetrics>,
 }
 
 impl std::fmt::Debug for SpeechService {
@@ -102,12 +103,27 @@ impl std::fmt::Debug for SpeechService {
 impl SpeechService {
     /// A service recognising with `engine`.
     pub fn new(engine: Arc<dyn Engine>, options: SpeechServiceOptions) -> Self {
+        Self::with_metrics(engine, options, Arc::new(SpeechMetrics::default()))
+    }
+
+    /// A service recognising with `engine` that counts into `metrics`.
+    pub fn with_metrics(
+        engine: Arc<dyn Engine>,
+        options: SpeechServiceOptions,
+        metrics: Arc<SpeechMetrics>,
+    ) -> Self {
         let permits = Arc::new(Semaphore::new(options.max_streams));
         Self {
             engine,
             options,
             permits,
+            metrics,
         }
+    }
+
+    /// The service's metrics.
+    pub fn metrics(&self) -> &Arc<SpeechMetrics> {
+        &self.metrics
     }
 
     /// The tonic server, with the message size limit applied.
@@ -211,6 +227,9 @@ fn response(r: EngineResult, language: &str) -> StreamingRecognizeResponse {
     }
 }
 
+/// How often a stream whose results are decoded elsewhere looks for them while no audio comes.
+const POLL: Duration = Duration::from_millis(5);
+
 /// The decoder thread of one stream. Returns when the audio ends (or the client goes away,
 /// or a single utterance is over).
 fn decode(
@@ -220,7 +239,9 @@ fn decode(
     out: ResponseTx,
     cancelled: Arc<AtomicBool>,
     _permit: OwnedSemaphorePermit,
+    metrics: Arc<SpeechMetrics>,
 ) {
+    let _active = metrics.stream_started();
     let started = Instant::now();
     let mut busy = Duration::ZERO;
     let mut fed: u64 = 0;
@@ -242,7 +263,13 @@ fn decode(
     let emit = |results: Vec<EngineResult>, finals: &mut u32| -> bool {
         for r in results {
             if (!r.is_final && !job.interim) || (r.is_final && r.text.is_empty()) {
+                if r.is_final {
+                    metrics.empty_finals.fetch_add(1, Ordering::Relaxed);
+                }
                 continue;
+            }
+            if !r.is_final {
+                metrics.interims.fetch_add(1, Ordering::Relaxed);
             }
             let is_final = r.is_final;
             if is_final && job.single_utterance {
@@ -257,6 +284,7 @@ fn decode(
             }
             if is_final {
                 *finals += 1;
+                metrics.finals.fetch_add(1, Ordering::Relaxed);
                 if job.single_utterance {
                     return false;
                 }
@@ -267,7 +295,10 @@ fn decode(
     // 16 kHz samples made so far: the flushed tail is cut to the exact total
     // (`resample::output_len`), whatever the resampler holds back.
     let mut made: u64 = 0;
-    let mut run = |pcm: &[i16], busy: &mut Duration, made: &mut u64| {
+    let mut run = |recognizer: &mut Box<dyn crate::engine::Recognizer>,
+                   pcm: &[i16],
+                   busy: &mut Duration,
+                   made: &mut u64| {
         let t = Instant::now();
         let r = resampler
             .process(pcm)
@@ -282,9 +313,36 @@ fn decode(
         r
     };
     let mut open = true;
-    while let Some(chunk) = audio.blocking_recv() {
+    loop {
+        // While the engine decodes elsewhere, wait for audio a little at a time and pass on
+        // what completes meanwhile: a final must not wait for the caller's next chunk.
+        let chunk = if recognizer.pending() {
+            match audio.try_recv() {
+                Ok(c) => Some(c),
+                Err(mpsc::error::TryRecvError::Disconnected) => None,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    std::thread::sleep(POLL);
+                    match recognizer.poll() {
+                        Ok(results) => {
+                            if !emit(results, &mut finals) {
+                                open = false;
+                                break;
+                            }
+                        }
+                        Err(e) => return fail(Status::internal(e.to_string())),
+                    }
+                    continue;
+                }
+            }
+        } else {
+            audio.blocking_recv()
+        };
+        let Some(chunk) = chunk else { break };
         fed += chunk.len() as u64;
-        match run(&chunk, &mut busy, &mut made) {
+        metrics
+            .audio_samples
+            .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        match run(&mut recognizer, &chunk, &mut busy, &mut made) {
             Ok(results) => {
                 if !emit(results, &mut finals) {
                     open = false;
@@ -438,11 +496,23 @@ impl Speech for SpeechService {
                 max = self.options.max_streams,
                 "recognition stream refused: too many streams"
             );
+            self.metrics.refused_streams.fetch_add(1, Ordering::Relaxed);
             Status::resource_exhausted(format!(
                 "Too many concurrent recognition streams (at most {}).",
                 self.options.max_streams
             ))
         })?;
+        if let Err(e) = self.engine.admit() {
+            warn!(error = %e, "recognition stream refused: the engine is overloaded");
+            self.metrics
+                .refused_overload
+                .fetch_add(1, Ordering::Relaxed);
+            let message = match e {
+                crate::SttError::Status { message, .. } => message,
+                other => other.to_string(),
+            };
+            return Err(Status::resource_exhausted(message));
+        }
         let mut requests = request.into_inner();
         let first = tokio::time::timeout(self.options.audio_timeout, requests.message())
             .await
@@ -473,9 +543,10 @@ impl Speech for SpeechService {
             let engine = Arc::clone(&self.engine);
             let out = out_tx.clone();
             let cancelled = Arc::clone(&cancelled);
+            let metrics = Arc::clone(&self.metrics);
             std::thread::Builder::new()
                 .name("stt-decode".into())
-                .spawn(move || decode(engine, job, audio_rx, out, cancelled, permit))
+                .spawn(move || decode(engine, job, audio_rx, out, cancelled, permit, metrics))
                 .map_err(|e| Status::resource_exhausted(format!("no decoder thread: {e}")))?;
         }
         tokio::spawn(read_audio(
@@ -504,14 +575,37 @@ pub async fn serve_speech<F>(
 where
     F: Future<Output = ()> + Send,
 {
+    serve_speech_with_metrics(
+        listener,
+        engine,
+        options,
+        Arc::new(SpeechMetrics::default()),
+        shutdown,
+    )
+    .await
+}
+
+/// [`serve_speech`], counting into `metrics` (render them with [`SpeechMetrics::render`]).
+pub async fn serve_speech_with_metrics<F>(
+    listener: TcpListener,
+    engine: Arc<dyn Engine>,
+    options: SpeechServiceOptions,
+    metrics: Arc<SpeechMetrics>,
+    shutdown: F,
+) -> Result<()>
+where
+    F: Future<Output = ()> + Send,
+{
     let addr = listener.local_addr()?;
     let (health, health_service, reflection) = fcstream::server::health_and_reflection::<
         SpeechServer<SpeechService>,
     >(crate::google::pb::FILE_DESCRIPTOR_SET)
     .await?;
+    let reflection_v1alpha =
+        fcstream::server::reflection_v1alpha(crate::google::pb::FILE_DESCRIPTOR_SET)?;
     let drain_timeout = options.drain_timeout;
     info!(%addr, engine = engine.name(), max_streams = options.max_streams, "speech service listening");
-    let service = SpeechService::new(engine, options).into_server();
+    let service = SpeechService::with_metrics(engine, options, metrics).into_server();
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown.await;
@@ -526,6 +620,7 @@ where
     let serve = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection)
+        .add_service(reflection_v1alpha)
         .add_service(service)
         .serve_with_incoming_shutdown(incoming, signal);
     let forced = async move {
@@ -541,6 +636,183 @@ where
     }
     info!("speech service stopped");
     Ok(())
+}
+
+/// The service's counters, rendered in the Prometheus text format by [`render`](Self::render)
+/// (with the engine's own: queue depth, real-time factor, dropped audio).
+#[derive(Debug, Default)]
+pub struct SpeechMetrics {
+    active_streams: AtomicUsize,
+    streams: AtomicU64,
+    refused_streams: AtomicU64,
+    refused_overload: AtomicU64,
+    audio_samples: AtomicU64,
+    finals: AtomicU64,
+    empty_finals: AtomicU64,
+    interims: AtomicU64,
+}
+
+/// Decrements the active streams when a stream's decoder ends.
+struct ActiveStream(Arc<SpeechMetrics>);
+
+impl Drop for ActiveStream {
+    fn drop(&mut self) {
+        self.0.active_streams.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl SpeechMetrics {
+    fn stream_started(self: &Arc<Self>) -> ActiveStream {
+        self.active_streams.fetch_add(1, Ordering::Relaxed);
+        self.streams.fetch_add(1, Ordering::Relaxed);
+        ActiveStream(Arc::clone(self))
+    }
+
+    /// Recognition streams open now.
+    pub fn active_streams(&self) -> usize {
+        self.active_streams.load(Ordering::Relaxed)
+    }
+
+    /// Streams refused with `RESOURCE_EXHAUSTED` (too many streams, or the engine overloaded).
+    pub fn refused(&self) -> u64 {
+        self.refused_streams.load(Ordering::Relaxed) + self.refused_overload.load(Ordering::Relaxed)
+    }
+
+    /// Finals sent, and finals the engine produced empty (noise; not sent).
+    pub fn finals(&self) -> (u64, u64) {
+        (
+            self.finals.load(Ordering::Relaxed),
+            self.empty_finals.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The Prometheus text exposition of these counters and `engine`'s.
+    pub fn render(&self, engine: &dyn Engine) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+            let _ = writeln!(
+                o,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        };
+        let n = |v: u64| v.to_string();
+        metric(
+            "fcstream_stt_active_streams",
+            "gauge",
+            "Recognition streams open now",
+            self.active_streams().to_string(),
+        );
+        metric(
+            "fcstream_stt_streams_total",
+            "counter",
+            "Recognition streams started",
+            n(self.streams.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_refused_streams_total",
+            "counter",
+            "Streams refused with RESOURCE_EXHAUSTED: too many streams",
+            n(self.refused_streams.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_refused_overload_total",
+            "counter",
+            "Streams refused with RESOURCE_EXHAUSTED: the engine's decoding queue is full",
+            n(self.refused_overload.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_audio_samples_total",
+            "counter",
+            "Audio samples received from clients (at their own rates)",
+            n(self.audio_samples.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_finals_total",
+            "counter",
+            "Final results sent",
+            n(self.finals.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_empty_finals_total",
+            "counter",
+            "Utterances the engine decoded to no words (noise), not sent",
+            n(self.empty_finals.load(Ordering::Relaxed)),
+        );
+        metric(
+            "fcstream_stt_interims_total",
+            "counter",
+            "Interim results sent",
+            n(self.interims.load(Ordering::Relaxed)),
+        );
+        let stats = engine.stats().unwrap_or_default();
+        metric(
+            "fcstream_stt_queue_depth",
+            "gauge",
+            "Decodes waiting for a worker",
+            stats.queue_depth.to_string(),
+        );
+        metric(
+            "fcstream_stt_busy_workers",
+            "gauge",
+            "Decoding workers busy now",
+            stats.busy_workers.to_string(),
+        );
+        metric(
+            "fcstream_stt_workers",
+            "gauge",
+            "Decoding workers in the pool",
+            stats.workers.to_string(),
+        );
+        metric(
+            "fcstream_stt_decodes_total",
+            "counter",
+            "Utterances and interim guesses decoded",
+            n(stats.decodes),
+        );
+        metric(
+            "fcstream_stt_decode_batches_total",
+            "counter",
+            "Decoding calls (each decodes a batch)",
+            n(stats.batches),
+        );
+        metric(
+            "fcstream_stt_decoded_audio_seconds_total",
+            "counter",
+            "Audio decoded by the workers",
+            format!("{:.3}", stats.decoded_audio.as_secs_f64()),
+        );
+        metric(
+            "fcstream_stt_decode_busy_seconds_total",
+            "counter",
+            "Time the workers spent decoding",
+            format!("{:.3}", stats.busy.as_secs_f64()),
+        );
+        let rtf = if stats.decoded_audio.is_zero() {
+            0.0
+        } else {
+            stats.busy.as_secs_f64() / stats.decoded_audio.as_secs_f64()
+        };
+        metric(
+            "fcstream_stt_real_time_factor",
+            "gauge",
+            "Decoding time over audio decoded, since start (below 1: faster than real time)",
+            format!("{rtf:.4}"),
+        );
+        metric(
+            "fcstream_stt_interims_skipped_total",
+            "counter",
+            "Interim decodes skipped because the pool was busy",
+            n(stats.interims_skipped),
+        );
+        metric(
+            "fcstream_stt_dropped_audio_seconds_total",
+            "counter",
+            "Audio the engine could not decode and dropped (stays 0: overload delays finals instead)",
+            format!("{:.3}", stats.dropped_samples as f64 / f64::from(ENGINE_RATE)),
+        );
+        o
+    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,9 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "neural-vad")]
+pub mod neural;
+
 /// The level given to a frame of digital silence (all zeros), in dBFS. Any non-zero 16-bit
 /// signal is louder than this.
 pub const SILENCE_DBFS: f32 = -100.0;
