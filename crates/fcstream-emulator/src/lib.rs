@@ -19,7 +19,7 @@
 //!     .hangup_after(Duration::from_secs(6));
 //! let report = run(channel, &script).await?;
 //! println!("{}", report.summary);
-//! report.write_to("out".as_ref())?; // heard.wav, caller.wav, timeline.jsonl, summary.json
+//! report.write_to("out".as_ref())?; // heard.wav, heard.png, caller.wav, timeline.jsonl, summary.json
 //! # Ok(()) }
 //! ```
 //!
@@ -40,8 +40,11 @@
 //!   - the load generator (`fcstream load`) is its own crate, `fcstream-load`, answering
 //!     on these same rules and buffers (timing only).
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
+//! - [`control`]: reaching into a running call: watch its timeline as it is written, hang up
+//!   now (Ctrl-C).
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
 //!   [`analysis`] measures recorded audio (DTMF with times, sound spans, delay, pitch).
+//! - [`picture`]: the picture of a call (`heard.png`): waveforms, spectrogram and events.
 //! - [`speech`]: when the caller spoke and how fast the app reacted (barge-in and response
 //!   latency, in the summary).
 //! - [`connect`](mod@connect), [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
@@ -53,11 +56,13 @@ pub mod buffers;
 pub mod caller;
 pub mod clock;
 pub mod connect;
+pub mod control;
 pub mod error_ids;
 pub mod faults;
 pub mod flow;
 pub mod in_process;
 pub mod model;
+pub mod picture;
 pub mod platform;
 pub mod report;
 pub mod rules;
@@ -69,6 +74,7 @@ pub mod timeline;
 use std::path::PathBuf;
 
 pub use connect::{connect, ConnectOptions};
+pub use control::{HangUp, Observer};
 pub use faults::Faults;
 pub use flow::{run_flow, Flow, FlowError, FlowReport, FlowStep};
 pub use platform::{run, run_with, RunOptions};

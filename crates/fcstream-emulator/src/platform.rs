@@ -31,6 +31,7 @@ use tracing::{debug, info, warn};
 
 use crate::buffers::Request;
 use crate::caller::CallerAudio;
+use crate::control::{HangUp, Observer};
 use crate::faults::Lcg;
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
@@ -52,6 +53,10 @@ pub struct RunOptions {
     /// The clock the platform keeps time on: real time, or the virtual clock of a virtual
     /// run (`fcstream demo --fast`; the app must be served with the same clock).
     pub clock: Clock,
+    /// Told of every timeline entry as it is recorded (`fcstream call`'s progress lines).
+    pub observer: Option<Observer>,
+    /// Ends the call early, as a caller hang-up, when pressed (`fcstream call` on Ctrl-C).
+    pub hang_up: Option<HangUp>,
 }
 
 /// Plays `script` as one call over `channel` and reports what happened.
@@ -84,6 +89,8 @@ pub async fn run_with(
     }
     let mut client = GrpcStreamServiceClient::new(channel);
     let mut run = Run::new(script, caller, tx, options.clock.clone(), end_at, end_kind);
+    run.observer = options.observer.clone();
+    run.hang_up = options.hang_up.clone();
     run.announce();
     info!(call_id = %script.call.call_id, content_type = %ct, "call started");
     let opening = async move { client.send_ivr_data(request).await };
@@ -143,6 +150,8 @@ enum Wake {
     Opened(Box<Opened>),
     Message(Result<Option<AppMessage>, Status>),
     Timer,
+    /// The [`HangUp`] button was pressed.
+    HangUp,
 }
 
 /// Things due at a time, in the order they fire when due together.
@@ -208,6 +217,10 @@ struct Run<'a> {
     counts: Counts,
     /// Scratch space for the model's notes.
     notes: Vec<Timed>,
+    /// Told of every timeline entry.
+    observer: Option<Observer>,
+    /// Hangs up early when pressed.
+    hang_up: Option<HangUp>,
 }
 
 /// Counters that are not the model's.
@@ -296,6 +309,8 @@ impl<'a> Run<'a> {
             timeline: Vec::new(),
             counts: Counts::default(),
             notes: Vec::new(),
+            observer: None,
+            hang_up: None,
         }
     }
 
@@ -322,6 +337,9 @@ impl<'a> Run<'a> {
             kind: kind.to_string(),
             fields,
         });
+        if let (Some(observer), Some(entry)) = (&self.observer, self.timeline.last()) {
+            observer.notify(entry);
+        }
     }
 
     /// Writes a note of the platform's into the timeline (see [`timeline::NOTE_IGNORED`]).
@@ -653,14 +671,21 @@ impl<'a> Run<'a> {
                 return app;
             }
             let (wake_at, _) = self.next_due();
+            let hang_up = self.hang_up.clone();
             let wake = tokio::select! {
                 biased;
                 w = next_app(&mut app) => w,
+                _ = pressed(hang_up.as_ref()) => Wake::HangUp,
                 _ = self.clock.sleep_until(wake_at) => Wake::Timer,
             };
             let now = self.clock.now();
             match wake {
                 Wake::Timer => {}
+                Wake::HangUp => {
+                    info!("hang-up requested: the caller hangs up now");
+                    self.catch_up(now);
+                    self.end(CallOutcome::CallerHangup, now);
+                }
                 Wake::Opened(opened) => match *opened {
                     Ok(response) => app = AppSide::Open(Box::new(response.into_inner())),
                     Err(status) => {
@@ -713,7 +738,7 @@ impl<'a> Run<'a> {
                     Wake::Message(Err(s)) => app = AppSide::Closed(status_text(&s)),
                     Wake::Message(Ok(Some(msg))) => self.on_app(msg, self.clock.now()),
                     Wake::Message(Ok(None)) => app = AppSide::Closed("OK".into()),
-                    Wake::Timer => {}
+                    Wake::Timer | Wake::HangUp => {}
                 }
             }
         }
@@ -809,6 +834,14 @@ fn status_text(s: &Status) -> String {
         format!("{:?}", s.code())
     } else {
         format!("{:?}: {}", s.code(), s.message())
+    }
+}
+
+/// Resolves when `button` is pressed; never without one.
+async fn pressed(button: Option<&HangUp>) {
+    match button {
+        Some(b) => b.requested().await,
+        None => std::future::pending().await,
     }
 }
 

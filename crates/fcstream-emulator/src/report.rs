@@ -343,6 +343,8 @@ pub struct CallReport {
 pub struct OutputFiles {
     /// What the caller heard.
     pub heard: PathBuf,
+    /// The picture of the call: waveforms, spectrogram, events ([`crate::picture`]).
+    pub picture: PathBuf,
     /// What the caller said.
     pub caller: PathBuf,
     /// Every message, one JSON object per line.
@@ -371,8 +373,8 @@ impl CallReport {
             .filter(move |e| e.dir == dir && e.kind == kind)
     }
 
-    /// Writes `heard.wav`, `caller.wav`, `timeline.jsonl` and `summary.json` into `dir`
-    /// (created if missing).
+    /// Writes `heard.wav`, `heard.png` (the picture, [`crate::picture`]), `caller.wav`,
+    /// `timeline.jsonl` and `summary.json` into `dir` (created if missing).
     pub fn write_to(&self, dir: &Path) -> Result<OutputFiles, EmulatorError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
@@ -381,6 +383,7 @@ impl CallReport {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let files = OutputFiles {
             heard: dir.join("heard.wav"),
+            picture: dir.join("heard.png"),
             caller: dir.join("caller.wav"),
             timeline: dir.join("timeline.jsonl"),
             summary: dir.join("summary.json"),
@@ -393,6 +396,7 @@ impl CallReport {
         let json = serde_json::to_string_pretty(&self.summary)
             .map_err(|e| io(&files.summary)(std::io::Error::other(e)))?;
         std::fs::write(&files.summary, json + "\n").map_err(io(&files.summary))?;
+        crate::picture::write_file(self, &files.picture)?;
         Ok(files)
     }
 }
