@@ -6,6 +6,12 @@
 //! the files) and exits with its usual status (0 when it went well). Errors go to stderr, each
 //! cause once, with a `hint:` line when fcstream can tell what is probably wrong.
 
+/// The process's allocator (feature `jemalloc`, on by default): see the feature's note in
+/// Cargo.toml and docs/OPERATIONS.md ("Memory").
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use fcstream::audio::l16::{self, ByteOrder};
 use fcstream_cli::cmd;
@@ -77,8 +83,11 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
-    /// Serve Google Speech-to-Text v1 streaming recognition locally (PocketSphinx).
+    /// Serve Google Speech-to-Text v1 streaming recognition locally (Whisper or PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
+    /// Install, list and check the speech models (`fcstream models install`).
+    #[cfg(feature = "whisper")]
+    Models(cmd::models::ModelsArgs),
     /// Stream a WAV file to a speech service and print what it recognised.
     Transcribe(cmd::stt::TranscribeArgs),
 }
@@ -108,6 +117,8 @@ async fn main() -> std::process::ExitCode {
         | Command::Demo { wire, .. }
         | Command::Load { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
+        #[cfg(feature = "whisper")]
+        Command::Models(_) => None,
     };
     if let Some(wire) = wire {
         l16::set_byte_order(wire.l16_byte_order);
@@ -119,6 +130,10 @@ async fn main() -> std::process::ExitCode {
         Command::Load { args, .. } => cmd::load::run(*args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,
+        #[cfg(feature = "whisper")]
+        Command::Models(args) => tokio::task::spawn_blocking(move || cmd::models::run_models(args))
+            .await
+            .unwrap_or_else(|e| Err(anyhow::anyhow!("models: {e}"))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

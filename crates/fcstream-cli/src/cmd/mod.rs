@@ -3,5 +3,7 @@
 pub mod call;
 pub mod demo;
 pub mod load;
+#[cfg(feature = "whisper")]
+pub mod models;
 pub mod serve;
 pub mod stt;

@@ -1,6 +1,6 @@
-//! `fcstream stt-serve` (a local Google-compatible speech-to-text service on PocketSphinx) and
-//! `fcstream transcribe` (stream a WAV file to such a service and print what it heard), so that
-//! a voice agent can be developed and demonstrated offline.
+//! `fcstream stt-serve` (a local Google-compatible speech-to-text service on Whisper or
+//! PocketSphinx) and `fcstream transcribe` (stream a WAV file to such a service and print what
+//! it heard), so that a voice agent can be developed and demonstrated offline.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,24 +8,38 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context};
 use bytes::Bytes;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig, DEFAULT_MODEL_DIR};
 use fcstream_speech::engine::Engine;
 use fcstream_speech::google::{GoogleStt, GoogleSttOptions};
-use fcstream_speech::service::{serve_speech, SpeechServiceOptions};
+use fcstream_speech::service::{serve_speech_with_metrics, SpeechMetrics, SpeechServiceOptions};
 use fcstream_speech::{SttConfig, SttError, Transcriber};
 use tracing::info;
 
 use crate::Hint;
 
+/// The recognition engine of `stt-serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// Whisper when its model is installed (`fcstream models install`), else PocketSphinx.
+    Auto,
+    /// OpenAI Whisper (CTranslate2): accurate; about 0.1–0.3 s of CPU per utterance.
+    Whisper,
+    /// CMU PocketSphinx: light and fast, far less accurate on natural speech.
+    Pocketsphinx,
+}
+
 /// Options of `fcstream stt-serve`.
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
-  fcstream stt-serve                                  # 127.0.0.1:50052, PocketSphinx en-US
-  fcstream stt-serve --listen 0.0.0.0:50052 --max-streams 16
+  fcstream models install                             # once: the Whisper models
+  fcstream stt-serve                                  # 127.0.0.1:50052, Whisper tiny.en
+  fcstream stt-serve --model base --metrics 127.0.0.1:9092
+  fcstream stt-serve --engine pocketsphinx --max-streams 16
   fcstream transcribe hello.wav --hint hours --hint goodbye
 
-Needs the Debian packages libpocketsphinx3 and pocketsphinx-en-us.")]
+Whisper needs its model (`fcstream models install`); PocketSphinx needs the Debian packages
+libpocketsphinx3 and pocketsphinx-en-us.")]
 pub struct SttServeArgs {
     /// Address to listen on (gRPC, HTTP/2 without TLS).
     #[arg(long, default_value = "127.0.0.1:50052", env = "FCSTREAM_STT_LISTEN")]
@@ -33,14 +47,36 @@ pub struct SttServeArgs {
     /// Streams at once; the next gets RESOURCE_EXHAUSTED.
     #[arg(long, default_value_t = 64, env = "FCSTREAM_STT_MAX_STREAMS")]
     pub max_streams: usize,
+    /// The engine: auto picks Whisper when its model is installed.
+    #[arg(long, value_enum, default_value_t = EngineKind::Auto, env = "FCSTREAM_STT_ENGINE")]
+    pub engine: EngineKind,
+    /// Whisper model: tiny.en (default), base, or the path of any CTranslate2 Whisper folder.
+    #[arg(long, default_value = "tiny.en", env = "FCSTREAM_STT_MODEL")]
+    pub model: String,
+    /// Whisper decoding workers (model replicas sharing one copy of the weights).
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    /// Threads per Whisper worker (0: cores / workers).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Whisper utterances waiting to be decoded beyond which new streams are refused
+    /// (RESOURCE_EXHAUSTED); open streams are never cut off, their finals come late.
+    #[arg(long, default_value_t = 32)]
+    pub max_queue: usize,
+    /// Whisper beam width (1: greedy, fastest).
+    #[arg(long, default_value_t = 1)]
+    pub beam: usize,
+    /// Serve Prometheus metrics on this address (GET /metrics), e.g. 127.0.0.1:9092.
+    #[arg(long, value_name = "ADDR", env = "FCSTREAM_STT_METRICS")]
+    pub metrics: Option<String>,
     /// PocketSphinx model directory (en-us/, en-us.lm.bin, cmudict-en-us.dict).
     #[arg(long, default_value = DEFAULT_MODEL_DIR, env = "FCSTREAM_STT_MODEL_DIR")]
     pub model_dir: PathBuf,
-    /// Idle decoders kept for reuse.
+    /// Idle PocketSphinx decoders kept for reuse.
     #[arg(long, default_value_t = 8)]
     pub idle_decoders: usize,
-    /// Dictation decoders (for streams without phrase hints; about 0.3 s of CPU and 93 MB
-    /// each) created at start, so that the first callers do not wait; at most
+    /// PocketSphinx dictation decoders (for streams without phrase hints; about 0.3 s of
+    /// CPU and 93 MB each) created at start, so that the first callers do not wait; at most
     /// --idle-decoders. Hinted streams use small grammar decoders made on demand.
     #[arg(long, default_value_t = 1)]
     pub preload_decoders: usize,
@@ -52,38 +88,164 @@ pub struct SttServeArgs {
     pub audio_timeout_secs: u64,
 }
 
-/// Runs the service until Ctrl-C / SIGTERM, then drains.
-pub async fn serve(args: SttServeArgs) -> anyhow::Result<()> {
+fn pocketsphinx(args: &SttServeArgs) -> anyhow::Result<Arc<dyn Engine>> {
     let config = PocketSphinxConfig {
         model_dir: args.model_dir.clone(),
         max_idle: args.idle_decoders,
         preload: args.preload_decoders,
         ..PocketSphinxConfig::default()
     };
-    let engine = tokio::task::spawn_blocking(move || PocketSphinx::new(config))
-        .await
-        .context("loading the engine")??;
+    let engine = PocketSphinx::new(config)?;
     info!(
         engine = engine.name(),
         decoder_init_ms = engine.decoder_init_time().as_millis() as u64,
         "speech engine loaded"
     );
+    Ok(Arc::new(engine))
+}
+
+#[cfg(feature = "whisper")]
+fn whisper_config(args: &SttServeArgs) -> fcstream_speech::engine::whisper::WhisperConfig {
+    use fcstream_speech::engine::whisper::{model, WhisperConfig};
+    let base = match model(&args.model) {
+        Some(spec) => WhisperConfig::installed(spec),
+        None => WhisperConfig {
+            model_dir: PathBuf::from(&args.model),
+            checksums: None,
+            ..WhisperConfig::default()
+        },
+    };
+    WhisperConfig {
+        workers: args.workers,
+        threads_per_worker: args.threads,
+        max_queue: args.max_queue,
+        beam_size: args.beam,
+        ..base
+    }
+}
+
+#[cfg(feature = "whisper")]
+fn whisper(args: &SttServeArgs) -> anyhow::Result<Arc<dyn Engine>> {
+    let engine = fcstream_speech::engine::whisper::WhisperEngine::new(whisper_config(args))?;
+    info!(
+        engine = engine.name(),
+        load_ms = engine.load_time().as_millis() as u64,
+        "speech engine loaded"
+    );
+    Ok(Arc::new(engine))
+}
+
+#[cfg(not(feature = "whisper"))]
+fn whisper(_: &SttServeArgs) -> anyhow::Result<Arc<dyn Engine>> {
+    Err(anyhow!(
+        "this fcstream was built without the `whisper` feature: use --engine pocketsphinx, or rebuild with the default features"
+    ))
+}
+
+/// Whether `auto` finds the Whisper model.
+fn whisper_available(args: &SttServeArgs) -> bool {
+    #[cfg(feature = "whisper")]
+    {
+        let c = whisper_config(args);
+        match c.checksums {
+            Some(spec) => fcstream_speech::engine::whisper::is_installed(&c.model_dir, &spec),
+            None => c.model_dir.join("model.bin").is_file(),
+        }
+    }
+    #[cfg(not(feature = "whisper"))]
+    {
+        let _ = args;
+        false
+    }
+}
+
+/// Loads the engine `args` ask for.
+pub fn load_engine(args: &SttServeArgs) -> anyhow::Result<Arc<dyn Engine>> {
+    match args.engine {
+        EngineKind::Whisper => whisper(args),
+        EngineKind::Pocketsphinx => pocketsphinx(args),
+        EngineKind::Auto if whisper_available(args) => whisper(args),
+        EngineKind::Auto => {
+            info!("no Whisper model installed (`fcstream models install`): using PocketSphinx");
+            pocketsphinx(args)
+        }
+    }
+}
+
+/// Serves `GET /metrics` for the speech service until `stop` resolves.
+async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    metrics: Arc<SpeechMetrics>,
+    engine: Arc<dyn Engine>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    info!(addr = %listener.local_addr()?, "metrics on /metrics");
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let metrics = Arc::clone(&metrics);
+            let engine = Arc::clone(&engine);
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4",
+                    )],
+                    metrics.render(engine.as_ref()),
+                )
+            }
+        }),
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await?;
+    Ok(())
+}
+
+/// Runs the service until Ctrl-C / SIGTERM, then drains.
+pub async fn serve(args: SttServeArgs) -> anyhow::Result<()> {
+    let metrics_listener = match &args.metrics {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("--metrics: cannot listen on {addr}"))?,
+        ),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let load_args = args.clone();
+    let engine = tokio::task::spawn_blocking(move || load_engine(&load_args))
+        .await
+        .context("loading the engine")??;
     let options = SpeechServiceOptions {
         max_streams: args.max_streams,
         max_stream_duration: Duration::from_secs(args.max_stream_secs),
         audio_timeout: Duration::from_secs(args.audio_timeout_secs),
         ..SpeechServiceOptions::default()
     };
-    serve_speech(
-        listener,
-        Arc::new(engine),
-        options,
-        crate::shutdown_signal(),
-    )
-    .await?;
+    let metrics = Arc::new(SpeechMetrics::default());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics_task = metrics_listener.map(|l| {
+        let mut rx = stop_rx.clone();
+        tokio::spawn(serve_metrics(
+            l,
+            Arc::clone(&metrics),
+            Arc::clone(&engine),
+            async move {
+                let _ = rx.wait_for(|s| *s).await;
+            },
+        ))
+    });
+    let result =
+        serve_speech_with_metrics(listener, engine, options, metrics, crate::shutdown_signal())
+            .await;
+    let _ = stop_tx.send(true);
+    if let Some(t) = metrics_task {
+        let _ = t.await;
+    }
+    result?;
     Ok(())
 }
 

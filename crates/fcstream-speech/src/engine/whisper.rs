@@ -667,6 +667,13 @@ fn clean(text: &str) -> String {
         }
         rest = after;
     }
+    // ... and a loop cut off by the length limit leaves the start of the sentence again.
+    if let [.., prev, last] = sentences.as_slice() {
+        let unfinished = !last.ends_with(['.', '?', '!']);
+        if unfinished && prev.to_lowercase().starts_with(&last.to_lowercase()) {
+            sentences.pop();
+        }
+    }
     sentences.join(" ")
 }
 
@@ -1026,7 +1033,11 @@ mod tests {
             clean(" What are your  hours? (music)"),
             "What are your hours?"
         );
-        assert_eq!(clean(" Call me. Call me. Call me. Call"), "Call me. Call");
+        assert_eq!(clean(" Call me. Call me. Call me. Call"), "Call me.");
+        assert_eq!(
+            clean("What are your opening hours? What are your"),
+            "What are your opening hours?"
+        );
         assert_eq!(clean("Bye. Bye bye."), "Bye. Bye bye.");
         assert_eq!(clean("Thanks, please. ."), "Thanks, please.");
     }
