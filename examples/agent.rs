@@ -1,7 +1,10 @@
 //! A voice agent: the caller's audio streams to a recogniser, the agent answers with speech,
-//! stops when the caller talks over it, and hangs up after its goodbye (full: `--app agent`).
+//! stops when the caller talks over it (a neural voice activity detector), and hangs up after
+//! its goodbye (full: `--app agent`). It speaks with the most natural voice installed
+//! (Festival HTS, Flite, else espeak-ng).
 //!
-//! Run it:   cargo run -p fcstream-cli -- stt-serve &     # the local recogniser, port 50052
+//! Once:     cargo run -p fcstream-cli -- models install     # the Whisper models
+//! Run it:   cargo run -p fcstream-cli -- stt-serve &     # the local recogniser (Whisper), port 50052
 //!           cargo run -p fcstream-examples --example agent
 //! Call it:  cargo run -p fcstream-cli -- call http://127.0.0.1:50051 --say "what are your hours@3s"
 
@@ -9,8 +12,9 @@ use std::sync::Arc;
 
 use fcstream::{Audio, Call, Event, Server};
 use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
-use fcstream_speech::tts::{CachedTts, EspeakNg, Synthesizer};
-use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
+use fcstream_speech::tts::{self, Synthesizer};
+use fcstream_speech::vad::neural::{NeuralVad, NeuralVadConfig};
+use fcstream_speech::vad::VadEvent;
 use fcstream_speech::{google::GoogleStt, SttConfig, Transcriber};
 
 type Stt = Arc<dyn Transcriber>;
@@ -30,7 +34,7 @@ async fn agent(call: Call, stt: Stt, tts: Tts) -> fcstream::Result<()> {
     };
     let hints = SttConfig::new(format.sample_rate()).with_phrases(["hours", "help", "goodbye"]);
     let mut stt = SttBridge::start(stt, BridgeConfig::new(hints));
-    let mut vad = Vad::new(VadConfig::new(format.sample_rate()));
+    let mut vad = NeuralVad::new(NeuralVadConfig::new(format.sample_rate()));
     let mut talking = Some(say("Hello! Ask for our hours, or say goodbye.").await?);
     loop {
         tokio::select! {
@@ -48,13 +52,13 @@ async fn agent(call: Call, stt: Stt, tts: Tts) -> fcstream::Result<()> {
                 _ => {}
             },
             Some(event) = stt.next() => match event {
-                SttEvent::Final(t) if t.text.contains("goodbye") => {
+                SttEvent::Final(t) if t.text.to_lowercase().contains("goodbye") => {
                     say("Thank you for calling. Goodbye.").await?.await?; // played to its end
                     call.hangup().await?;
                     break;
                 }
                 SttEvent::Final(t) => {
-                    let hours = t.text.contains("hours");
+                    let hours = t.text.to_lowercase().contains("hours");
                     let answer = if hours { "We are open nine to five." } else { "Say hours." };
                     talking = Some(say(answer).await?);
                 }
@@ -75,7 +79,10 @@ async fn main() -> fcstream::Result<()> {
         GoogleStt::new("http://127.0.0.1:50052", Default::default())
             .map_err(fcstream::Error::app)?,
     );
-    let tts: Tts = Arc::new(CachedTts::new(EspeakNg::default()));
+    // Festival HTS, else Flite, else espeak-ng; cached, converted to the calls' 8 kHz.
+    let (tts, voice) = tts::natural(Some(8000));
+    tracing::info!(?voice, "text-to-speech");
+    let tts: Tts = tts;
     let agent = move |call| agent(call, stt.clone(), tts.clone());
     Server::bind("0.0.0.0:50051").serve(agent).await
 }

@@ -6,7 +6,8 @@
 //!   default, or a hosted Google-compatible service) with the agent's phrases as hints.
 //! - **Answers** a small rule set ([`Intent`]): hours, help, goodbye, by voice or by key
 //!   (1 hours, 2 help, 9 goodbye; also "one", "two", "nine" spoken).
-//! - **Stops talking when the caller starts** (barge-in): a [`Vad`] on the caller's audio clears
+//! - **Stops talking when the caller starts** (barge-in): a voice activity detector (earshot's
+//!   neural [`NeuralVad`] by default, the energy [`Vad`] as fallback, [`VadKind`]) on the caller's audio clears
 //!   the playback at speech onset; the call's heard ledger records how much of each prompt the
 //!   caller heard. The goodbye is never cut: the agent hangs up only after it has played.
 //! - **Degrades, not hangs**: if the recogniser is unreachable or breaks for good, the agent says
@@ -31,6 +32,7 @@ use fcstream::{
 };
 use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
 use fcstream_speech::tts::Synthesizer;
+use fcstream_speech::vad::neural::{NeuralVad, NeuralVadConfig};
 use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
 use fcstream_speech::{SttConfig, Transcriber};
 
@@ -153,6 +155,47 @@ impl Default for Script {
     }
 }
 
+/// The voice activity detector of the agent's barge-in and turn-taking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VadKind {
+    /// earshot's neural detector ([`NeuralVad`]): voice, not just loudness, starts speech, so a
+    /// cough, a door or line noise does not cut the agent off.
+    #[default]
+    Neural,
+    /// The energy detector ([`Vad`]): no model at all; the fallback.
+    Energy,
+}
+
+/// The caller's voice activity detector, of either kind.
+#[derive(Debug)]
+enum CallerVad {
+    Neural(Box<NeuralVad>),
+    Energy(Vad),
+}
+
+impl CallerVad {
+    fn new(kind: VadKind, config: &VadConfig, rate: u32) -> Self {
+        match kind {
+            VadKind::Neural => CallerVad::Neural(Box::new(NeuralVad::new(NeuralVadConfig {
+                sample_rate: rate,
+                end_after: config.end_after,
+                ..NeuralVadConfig::default()
+            }))),
+            VadKind::Energy => CallerVad::Energy(Vad::new(VadConfig {
+                sample_rate: rate,
+                ..config.clone()
+            })),
+        }
+    }
+
+    fn push(&mut self, pcm: &[i16]) -> Vec<VadEvent> {
+        match self {
+            CallerVad::Neural(v) => v.push(pcm),
+            CallerVad::Energy(v) => v.push(pcm),
+        }
+    }
+}
+
 /// Everything an agent needs; shared by all its calls.
 pub struct AgentConfig {
     /// The recogniser.
@@ -164,8 +207,12 @@ pub struct AgentConfig {
     /// Restart, pacing and reconnect policy of the recognition bridge (its sample rate is set
     /// per call).
     pub bridge: BridgeConfig,
-    /// Voice activity detection for barge-in (its sample rate is set per call).
+    /// Voice activity detection for barge-in (its sample rate is set per call): the timing
+    /// (`start_after` is the energy detector's; `end_after` is used by both) and the energy
+    /// detector's levels.
     pub vad: VadConfig,
+    /// Which detector runs on the caller's audio: the neural one (default) or the energy one.
+    pub vad_kind: VadKind,
     /// Silence after which the agent asks again.
     pub reprompt_after: Duration,
     /// Re-prompts before the agent says goodbye.
@@ -186,6 +233,7 @@ impl AgentConfig {
             script: Script::default(),
             bridge: BridgeConfig::default(),
             vad: VadConfig::default(),
+            vad_kind: VadKind::default(),
             reprompt_after: Duration::from_secs(8),
             max_reprompts: 2,
             phrase_hints: true,
@@ -297,7 +345,7 @@ struct Conversation<'a> {
     /// The recogniser, fed the caller's audio, until it fails or the call ends.
     bridge: Option<SttBridge>,
     /// Speech onset and end on the caller's audio.
-    vad: Vad,
+    vad: CallerVad,
     /// Samples fed to the VAD so far, to turn its sample-clock times into instants.
     fed: u64,
     /// Speech edges of the last frame not yet handed to the machine.
@@ -324,10 +372,7 @@ impl<'a> Conversation<'a> {
             },
             ..bridge_config.stt
         };
-        let vad = Vad::new(VadConfig {
-            sample_rate: rate,
-            ..config.vad.clone()
-        });
+        let vad = CallerVad::new(config.vad_kind, &config.vad, rate);
         Self {
             config,
             call,

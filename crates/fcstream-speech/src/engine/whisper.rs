@@ -261,7 +261,8 @@ pub struct WhisperConfig {
     /// Longest utterance: at this length it is cut (a final) and the next one begins.
     /// Default 25 s (Whisper's window is 30 s).
     pub max_utterance: Duration,
-    /// The voice detector's frame threshold (0..=1). Default 0.5.
+    /// The voice detector's start threshold (0..=1, see
+    /// [`NeuralVadConfig::threshold`]). Default 0.8.
     pub vad_threshold: f32,
     /// Silence the encoder window adds after an utterance. Whisper's encoder always costs a
     /// 30 s window in the reference implementation; a window fitted to the utterance (plus
@@ -296,7 +297,7 @@ impl Default for WhisperConfig {
             interim_every: Duration::from_millis(700),
             end_after: Duration::from_millis(400),
             max_utterance: Duration::from_secs(25),
-            vad_threshold: 0.5,
+            vad_threshold: 0.8,
             tail: Duration::from_secs(1),
             min_window: Duration::ZERO,
         }
