@@ -1,0 +1,271 @@
+//! `fcstream call`, the real binary, against the cases of issue #20: a fault asked for is not
+//! a failure (`--drop-at` exits 0), the FreeClimb flow against an endpoint that answers the
+//! `actionUrl` the way FreeClimb's example webservers do (`{}`) or fails (the call's files are
+//! still written and the status is the call's), and the `--transfer-at` / `--end-stream` flags.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+
+fn fcstream() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
+    for var in [
+        "FCSTREAM_LISTEN",
+        "FCSTREAM_METRICS",
+        "FCSTREAM_HTTP",
+        "FCSTREAM_STT",
+        "FCSTREAM_STT_URL",
+        "FCSTREAM_L16_BYTE_ORDER",
+        "FCSTREAM_CONFIG",
+        "FCSTREAM_SIGNING_SECRET",
+        "FCSTREAM_CALL_AUTHORIZATION",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    fcstream().args(args).output().expect("fcstream binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fcstream-emulator-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// `fcstream serve --app echo` on an OS-chosen port (killed on drop) and its gRPC URL.
+struct Serve {
+    child: Child,
+    url: String,
+}
+
+impl Serve {
+    fn echo() -> Serve {
+        let mut child = fcstream()
+            .args(["serve", "--listen", "127.0.0.1:0", "--app", "echo"])
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("fcstream binary");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .unwrap();
+            if line.contains("fcstream listening") {
+                break line
+                    .split("addr=")
+                    .nth(1)
+                    .and_then(|a| a.split_whitespace().next())
+                    .expect("addr=")
+                    .to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Serve {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A webhook endpoint like FreeClimb's example webservers: `/inbound` answers PerCL that
+/// streams to `grpc` with `actionUrl` `/callback`; `/callback` answers `status` and `body`.
+/// Returns the inbound URL and the bodies POSTed to `/callback`.
+fn webhooks(grpc: &str, status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let percl = format!(
+        r#"[{{"AudioStream":{{"location":{{"uri":"{grpc}"}},"contentType":"audio/mulaw;rate=8000","actionUrl":"{base}/callback","metadata":["testing"]}}}}]"#
+    );
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let mut want = None;
+            loop {
+                let n = conn.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if want.is_none() {
+                    if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = text(&buf[..at]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        want = Some(at + 4 + length);
+                    }
+                }
+                if want.is_some_and(|w| buf.len() >= w) {
+                    break;
+                }
+            }
+            let request = text(&buf);
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (code, answer) = if path == "/inbound" {
+                (200, percl.clone())
+            } else {
+                let body_at = request.find("\r\n\r\n").map_or(0, |i| i + 4);
+                log.lock().unwrap().push(request[body_at..].to_string());
+                (status, body.to_string())
+            };
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (format!("{base}/inbound"), seen)
+}
+
+#[test]
+fn an_asked_for_stream_drop_exits_zero_when_the_app_behaved() {
+    let serve = Serve::echo();
+    let o = run(&[
+        "call",
+        &serve.url,
+        "--tone",
+        "440",
+        "--drop-at",
+        "500ms",
+        "--hangup-after",
+        "2s",
+        "--json",
+    ]);
+    let out = text(&o.stdout);
+    assert!(out.contains("\"outcome\": \"stream-dropped\""), "{out}");
+    assert!(
+        o.status.success(),
+        "asked-for faults are not failures: {out}\n{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn the_flow_against_an_action_url_answering_empty_json_writes_the_files_and_exits_zero() {
+    let serve = Serve::echo();
+    let (inbound, posted) = webhooks(&serve.url, 200, "{}");
+    let out_dir = temp("empty-json");
+    let o = run(&[
+        "call",
+        "--webhook",
+        &inbound,
+        "--tone",
+        "440",
+        "--hangup-after",
+        "1s",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("audioStream webhook (callStatus completed, callEndedReason farEndHangup)"),
+        "{stdout}"
+    );
+    for f in ["heard.wav", "caller.wav", "timeline.jsonl", "summary.json"] {
+        assert!(out_dir.join(f).is_file(), "{f} missing: {stdout}");
+    }
+    let body = posted.lock().unwrap().join("\n");
+    assert!(body.contains("\"callStatus\":\"completed\""), "{body}");
+    assert!(
+        body.contains("\"callEndedReason\":\"farEndHangup\""),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_failing_action_url_is_a_warning_the_files_are_written_and_strict_fails() {
+    let serve = Serve::echo();
+    let (inbound, _) = webhooks(&serve.url, 500, "down for maintenance");
+    let out_dir = temp("failing-hook");
+    let args = |strict: bool| {
+        let mut a = vec![
+            "call".to_string(),
+            "--webhook".into(),
+            inbound.clone(),
+            "--hangup-after".into(),
+            "1s".into(),
+            "--out".into(),
+            out_dir.to_str().unwrap().into(),
+        ];
+        if strict {
+            a.push("--strict".into());
+        }
+        a
+    };
+    let o = fcstream().args(args(false)).output().unwrap();
+    let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
+    assert!(
+        o.status.success(),
+        "the status is the call's: {stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: webhook failed after the call") && stderr.contains("HTTP 500"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("webhook:      FAILED"), "{stdout}");
+    let summary = std::fs::read_to_string(out_dir.join("summary.json")).expect("summary.json");
+    assert!(summary.contains("webhook_errors"), "{summary}");
+    assert!(out_dir.join("heard.wav").is_file());
+    let o = fcstream().args(args(true)).output().unwrap();
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("--strict: a webhook failed"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn transfer_and_end_stream_flags() {
+    let serve = Serve::echo();
+    let o = run(&[
+        "call",
+        &serve.url,
+        "--transfer-at",
+        "800ms",
+        "--hangup-after",
+        "3s",
+        "--json",
+    ]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", text(&o.stderr));
+    assert!(out.contains("\"outcome\": \"caller-transfer\""), "{out}");
+    assert!(
+        out.contains("\"end_reason\": \"CALLER_DISCONNECT\""),
+        "{out}"
+    );
+    let o = run(&["call", &serve.url, "--end-stream", "close"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("--end-stream: unknown end-stream behaviour \"close\""),
+        "{}",
+        text(&o.stderr)
+    );
+}
