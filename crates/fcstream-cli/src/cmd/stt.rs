@@ -53,11 +53,12 @@ pub struct SttServeArgs {
     /// Whisper model: tiny.en (default), base, or the path of any CTranslate2 Whisper folder.
     #[arg(long, default_value = "tiny.en", env = "FCSTREAM_STT_MODEL")]
     pub model: String,
-    /// Whisper decoding workers (model replicas sharing one copy of the weights).
-    #[arg(long, default_value_t = 1)]
+    /// Whisper decoding workers (model replicas sharing one copy of the weights); 0: one per
+    /// core.
+    #[arg(long, default_value_t = 0)]
     pub workers: usize,
     /// Threads per Whisper worker (0: cores / workers).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// Whisper utterances waiting to be decoded beyond which new streams are refused
     /// (RESOURCE_EXHAUSTED); open streams are never cut off, their finals come late.

@@ -243,9 +243,12 @@ pub struct WhisperConfig {
     pub model_dir: PathBuf,
     /// The pinned files to check at load (`None`: a folder of your own, not checked).
     pub checksums: Option<ModelSpec>,
-    /// Decoding threads (model replicas sharing the weights). Default 1.
+    /// Decoding threads (model replicas sharing the weights); 0: one per core (default).
     pub workers: usize,
     /// Threads each worker's matrix code uses; 0: the machine's cores divided by `workers`.
+    /// Default 1: one single-threaded worker per core decodes more utterances a second than
+    /// one worker on every core (measured on 2 cores under load: 1.0–1.6 s against 2.8 s for
+    /// the same utterance), and degrades better on a busy machine.
     pub threads_per_worker: usize,
     /// Finals decoded in one call at most. Default 8.
     pub max_batch: usize,
@@ -289,8 +292,8 @@ impl Default for WhisperConfig {
         Self {
             model_dir: model_dir(&TINY_EN),
             checksums: Some(TINY_EN),
-            workers: 1,
-            threads_per_worker: 0,
+            workers: 0,
+            threads_per_worker: 1,
             max_batch: 8,
             max_queue: 32,
             beam_size: 1,
@@ -399,8 +402,13 @@ impl WhisperEngine {
                 }
             }
         }
-        let workers = config.workers.clamp(1, 64);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = if config.workers == 0 {
+            cores
+        } else {
+            config.workers
+        }
+        .clamp(1, 64);
         let threads = if config.threads_per_worker == 0 {
             (cores / workers).max(1)
         } else {
@@ -418,6 +426,7 @@ impl WhisperEngine {
         let tokenizer =
             tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).map_err(engine_err)?;
         let n_mels = model.n_mels();
+        let replicas = model.num_replicas();
         let multilingual = model.is_multilingual();
         let filters = mel(
             f64::from(ENGINE_RATE),
@@ -462,7 +471,7 @@ impl WhisperEngine {
             handles.push(h);
         }
         let name = format!(
-            "whisper {} ({}, {workers} worker(s) x {threads} thread(s), int8)",
+            "whisper {} ({}, {workers} worker(s) x {threads} thread(s), {replicas} replica(s), int8)",
             config.checksums.map_or("custom", |s| s.name),
             dir.display()
         );
