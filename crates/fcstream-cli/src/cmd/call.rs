@@ -11,8 +11,11 @@ use clap::Args;
 use fcstream::ContentType;
 use fcstream_emulator::script::{parse_direction, parse_dtmf, parse_duration, parse_hangup};
 use fcstream_emulator::{
-    connect, run_flow, run_with, story, ConnectOptions, Flow, Hangup, RunOptions, Script, Source,
+    connect, run_flow, run_with, story, ConnectOptions, Flow, HangUp, Hangup, RunOptions, Script,
+    Source,
 };
+
+mod output;
 
 /// Options of `fcstream call`.
 #[derive(Debug, Default, Clone, Args)]
@@ -29,8 +32,12 @@ use fcstream_emulator::{
 
 Durations: 250ms, 4.5s, 1m30s. DTMF: DIGITS@TIME[:PRESS], comma separated (1@2s,#@4.5s:200ms),
 each before the hang-up. A fault after the call's planned end never fires (a warning says so).
-Outputs with --out DIR: heard.wav (what the caller heard), caller.wav (what the caller said),
-timeline.jsonl (every message both ways), summary.json.
+Outputs with --out DIR: heard.wav (what the caller heard), heard.png (its picture: waveforms,
+spectrogram, events), caller.wav (what the caller said), timeline.jsonl (every message both
+ways), summary.json.
+While the call runs, one line per notable event goes to stderr (--quiet: none). Ctrl-C hangs up
+(the app is told CALLER_DISCONNECT), prints the summary and writes the files with what was
+recorded so far, and exits with status 130; a second Ctrl-C quits at once.
 When stdout is closed early (| head) the rest of the report is dropped; the status is unchanged.
 Exit status: 0 when the call ended as scripted (faults you asked for included); 1 when the app
 failed, never ended a call you waited on (--wait-for-app), or (with --strict) when the platform
@@ -140,15 +147,19 @@ pub struct CallArgs {
     #[arg(long, value_name = "N")]
     pub jitter_seed: Option<u64>,
 
-    /// Write heard.wav, caller.wav, timeline.jsonl and summary.json into this folder.
+    /// Write heard.wav, heard.png, caller.wav, timeline.jsonl and summary.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the summary as JSON (stdout) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Also print the story of the call (who did what when, what was heard).
+    /// Also print the story of the call (who did what when, what was heard); with --json,
+    /// as the summary's "story" field.
     #[arg(long)]
     pub story: bool,
+    /// No progress lines on stderr while the call runs.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Fail (exit 1) when the platform sent any NotifyErrorMessage.
     #[arg(long)]
     pub strict: bool,
@@ -323,6 +334,7 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
         tls_domain: args.tls_domain.clone(),
         ..ConnectOptions::default()
     };
+    let mut interrupted = false;
     let report = match (&args.webhook, &args.url) {
         (Some(inbound), _) => {
             let mut flow = Flow::new(inbound.clone());
@@ -341,12 +353,32 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
             }
         }
         (None, Some(url)) => {
+            if !args.quiet {
+                eprintln!("calling {url} (Ctrl-C hangs up)");
+            }
             let channel = connect(url, &options).await?;
+            let progress = (!args.quiet).then(|| {
+                output::Progress::start(|line| {
+                    use std::io::Write;
+                    let _ = writeln!(std::io::stderr(), "{line}");
+                })
+            });
+            let hang_up = HangUp::new();
+            output::on_ctrl_c(hang_up.clone());
             let run_options = RunOptions {
                 authorization: args.authorization.clone(),
+                observer: progress.as_ref().and_then(output::Progress::observer),
+                hang_up: Some(hang_up.clone()),
                 ..RunOptions::default()
             };
-            run_with(channel, &script, &run_options).await?
+            let report = run_with(channel, &script, &run_options).await;
+            if let Some(dropped) = progress.map(output::Progress::finish) {
+                if dropped > 0 {
+                    eprintln!("({dropped} progress lines dropped: stderr was too slow)");
+                }
+            }
+            interrupted = hang_up.is_requested();
+            report?
         }
         (None, None) => bail!("give the app's gRPC URL, or --webhook URL"),
     };
@@ -355,22 +387,39 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
         None => None,
     };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report.summary)?);
+        let mut json = serde_json::to_value(&report.summary)?;
+        if args.story {
+            json["story"] = output::story_json(&report);
+        }
+        if interrupted {
+            json["interrupted"] = true.into();
+        }
+        crate::outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         if args.story {
             crate::outln!("{}", story::render(&story::story(&report)));
         }
         crate::outln!("{}", report.summary);
         crate::outln!("  heard:        {}", story::heard_summary(&report));
+        if interrupted {
+            crate::outln!(
+                "  interrupted:  Ctrl-C: the caller hung up at {:.2} s; the report holds the call so far",
+                report.summary.duration_ms / 1000.0
+            );
+        }
         if let Some(f) = &files {
             crate::outln!(
-                "  files:        {}, {}, {}, {}",
+                "  files:        {}, {}, {}, {}, {}",
                 f.heard.display(),
+                f.picture.display(),
                 f.caller.display(),
                 f.timeline.display(),
                 f.summary.display()
             );
         }
+    }
+    if interrupted {
+        std::process::exit(output::INTERRUPTED_STATUS);
     }
     let s = &report.summary;
     if s.is_failure() {

@@ -22,10 +22,11 @@ use fcstream_emulator::{clock, in_process, story, CallReport, Hangup, Script, So
   fcstream demo --fast                # the same call in virtual time
   fcstream demo --out /tmp/demo --content-type 'audio/l16;rate=16000'
 
-Then listen to fcstream-demo/heard.wav (what the caller heard) and read
-fcstream-demo/timeline.jsonl (every message both ways).")]
+Then listen to fcstream-demo/heard.wav (what the caller heard), look at fcstream-demo/heard.png
+(its waveform and spectrogram with every event marked) and read fcstream-demo/timeline.jsonl
+(every message both ways).")]
 pub struct DemoArgs {
-    /// Where to write heard.wav, caller.wav, timeline.jsonl and summary.json.
+    /// Where to write heard.wav, heard.png, caller.wav, timeline.jsonl and summary.json.
     #[arg(long, value_name = "DIR", default_value = "fcstream-demo")]
     pub out: PathBuf,
     /// Run in virtual time (in-memory pipes, paused clock) instead of real time.
@@ -129,9 +130,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     crate::outln!();
     crate::outln!("What the caller heard: {}", story::heard_summary(&report));
     crate::outln!(
-        "Done in {:.1} s of wall time. Files:\n  {}  (what the caller heard)\n  {}  (what the caller said)\n  {}  (every message both ways)\n  {}",
+        "Done in {:.1} s of wall time. Files:\n  {}  (what the caller heard)\n  {}  (its picture: waveforms, spectrogram, events)\n  {}  (what the caller said)\n  {}  (every message both ways)\n  {}",
         wall.elapsed().as_secs_f64(),
         files.heard.display(),
+        files.picture.display(),
         files.caller.display(),
         files.timeline.display(),
         files.summary.display()

@@ -1,0 +1,276 @@
+//! What the real `fcstream call` and `fcstream demo` processes show and write: progress
+//! lines on stderr while the call runs, `--story` kept in `--json`, Ctrl-C (SIGINT) ending the
+//! call with the summary printed and every `--out` file written, and `heard.png`.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Generous: anything that should happen "soon" on a loaded machine.
+const SOON: Duration = Duration::from_secs(120);
+
+fn fcstream() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
+    for var in [
+        "FCSTREAM_LISTEN",
+        "FCSTREAM_METRICS",
+        "FCSTREAM_HTTP",
+        "FCSTREAM_L16_BYTE_ORDER",
+        "FCSTREAM_CONFIG",
+        "FCSTREAM_LOG_FORMAT",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fcstream-call-output-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// `fcstream serve --app APP` on an OS-chosen port; killed on drop.
+struct Serve {
+    child: Child,
+    url: String,
+}
+
+impl Serve {
+    fn start(app: &str) -> Serve {
+        let mut child = fcstream()
+            .args(["serve", "--listen", "127.0.0.1:0", "--app", app])
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("fcstream binary");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .unwrap();
+            if line.contains("fcstream listening") {
+                break line
+                    .split("addr=")
+                    .nth(1)
+                    .and_then(|a| a.split_whitespace().next())
+                    .expect("addr=")
+                    .to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Serve {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Decodes a PNG: (width, height).
+fn png_size(path: &Path) -> (u32, u32) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(BufReader::new(file))
+        .read_info()
+        .expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a sane size")];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    (info.width, info.height)
+}
+
+fn run(args: &[&str]) -> Output {
+    fcstream().args(args).output().expect("fcstream binary")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn story_goes_into_the_json_and_progress_to_stderr() {
+    let serve = Serve::start("echo");
+    let args = [
+        serve.url.as_str(),
+        "--tone",
+        "440",
+        "--tone-duration",
+        "1s",
+        "--dtmf",
+        "1@500ms",
+        "--hangup-after",
+        "1500ms",
+        "--json",
+    ];
+    let o = run(&[&["call"], &args[..], &["--story"]].concat());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // stdout is one JSON document: the summary, with the story as a field.
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(v["outcome"], "caller-hangup", "{v}");
+    let story = v["story"].as_array().expect("a story list");
+    assert!(!story.is_empty());
+    for line in story {
+        assert!(line["t_ms"].is_f64(), "{line}");
+        assert!(
+            line["who"].is_string() && line["what"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(
+        story
+            .iter()
+            .any(|l| l["who"] == "caller" && l["what"].as_str().unwrap().contains("presses 1")),
+        "{story:?}"
+    );
+    // Progress on stderr, one line per notable event, with --json too.
+    let e = text(&o.stderr);
+    assert!(e.contains("] call started: "), "{e}");
+    assert!(e.contains("] caller presses 1"), "{e}");
+    assert!(e.contains("] call ended: CALLER_DISCONNECT"), "{e}");
+    assert!(!e.contains("notify_audio_data"), "{e}");
+
+    // Without --story: no story field. --quiet: no progress.
+    let o = run(&[&["call"], &args[..], &["--quiet"]].concat());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert!(v.get("story").is_none(), "{v}");
+    assert!(v.get("interrupted").is_none(), "{v}");
+    let e = text(&o.stderr);
+    assert!(!e.contains("call started"), "{e}");
+}
+
+#[test]
+fn ctrl_c_ends_the_call_and_writes_what_was_recorded() {
+    let serve = Serve::start("echo");
+    let out = temp("interrupted");
+    let _ = std::fs::remove_dir_all(&out);
+    // The caller never hangs up (--wait-for-app, and the echo app never does): only Ctrl-C
+    // ends this call.
+    let mut child = fcstream()
+        .args(["call", &serve.url, "--tone", "440", "--dtmf", "1@500ms"])
+        .args(["--wait-for-app", "--out"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("fcstream binary");
+    // Progress while the call runs: the key press is told long before any end.
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            let _ = tx.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let deadline = std::time::Instant::now() + SOON;
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("a 'caller presses 1' progress line while the call runs");
+        if line.contains("] caller presses 1") {
+            break;
+        }
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the call is still on");
+    // SIGINT to this child only.
+    let pid = i32::try_from(child.id()).unwrap();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let mut pipe = child.stdout.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut stdout = String::new();
+        let _ = pipe.read_to_string(&mut stdout);
+        stdout
+    });
+    // The call ends, the files are written, the process exits: soon, or the test fails
+    // (and the child is killed) rather than hanging.
+    let deadline = std::time::Instant::now() + SOON;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("fcstream call did not exit after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = out_reader.join().unwrap();
+    let stderr = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("interrupted: the caller hangs up"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("] call ended: CALLER_DISCONNECT"),
+        "{stderr}"
+    );
+    // The summary is printed, and says so.
+    assert!(stdout.contains("ended:        caller-hangup"), "{stdout}");
+    assert!(stdout.contains("interrupted:  Ctrl-C"), "{stdout}");
+    assert!(stdout.contains("heard.png"), "{stdout}");
+    // Every file, with what was recorded so far.
+    for f in [
+        "heard.wav",
+        "heard.png",
+        "caller.wav",
+        "timeline.jsonl",
+        "summary.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let heard = hound::WavReader::open(out.join("heard.wav")).expect("heard.wav");
+    assert!(heard.duration() > 0, "heard.wav is empty");
+    let caller = hound::WavReader::open(out.join("caller.wav")).expect("caller.wav");
+    assert!(
+        caller.duration() >= 4000,
+        "at least the 0.5 s before the key"
+    );
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["outcome"], "caller-hangup");
+    assert_eq!(summary["end_reason"], "CALLER_DISCONNECT");
+    assert_eq!(summary["dtmf"]["from_caller"], "1");
+    let timeline = std::fs::read_to_string(out.join("timeline.jsonl")).unwrap();
+    assert!(
+        timeline
+            .lines()
+            .any(|l| l.contains("\"kind\":\"notify_call_ended\"")),
+        "the app was told the call ended"
+    );
+    assert_eq!(png_size(&out.join("heard.png")), (1600, 900));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn demo_fast_writes_and_lists_heard_png() {
+    let out = temp("demo");
+    let o = fcstream()
+        .args(["demo", "--fast", "--out"])
+        .arg(&out)
+        .output()
+        .expect("fcstream binary");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("heard.png  (its picture"), "{stdout}");
+    assert_eq!(png_size(&out.join("heard.png")), (1600, 900));
+    let _ = std::fs::remove_dir_all(&out);
+}
