@@ -19,15 +19,19 @@ pub const MAX_KEYS_IN_FLIGHT: usize = 16;
 pub async fn echo(call: Call) -> Result<()> {
     let content_type = call.info().content_type;
     let (control, mut events) = call.split();
+    // The echo never looks at playback notifications: without them it is woken once per
+    // caller frame, not three times.
+    events.skip_playback_events();
     let mut presses = KeyPresses::default();
     let mut in_flight = JoinSet::new();
     let mut skipped: u64 = 0;
     while let Some(event) = events.next().await {
         while in_flight.try_join_next().is_some() {}
         if let Event::Audio(frame) = &event {
-            // Queue the frame and move on: the pacer keeps order, the outcome is not needed.
+            // Queue the frame and move on: the pacer keeps order, the outcome is not needed
+            // (so no reply channel is made for it).
             let audio = Audio::from_wire(content_type, frame.data.clone())?;
-            control.start_play(audio).await?;
+            control.send_play(audio).await?;
         } else if let Some(digit) = presses.press(&event) {
             if in_flight.len() >= MAX_KEYS_IN_FLIGHT {
                 skipped += 1;

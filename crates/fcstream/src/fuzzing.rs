@@ -116,12 +116,14 @@ pub fn session(data: &[u8]) {
                 s.request(
                     Request::Play {
                         audio: silence(bytes),
-                        reply: tx,
+                        reply: Some(tx),
                         // Every other play is labelled, so the heard ledger is exercised too.
-                        label: (ms % 40 == 0).then(|| Label {
-                            name: format!("prompt-{ms}"),
-                            text: None,
-                            heard: None,
+                        label: (ms % 40 == 0).then(|| {
+                            Box::new(Label {
+                                name: format!("prompt-{ms}"),
+                                text: None,
+                                heard: None,
+                            })
                         }),
                     },
                     now,

@@ -216,6 +216,12 @@ impl Call {
     pub fn dropped_events(&self) -> u64 {
         self.events.dropped_events()
     }
+
+    /// Stops delivering playback notifications as events; see
+    /// [`CallEvents::skip_playback_events`].
+    pub fn skip_playback_events(&self) {
+        self.events.skip_playback_events()
+    }
 }
 
 impl std::ops::Deref for Call {
@@ -283,6 +289,23 @@ impl CallControl {
         self.queue_play(audio, None).await
     }
 
+    /// Queues `audio` like [`start_play`](Self::start_play), without a [`Playback`] to await:
+    /// nobody is told how it ended (it still enters the [heard ledger](Self::heard_ledger)).
+    /// Cheaper than `start_play` with the `Playback` dropped (no reply channel); for apps that
+    /// play many clips and never wait for one, such as an echo.
+    pub async fn send_play(&self, audio: Audio) -> Result<()> {
+        let wire = audio.convert(self.info.content_type)?;
+        let request = Request::Play {
+            audio: wire.data().clone(),
+            reply: None,
+            label: None,
+        };
+        if self.requests.send(request).await.is_err() {
+            return Err(ended(&self.shared));
+        }
+        Ok(())
+    }
+
     /// Plays a named prompt and waits until it ends, returning what the caller heard of it:
     /// the whole clip, or the part before a [`clear`](Self::clear) cut it (barge-in). The
     /// record also goes into the call's [heard ledger](Self::heard_ledger).
@@ -312,7 +335,7 @@ impl CallControl {
             text,
             heard: Some(tx),
         };
-        let playback = self.queue_play(audio, Some(label)).await?;
+        let playback = self.queue_play(audio, Some(Box::new(label))).await?;
         Ok(PromptPlayback { heard, playback })
     }
 
@@ -328,12 +351,16 @@ impl CallControl {
         }
     }
 
-    async fn queue_play(&self, audio: Audio, label: Option<playback::Label>) -> Result<Playback> {
+    async fn queue_play(
+        &self,
+        audio: Audio,
+        label: Option<Box<playback::Label>>,
+    ) -> Result<Playback> {
         let wire = audio.convert(self.info.content_type)?;
         let (tx, rx) = oneshot::channel();
         let request = Request::Play {
             audio: wire.data().clone(),
-            reply: tx,
+            reply: Some(tx),
             label,
         };
         if self.requests.send(request).await.is_err() {
@@ -415,6 +442,15 @@ impl CallEvents {
     /// Events dropped because the app did not read them fast enough.
     pub fn dropped_events(&self) -> u64 {
         self.queue.dropped()
+    }
+
+    /// From now on, [`Event::PlaybackStarted`] and [`Event::PlaybackCompleted`] are not
+    /// delivered to the app. Plays still resolve ([`Playback`], [`CallControl::play`], the
+    /// heard ledger): only the events are skipped. For apps that never look at them (an echo
+    /// plays one clip per caller frame and would be woken three times per frame, twice for
+    /// nothing).
+    pub fn skip_playback_events(&self) {
+        self.queue.skip_playback();
     }
 
     /// The clock the call runs on (see [`crate::time`]).

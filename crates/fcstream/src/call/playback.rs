@@ -132,11 +132,46 @@ pub(crate) struct Label {
     pub(crate) heard: Option<oneshot::Sender<Heard>>,
 }
 
+/// The number of a play's wire id (`p<N>`): `Some(N)` when `id` is exactly what
+/// [`wire_id`] makes of some N, so notifications are matched on a number, not a string.
+pub(crate) fn parse_play_id(id: &str) -> Option<u64> {
+    let digits = id.strip_prefix('p')?;
+    let canonical = !digits.is_empty()
+        && digits.len() <= 19
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if canonical {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The wire id of play number `n`.
+pub(crate) fn wire_id(n: u64) -> String {
+    format!("p{n}")
+}
+
+/// A ledger record as the pacer makes it: `Some(N)` for a plain play (its [`Heard::id`] is
+/// left empty and becomes the wire id `p<N>` only if someone reads the ledger), `None` for a
+/// prompt (named by the app).
+pub(crate) type Record = (Option<u64>, Heard);
+
+/// The [`Heard`] of a record, named.
+pub(crate) fn named((plain, mut heard): Record) -> Heard {
+    if let Some(n) = plain {
+        heard.id = wire_id(n);
+    }
+    heard
+}
+
 /// A clip being played.
 struct Play {
     /// Monotone key: orders plays and tells which existed when a clear was sent.
     key: u64,
-    /// The id sent with every chunk.
+    /// The number of its wire id (`p<N>`).
+    num: u64,
+    /// The wire id sent with every chunk (moved into the final chunk's command).
     id: String,
     /// The whole clip, in the call's format.
     audio: Bytes,
@@ -151,30 +186,33 @@ struct Play {
     /// When the app asked for it (for the play-latency metric).
     asked: Instant,
     /// The app's label, if it gave one.
-    label: Option<Label>,
+    label: Option<Box<Label>>,
     /// Audio of this play the caller has heard so far (completed entries).
     heard: Duration,
 }
 
 impl Play {
-    /// Closes the play's ledger record.
-    fn record(&mut self, content_type: ContentType, outcome: PlayOutcome) -> Heard {
+    /// Closes the play's ledger record (a plain play's costs no allocation: see [`Record`]).
+    fn record(&mut self, content_type: ContentType, outcome: PlayOutcome) -> Record {
         let duration = content_type.duration_of(self.audio.len());
         let played = match outcome {
             PlayOutcome::Completed => duration,
             PlayOutcome::Interrupted | PlayOutcome::Dropped => self.heard.min(duration),
         };
-        let (id, text) = match &self.label {
-            Some(l) => (l.name.clone(), l.text.clone()),
-            None => (self.id.clone(), None),
+        let (plain, id, text) = match &self.label {
+            Some(l) => (None, l.name.clone(), l.text.clone()),
+            None => (Some(self.num), String::new(), None),
         };
-        Heard {
-            id,
-            text,
-            duration,
-            played,
-            outcome,
-        }
+        (
+            plain,
+            Heard {
+                id,
+                text,
+                duration,
+                played,
+                outcome,
+            },
+        )
     }
 }
 
@@ -191,8 +229,8 @@ struct Entry {
     index: u64,
     /// The play it belongs to.
     play: u64,
-    /// Its id, to match completions.
-    id: String,
+    /// The number of its wire id, to match notifications.
+    id: u64,
     /// How long it plays.
     duration: Duration,
     /// Whether it is the play's final chunk.
@@ -242,12 +280,12 @@ pub(crate) struct Pacer {
     /// How long completed plays took from request to final completion, not yet collected.
     latencies: Vec<Duration>,
     /// The id of the last completion, to learn the platform's habit.
-    last_completed: Option<String>,
+    last_completed: Option<u64>,
     /// Seen two completions in a row for one id: the platform reports every entry, so the
     /// once-per-id shortcut (an immediate depth query) is not needed.
     reports_every_entry: bool,
-    /// Heard-ledger records of plays that ended, not yet collected (whether it was a prompt).
-    ledger: Vec<(bool, Heard)>,
+    /// Heard-ledger records of plays that ended, not yet collected.
+    ledger: Vec<Record>,
     /// Plays dropped unsent because [`MAX_WAITING_PLAYS`] were waiting.
     pub(crate) dropped: u64,
 }
@@ -288,25 +326,26 @@ impl Pacer {
         self.outstanding.len()
     }
 
-    /// Adds a clip (already in the call's format) under `id`.
+    /// Adds a clip (already in the call's format) under the wire id `p<num>`.
     pub(crate) fn enqueue(
         &mut self,
-        id: String,
+        num: u64,
         audio: Bytes,
-        reply: PlayReply,
-        label: Option<Label>,
+        reply: Option<PlayReply>,
+        label: Option<Box<Label>>,
         now: Instant,
     ) {
         let key = self.next_play;
         self.next_play += 1;
         let mut play = Play {
             key,
-            id,
+            num,
+            id: wire_id(num),
             audio,
             offset: 0,
             sequence: 0,
             stopped: false,
-            reply: Some(reply),
+            reply,
             asked: now,
             label,
             heard: Duration::ZERO,
@@ -350,24 +389,27 @@ impl Pacer {
 
     /// Answers a play: its ledger record, then its outcome.
     fn resolve(&mut self, play: &mut Play, outcome: PlayOutcome) {
-        let heard = play.record(self.content_type, outcome);
+        let record = play.record(self.content_type, outcome);
         if let Some(tx) = play.label.as_mut().and_then(|l| l.heard.take()) {
-            let _ = tx.send(heard.clone());
+            let _ = tx.send(record.1.clone());
         }
         if let Some(reply) = play.reply.take() {
             let _ = reply.send(Ok(outcome));
         }
-        self.ledger.push((play.label.is_some(), heard));
+        self.ledger.push(record);
     }
 
     /// Ledger records of plays that ended since the last call.
-    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, (bool, Heard)> {
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Record> {
         self.ledger.drain(..)
     }
 
     /// A `PlaybackStarted(id)` arrived: the oldest entry with that id not yet known to have
     /// started began now.
     pub(crate) fn on_started(&mut self, id: &str, now: Instant) {
+        let Some(id) = parse_play_id(id) else {
+            return;
+        };
         if let Some(e) = self
             .clearing
             .iter_mut()
@@ -394,7 +436,13 @@ impl Pacer {
             play.offset += len;
             let last = play.offset == play.audio.len();
             out.push(Command::PlayAudio {
-                id: play.id.clone(),
+                // The final chunk takes the string: a one-chunk clip (an echoed frame) makes
+                // one id string, not three.
+                id: if last {
+                    std::mem::take(&mut play.id)
+                } else {
+                    play.id.clone()
+                },
                 audio: data,
                 content_type: self.content_type.as_str().to_string(),
                 sequence: play.sequence,
@@ -412,7 +460,7 @@ impl Pacer {
                 confirmed: false,
                 index: self.next_index,
                 play: play.key,
-                id: play.id.clone(),
+                id: play.num,
                 duration,
                 last,
                 expected_end: start + duration,
@@ -425,17 +473,22 @@ impl Pacer {
 
     /// A `PlaybackCompleted(id)` arrived. Returns false for an id with nothing outstanding.
     pub(crate) fn on_completed(&mut self, id: &str, now: Instant) -> bool {
+        let Some(id) = parse_play_id(id) else {
+            return false;
+        };
         if let Some(pos) = self.outstanding.iter().position(|e| e.id == id) {
-            let done: Vec<Entry> = self.outstanding.drain(..=pos).collect();
-            for e in &done {
+            for _ in 0..=pos {
+                let Some(e) = self.outstanding.pop_front() else {
+                    break;
+                };
                 self.queued = self.queued.saturating_sub(e.duration);
+                self.finish_entry(e, now);
             }
-            self.finish_entries(done, now);
             self.reanchor(now);
-            if self.last_completed.as_deref() == Some(id) {
+            if self.last_completed == Some(id) {
                 self.reports_every_entry = true;
             }
-            self.last_completed = Some(id.to_string());
+            self.last_completed = Some(id);
             // The play's final chunk is sent but chunks of it remain: a platform reporting once
             // per id would leave it hanging, so check the depth rather than wait — unless this
             // platform is known to report every entry.
@@ -444,8 +497,12 @@ impl Pacer {
             }
             true
         } else if let Some(pos) = self.clearing.iter().position(|e| e.id == id) {
-            let done: Vec<Entry> = self.clearing.drain(..=pos).collect();
-            self.finish_entries(done, now);
+            for _ in 0..=pos {
+                let Some(e) = self.clearing.pop_front() else {
+                    break;
+                };
+                self.finish_entry(e, now);
+            }
             // The next one played from now until the clear reached the platform.
             if let Some(next) = self.clearing.front_mut() {
                 next.started.get_or_insert(now);
@@ -513,11 +570,13 @@ impl Pacer {
         if done_count == 0 {
             return;
         }
-        let done: Vec<Entry> = self.outstanding.drain(..done_count).collect();
-        for e in &done {
+        for _ in 0..done_count {
+            let Some(e) = self.outstanding.pop_front() else {
+                break;
+            };
             self.queued = self.queued.saturating_sub(e.duration);
+            self.finish_entry(e, now);
         }
-        self.finish_entries(done, now);
         self.reanchor(now);
     }
 
@@ -552,8 +611,8 @@ impl Pacer {
             }
         }
         for mut play in std::mem::take(&mut self.plays) {
-            let heard = play.record(self.content_type, PlayOutcome::Interrupted);
-            self.ledger.push((play.label.is_some(), heard));
+            let record = play.record(self.content_type, PlayOutcome::Interrupted);
+            self.ledger.push(record);
             if let Some(reply) = play.reply.take() {
                 let _ = reply.send(Err(err()));
             }
@@ -563,22 +622,21 @@ impl Pacer {
         self.queued = Duration::ZERO;
     }
 
-    /// Resolves the plays whose final chunk is among `done`: the whole clip was heard, even
-    /// if a clear was sent after it (the completion crossed the clear on the wire).
-    fn finish_entries(&mut self, done: Vec<Entry>, now: Instant) {
-        for e in done {
-            let Some(pos) = self.plays.iter().position(|p| p.key == e.play) else {
-                continue;
-            };
-            if !e.last {
-                if let Some(play) = self.plays.get_mut(pos) {
-                    play.heard += e.duration;
-                }
-            } else if let Some(mut play) = self.plays.remove(pos) {
-                self.resolve(&mut play, PlayOutcome::Completed);
-                self.latencies
-                    .push(now.saturating_duration_since(play.asked));
+    /// An entry is done: it counts as heard, and if it is its play's final chunk the play
+    /// resolves — the whole clip was heard, even if a clear was sent after it (the completion
+    /// crossed the clear on the wire).
+    fn finish_entry(&mut self, e: Entry, now: Instant) {
+        let Some(pos) = self.plays.iter().position(|p| p.key == e.play) else {
+            return;
+        };
+        if !e.last {
+            if let Some(play) = self.plays.get_mut(pos) {
+                play.heard += e.duration;
             }
+        } else if let Some(mut play) = self.plays.remove(pos) {
+            self.resolve(&mut play, PlayOutcome::Completed);
+            self.latencies
+                .push(now.saturating_duration_since(play.asked));
         }
     }
 
@@ -607,6 +665,26 @@ mod tests {
         Pacer::new(PlaybackConfig::default(), ContentType::Mulaw8k)
     }
 
+    #[test]
+    fn play_ids_match_only_their_exact_wire_form() {
+        for n in [0u64, 1, 42, u64::MAX] {
+            assert_eq!(parse_play_id(&wire_id(n)), Some(n));
+        }
+        for other in [
+            "",
+            "p",
+            "p01",
+            "p-1",
+            "q1",
+            "p1 ",
+            "P1",
+            "p18446744073709551616",
+            "c3",
+        ] {
+            assert_eq!(parse_play_id(other), None, "{other:?}");
+        }
+    }
+
     #[tokio::test]
     async fn a_platform_that_never_acknowledges_cannot_grow_the_play_queue() {
         let clock = Clock::new();
@@ -616,9 +694,9 @@ mod tests {
         for i in 0..MAX_WAITING_PLAYS + 40 {
             let (tx, rx) = oneshot::channel();
             p.enqueue(
-                format!("p{i}"),
+                i as u64,
                 Bytes::from_static(&[0xFF; 160]),
-                tx,
+                Some(tx),
                 None,
                 clock.now(),
             );
@@ -670,7 +748,7 @@ mod tests {
         let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(3), tx, None, clock.now());
+        p.enqueue(1, clip(3), Some(tx), None, clock.now());
         let mut out = vec![];
         let now = clock.now();
         p.pump(now, &mut out);
@@ -715,7 +793,7 @@ mod tests {
         let now = clock.now();
         for (i, secs) in [2u64, 2].iter().enumerate() {
             let (tx, _rx) = oneshot::channel();
-            p.enqueue(format!("p{i}"), clip(*secs), tx, None, now);
+            p.enqueue(i as u64, clip(*secs), Some(tx), None, now);
         }
         let mut sent = VecDeque::new();
         let mut queries = 0;
@@ -743,7 +821,7 @@ mod tests {
         let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx, None, clock.now());
+        p.enqueue(1, clip(2), Some(tx), None, clock.now());
         let mut out = vec![];
         let now = clock.now();
         p.pump(now, &mut out);
@@ -784,7 +862,7 @@ mod tests {
             text: Some("hello there".into()),
             heard: Some(htx),
         };
-        p.enqueue("p1".into(), clip(2), tx, Some(label), clock.now());
+        p.enqueue(1, clip(2), Some(tx), Some(Box::new(label)), clock.now());
         let mut out = vec![];
         let t0 = clock.now();
         p.pump(t0, &mut out);
@@ -808,18 +886,15 @@ mod tests {
         assert_eq!(heard.duration, Duration::from_secs(2));
         assert_eq!(heard.played, Duration::from_millis(690));
         assert_eq!(heard.outcome, PlayOutcome::Interrupted);
-        assert_eq!(
-            p.take_heard().map(|(_, h)| h).collect::<Vec<_>>(),
-            vec![heard]
-        );
+        assert_eq!(p.take_heard().map(named).collect::<Vec<_>>(), vec![heard]);
 
         // A play heard to its end counts whole, under its wire id when it has no label.
         let (tx, _rx) = oneshot::channel();
-        p.enqueue("p2".into(), vec![0xFF; 800].into(), tx, None, clock.now());
+        p.enqueue(2, vec![0xFF; 800].into(), Some(tx), None, clock.now());
         out.clear();
         p.pump(clock.now(), &mut out);
         assert!(p.on_completed("p2", clock.now()));
-        let ledger: Vec<Heard> = p.take_heard().map(|(_, h)| h).collect();
+        let ledger: Vec<Heard> = p.take_heard().map(named).collect();
         assert_eq!(ledger.len(), 1);
         assert_eq!(ledger[0].id, "p2");
         assert_eq!(ledger[0].played, Duration::from_millis(100));
@@ -837,7 +912,7 @@ mod tests {
             text: None,
             heard: Some(htx),
         };
-        p.enqueue("p1".into(), clip(1), tx, Some(label), clock.now());
+        p.enqueue(1, clip(1), Some(tx), Some(Box::new(label)), clock.now());
         let mut out = vec![];
         p.pump(clock.now(), &mut out);
         clock.advance(Duration::from_millis(250));
@@ -847,7 +922,7 @@ mod tests {
         );
         // The waiter gets the call's error, not a record; the ledger has the record.
         assert!(hrx.try_recv().is_err());
-        let ledger: Vec<Heard> = p.take_heard().map(|(_, h)| h).collect();
+        let ledger: Vec<Heard> = p.take_heard().map(named).collect();
         assert_eq!(ledger[0].id, "hours");
         assert_eq!(ledger[0].played, Duration::from_millis(200));
         assert_eq!(ledger[0].outcome, PlayOutcome::Interrupted);
@@ -859,12 +934,12 @@ mod tests {
         let mut p = pacer();
         let (tx1, mut rx1) = oneshot::channel();
         let (tx2, mut rx2) = oneshot::channel();
-        p.enqueue("p1".into(), clip(2), tx1, None, clock.now());
+        p.enqueue(1, clip(2), Some(tx1), None, clock.now());
         let mut out = vec![];
         let now = clock.now();
         p.pump(now, &mut out);
         let mark = p.begin_clear();
-        p.enqueue("p2".into(), clip(1), tx2, None, clock.now());
+        p.enqueue(2, clip(1), Some(tx2), None, clock.now());
         out.clear();
         p.pump(now, &mut out);
         // p1 sends nothing more; p2 starts at once (the platform's buffer is empty after a clear).
@@ -884,7 +959,7 @@ mod tests {
         let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), vec![0xFF; 800].into(), tx, None, clock.now()); // 100 ms: one chunk
+        p.enqueue(1, vec![0xFF; 800].into(), Some(tx), None, clock.now()); // 100 ms: one chunk
         let mut out = vec![];
         p.pump(clock.now(), &mut out);
         let mark = p.begin_clear();
@@ -905,7 +980,7 @@ mod tests {
         let clock = Clock::new();
         let mut p = pacer();
         let (tx, mut rx) = oneshot::channel();
-        p.enqueue("p1".into(), Bytes::new(), tx, None, clock.now());
+        p.enqueue(1, Bytes::new(), Some(tx), None, clock.now());
         assert_eq!(rx.try_recv().unwrap().unwrap(), PlayOutcome::Completed);
         let mut out = vec![];
         p.pump(clock.now(), &mut out);
@@ -922,13 +997,7 @@ mod tests {
         let mut p = Pacer::new(config, ContentType::L16At16k);
         for i in 0..10 {
             let (tx, _rx) = oneshot::channel();
-            p.enqueue(
-                format!("p{i}"),
-                vec![0u8; 640].into(),
-                tx,
-                None,
-                clock.now(),
-            );
+            p.enqueue(i as u64, vec![0u8; 640].into(), Some(tx), None, clock.now());
         }
         let mut out = vec![];
         p.pump(clock.now(), &mut out);
@@ -970,7 +1039,7 @@ mod tests {
                     let len = len - len % content_type.bytes_per_sample();
                     let data: Bytes = (0..len).map(|b| (b * 7 + i) as u8).collect::<Vec<u8>>().into();
                     let (tx, rx) = oneshot::channel();
-                    p.enqueue(format!("p{i}"), data.clone(), tx, None, now);
+                    p.enqueue(i as u64, data.clone(), Some(tx), None, now);
                     rxs.push(rx);
                     clip_bytes.push(data);
                 }

@@ -9,7 +9,7 @@
 //! never shared between calls.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 
@@ -33,19 +33,39 @@ pub(crate) struct EventQueue {
     capacity: usize,
     /// Events dropped because the app did not keep up.
     dropped: AtomicU64,
+    /// The app does not want `PlaybackStarted`/`PlaybackCompleted` events
+    /// ([`crate::CallEvents::skip_playback_events`]).
+    skip_playback: AtomicBool,
 }
 
 impl EventQueue {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             inner: Mutex::new(Inner {
-                events: VecDeque::with_capacity(capacity.min(64)),
+                // Small at first: an app that keeps up holds one or two events, and each slot
+                // is the size of an `Event` (about 100 bytes) for the whole call.
+                events: VecDeque::with_capacity(capacity.min(4)),
                 closed: false,
                 waker: None,
             }),
             capacity: capacity.max(1),
             dropped: AtomicU64::new(0),
+            skip_playback: AtomicBool::new(false),
         }
+    }
+
+    /// From now on, playback notifications are not queued (their outcomes still resolve the
+    /// app's play futures; the session has seen them).
+    pub(crate) fn skip_playback(&self) {
+        self.skip_playback.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the app wants `event` (checked by the driver before [`EventQueue::push`]).
+    pub(crate) fn wants(&self, event: &Event) -> bool {
+        !(matches!(
+            event,
+            Event::PlaybackStarted(_) | Event::PlaybackCompleted(_)
+        ) && self.skip_playback.load(Ordering::Relaxed))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -13,7 +13,7 @@ use std::time::Instant;
 use tokio::sync::oneshot;
 use tracing::{debug, trace, warn};
 
-use super::playback::{ClearMark, Heard, Label, Pacer, PlayReply, PlaybackConfig};
+use super::playback::{ClearMark, Label, Pacer, PlayReply, PlaybackConfig, Record};
 use crate::command::Command;
 use crate::error::{EndCause, Error, Result};
 use crate::event::{BufferDepth, BufferKind, CallInfo, Event};
@@ -62,9 +62,11 @@ pub(crate) enum Request {
     /// Play a clip already converted to the call's format.
     Play {
         audio: Bytes,
-        reply: PlayReply,
-        /// The app's name and words for it, for the heard ledger.
-        label: Option<Label>,
+        /// `None`: nobody waits for the outcome ([`crate::CallControl::send_play`]).
+        reply: Option<PlayReply>,
+        /// The app's name and words for it, for the heard ledger (boxed: every slot of the
+        /// request channel is the size of the largest request).
+        label: Option<Box<Label>>,
     },
     /// Clear the platform's audio buffer.
     Clear { reply: Reply<()> },
@@ -185,7 +187,7 @@ impl Session {
     }
 
     /// Heard-ledger records of plays that ended since the last call.
-    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, (bool, Heard)> {
+    pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Record> {
         self.pacer.take_heard()
     }
 
@@ -204,7 +206,11 @@ impl Session {
         if let Some(cause) = &self.ended {
             let err = Error::CallEnded(cause.clone());
             match req {
-                Request::Play { reply, .. } => drop(reply.send(Err(err))),
+                Request::Play { reply, .. } => {
+                    if let Some(reply) = reply {
+                        drop(reply.send(Err(err)))
+                    }
+                }
                 Request::Clear { reply } | Request::PressDtmf { reply, .. } => {
                     drop(reply.send(Err(err)))
                 }
@@ -220,8 +226,8 @@ impl Session {
                 reply,
                 label,
             } => {
-                let id = self.id('p');
-                self.pacer.enqueue(id, audio, reply, label, now);
+                self.next_id += 1;
+                self.pacer.enqueue(self.next_id, audio, reply, label, now);
                 self.stats.plays_dropped = self.pacer.dropped;
             }
             Request::Clear { reply } => {
@@ -554,7 +560,7 @@ mod tests {
         s.request(
             Request::Play {
                 audio: vec![0xFF; 16000].into(),
-                reply: ptx,
+                reply: Some(ptx),
                 label: None,
             },
             now,
@@ -631,7 +637,7 @@ mod tests {
         s.request(
             Request::Play {
                 audio: vec![0xFF; 800].into(),
-                reply: ptx,
+                reply: Some(ptx),
                 label: None,
             },
             t0,

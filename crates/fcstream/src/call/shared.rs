@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, OnceLock};
 
-use super::playback::Heard;
+use super::playback::{named, Heard, Record};
 use crate::error::EndCause;
 
 /// What the driver and the app's handles share: written once, when the call ends.
@@ -34,15 +34,16 @@ pub(crate) struct Ledger {
     /// Records so far (orders the two lists against each other).
     seq: u64,
     /// The last [`LEDGER_CAPACITY`] prompts.
-    prompts: VecDeque<(u64, Heard)>,
-    /// The last [`LEDGER_PLAIN_CAPACITY`] plain plays.
-    plain: VecDeque<(u64, Heard)>,
+    prompts: VecDeque<(u64, Record)>,
+    /// The last [`LEDGER_PLAIN_CAPACITY`] plain plays, unnamed (named when read: a record
+    /// costs no allocation, whatever the rate of plays).
+    plain: VecDeque<(u64, Record)>,
 }
 
 impl Ledger {
-    /// Adds a record; `prompt` says which list it belongs to.
-    fn push(&mut self, prompt: bool, heard: Heard) {
-        let (list, cap) = if prompt {
+    /// Adds a record to the list it belongs to (prompt or plain play).
+    fn push(&mut self, record: Record) {
+        let (list, cap) = if record.0.is_none() {
             (&mut self.prompts, LEDGER_CAPACITY)
         } else {
             (&mut self.plain, LEDGER_PLAIN_CAPACITY)
@@ -50,22 +51,22 @@ impl Ledger {
         if list.len() == cap {
             list.pop_front();
         }
-        list.push_back((self.seq, heard));
+        list.push_back((self.seq, record));
         self.seq += 1;
     }
 
     /// Every record kept, in the order the plays ended.
     pub(crate) fn records(&self) -> Vec<Heard> {
-        let mut all: Vec<&(u64, Heard)> = self.prompts.iter().chain(&self.plain).collect();
+        let mut all: Vec<&(u64, Record)> = self.prompts.iter().chain(&self.plain).collect();
         all.sort_by_key(|(seq, _)| *seq);
-        all.into_iter().map(|(_, h)| h.clone()).collect()
+        all.into_iter().map(|(_, r)| named(r.clone())).collect()
     }
 }
 
 impl Shared {
     /// Adds ended plays to the ledger, dropping the oldest beyond its capacity. Called on
     /// every pass of the driver's loop: takes the lock only when a play ended.
-    pub(crate) fn record(&self, ended: impl ExactSizeIterator<Item = (bool, Heard)>) {
+    pub(crate) fn record(&self, ended: impl ExactSizeIterator<Item = Record>) {
         if ended.len() == 0 {
             return;
         }
@@ -73,8 +74,8 @@ impl Shared {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
         };
-        for (prompt, h) in ended {
-            ledger.push(prompt, h);
+        for record in ended {
+            ledger.push(record);
         }
     }
 }
@@ -85,9 +86,9 @@ mod tests {
     use crate::call::PlayOutcome;
     use std::time::Duration;
 
-    fn heard(id: String) -> Heard {
+    fn heard(id: &str) -> Heard {
         Heard {
-            id,
+            id: id.into(),
             text: None,
             duration: Duration::from_millis(20),
             played: Duration::from_millis(20),
@@ -99,14 +100,12 @@ mod tests {
     fn plain_plays_cost_a_fixed_few_records_and_prompts_keep_their_order() {
         let shared = Shared::default();
         for i in 0..1_000 {
-            let prompt = i % 300 == 0;
-            shared.record(
-                [(
-                    prompt,
-                    heard(format!("{}{i}", if prompt { "prompt" } else { "p" })),
-                )]
-                .into_iter(),
-            );
+            let record = if i % 300 == 0 {
+                (None, heard(&format!("prompt{i}")))
+            } else {
+                (Some(i), heard(""))
+            };
+            shared.record([record].into_iter());
         }
         let records = shared.heard.lock().unwrap().records();
         let ids: Vec<_> = records.iter().map(|h| h.id.as_str()).collect();

@@ -1,20 +1,32 @@
 //! The task that runs one call: reads the platform's stream, feeds the call's sans-I/O
 //! `Session` (which takes `now` as input and holds no runtime type), sends its commands, and
-//! wakes it for timers. All of a call's I/O and its clock reads are here, on the server side. One per call; it shares nothing with other calls but the
-//! server's metrics, which it updates in batches.
+//! wakes it for timers. All of a call's I/O and its clock reads are here, on the server side.
+//! One per call; it shares nothing with other calls but the server's metrics, which it updates
+//! in batches.
+//!
+//! The app's handler runs **on this task** too (polled beside the stream, panics caught): an
+//! event the driver queues and the request the handler makes in answer cost no task switch,
+//! so an echoed frame wakes one task, as in a bare tonic loop. One timer per call, re-armed
+//! only when a deadline moves earlier (a later one is checked when the timer fires), and one
+//! clock read per wake.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
 use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 
-use crate::time::{Clock, Sleep};
+use crate::time::Clock;
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
 
 use super::metrics::Metrics;
+use super::service::HandlerFuture;
 use super::shutdown::Phase;
 use crate::call::queue::EventQueue;
 use crate::call::session::{CallStats, Request, Session};
@@ -60,27 +72,87 @@ pub(crate) struct Driver<S> {
     pub(crate) clock: Clock,
     /// Malformed platform messages skipped (the first few are logged).
     pub(crate) malformed: u64,
+    /// The app's handler for this call, polled on this task until it returns.
+    pub(crate) handler: Handler,
+}
+
+/// The app's handler of one call, polled with panics caught.
+pub(crate) struct Handler {
+    /// The handler's future, until it returned or panicked.
+    future: Option<HandlerFuture>,
+    /// How it ended, once it has.
+    exit: Option<HandlerExit>,
+}
+
+/// How a handler ended.
+pub(crate) enum HandlerExit {
+    /// It returned.
+    Returned(crate::error::Result<()>),
+    /// It panicked (the panic hook has reported it).
+    Panicked,
+}
+
+impl Handler {
+    /// A handler future not yet polled.
+    pub(crate) fn new(future: HandlerFuture) -> Self {
+        Self {
+            future: Some(future),
+            exit: None,
+        }
+    }
+
+    /// Whether it is still running.
+    fn running(&self) -> bool {
+        self.future.is_some()
+    }
+
+    /// Polls it once (a panic ends it as [`HandlerExit::Panicked`]); ready when it ended.
+    fn poll_run(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(future) = self.future.as_mut() else {
+            return Poll::Ready(());
+        };
+        let exit = match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(result)) => HandlerExit::Returned(result),
+            Err(_) => HandlerExit::Panicked,
+        };
+        // Dropped now: its handles of the call go with it (the driver sees the handler finish).
+        self.future = None;
+        self.exit = Some(exit);
+        Poll::Ready(())
+    }
+
+    /// Runs it to its end (after the call ended) and says how it ended.
+    pub(crate) async fn finish(mut self) -> HandlerExit {
+        std::future::poll_fn(|cx| self.poll_run(cx)).await;
+        self.exit.take().unwrap_or(HandlerExit::Panicked)
+    }
+}
+
+/// Polls the handler; pending forever once it ended (a disabled `select!` branch).
+struct RunHandler<'a>(&'a mut Handler);
+
+impl Future for RunHandler<'_> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.0.poll_run(cx)
+    }
 }
 
 /// Malformed platform messages one call logs before it only counts them.
 const MALFORMED_WARNINGS: u64 = 3;
 
-/// Which timer woke the driver.
-enum Wake {
-    Session,
-    Idle,
-    MaxDuration,
-}
-
 impl<S> Driver<S>
 where
     S: Stream<Item = Result<PlatformMessage, tonic::Status>> + Unpin,
 {
-    /// Runs the call to its end; returns why it ended, the call's counters, and the status
-    /// to end the stream with when the platform's side failed (so the platform learns why).
-    pub(crate) async fn run(mut self) -> (EndCause, CallStats, Option<tonic::Status>) {
+    /// Runs the call to its end; returns why it ended, the call's counters, the status to end
+    /// the stream with when the platform's side failed (so the platform learns why), and the
+    /// handler (finished, or still running: the caller runs it to its end).
+    pub(crate) async fn run(mut self) -> (EndCause, CallStats, Option<tonic::Status>, Handler) {
         let mut failure = None;
         let started = self.clock.now();
+        let mut now = started;
         let mut last_heard = started;
         let mut flushed = CallStats::default();
         let mut batch: Vec<Command> = Vec::new();
@@ -91,12 +163,25 @@ where
         let terminating = wait_terminating(&mut phase);
         tokio::pin!(terminating);
         let mut terminated = false;
+        let max_at = self.timers.max_duration.map(|d| started + d);
         let mut timer = self.clock.sleep_until(started);
+        // Whether `timer` is armed for a deadline still to come. A deadline that moves later
+        // (the pacer's watchdog moves with every completion, the idle time-out with every
+        // message) leaves the timer where it is: when it fires, the deadlines are checked and
+        // it is re-armed. So a call re-arms its timer a few times a second, not per message.
+        let mut armed = false;
+        let mut handler = std::mem::replace(
+            &mut self.handler,
+            Handler {
+                future: None,
+                exit: None,
+            },
+        );
         let cause = loop {
             batch.extend(self.session.take_outbound());
             if !self.send_all(&mut batch).await {
                 // tonic dropped the response stream: the platform is gone.
-                self.session.end(EndCause::StreamClosed, self.clock.now());
+                self.session.end(EndCause::StreamClosed, now);
             }
             for latency in self.session.take_play_latencies() {
                 self.metrics.play_completed(latency);
@@ -109,62 +194,75 @@ where
             if let Some(cause) = self.session.ended() {
                 break cause.clone();
             }
-            let now = self.clock.now();
-            let (wake_at, wake) = [
-                (self.session.deadline(now), Wake::Session),
-                (self.timers.idle.map(|d| last_heard + d), Wake::Idle),
-                (
-                    self.timers.max_duration.map(|d| started + d),
-                    Wake::MaxDuration,
-                ),
+            let wake_at = [
+                self.session.deadline(now),
+                self.timers.idle.map(|d| last_heard + d),
+                max_at,
             ]
             .into_iter()
-            .filter_map(|(at, w)| at.map(|at| (at, w)))
-            .min_by_key(|(at, _)| *at)
-            .map_or((None, Wake::Session), |(at, w)| (Some(at), w));
+            .flatten()
+            .min();
+            if let Some(at) = wake_at {
+                if !armed || at < timer.deadline() {
+                    timer.reset(at);
+                    armed = true;
+                }
+            }
+            let handler_running = handler.running();
             tokio::select! {
                 biased;
                 msg = self.inbound.next() => {
-                    last_heard = self.clock.now();
+                    now = self.clock.now();
+                    last_heard = now;
                     match msg {
-                        Some(Ok(msg)) => self.on_message(msg),
+                        Some(Ok(msg)) => self.on_message(msg, now),
                         Some(Err(status)) => {
                             debug!(code = ?status.code(), message = status.message(), "platform stream failed");
-                            self.session.end(EndCause::StreamError(status.message().to_string()), self.clock.now());
+                            self.session.end(EndCause::StreamError(status.message().to_string()), now);
                             failure = Some(status);
                         }
-                        None => self.session.end(EndCause::StreamClosed, self.clock.now()),
+                        None => self.session.end(EndCause::StreamClosed, now),
                     }
                 }
-                req = self.requests.recv() => match req {
-                    Some(req) => self.session.request(req, self.clock.now()),
-                    None => {
-                        // Every handle of the call is gone: the handler finished. Send what
-                        // it asked for last, then end the stream.
-                        batch.extend(self.session.take_outbound());
-                        self.send_all(&mut batch).await;
-                        self.session.end(EndCause::HandlerFinished, self.clock.now());
+                // The handler, on this task: it takes the events just queued and makes its
+                // requests, which the next branch reads in the same wake.
+                () = RunHandler(&mut handler), if handler_running => {}
+                req = self.requests.recv() => {
+                    now = self.clock.now();
+                    match req {
+                        Some(req) => self.session.request(req, now),
+                        None => {
+                            // Every handle of the call is gone: the handler finished. Send what
+                            // it asked for last, then end the stream.
+                            batch.extend(self.session.take_outbound());
+                            self.send_all(&mut batch).await;
+                            self.session.end(EndCause::HandlerFinished, now);
+                        }
                     }
                 },
                 changed = &mut terminating, if !terminated => {
+                    now = self.clock.now();
                     terminated = true;
                     if changed {
                         info!("drain timeout: ending the call");
-                        self.session.end(EndCause::Shutdown, self.clock.now());
+                        self.session.end(EndCause::Shutdown, now);
                     }
                 }
-                _ = reset(&mut timer, wake_at), if wake_at.is_some() => match wake {
-                    Wake::Session => self.session.timeout(self.clock.now()),
-                    Wake::Idle => {
-                        warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
-                        self.session.end(EndCause::IdleTimeout, self.clock.now());
-                    }
-                    Wake::MaxDuration => {
+                () = &mut timer, if armed => {
+                    now = self.clock.now();
+                    armed = false;
+                    if max_at.is_some_and(|at| at <= now) {
                         info!(max = ?self.timers.max_duration, "maximum call duration reached: hanging up");
                         let mut hangup = vec![Command::TerminateCall];
                         self.send_all(&mut hangup).await;
-                        self.session.end(EndCause::MaxDuration, self.clock.now());
+                        self.session.end(EndCause::MaxDuration, now);
+                    } else if self.timers.idle.is_some_and(|d| last_heard + d <= now) {
+                        warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
+                        self.session.end(EndCause::IdleTimeout, now);
+                    } else if self.session.deadline(now).is_some_and(|at| at <= now) {
+                        self.session.timeout(now);
                     }
+                    // Otherwise a deadline moved later since the timer was set: re-armed above.
                 },
             }
         };
@@ -174,7 +272,7 @@ where
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());
         self.events.close();
-        (cause, self.session.stats, failure)
+        (cause, self.session.stats, failure, handler)
     }
 
     /// Sends and empties `batch`; false if the response stream is gone.
@@ -188,14 +286,17 @@ where
         true
     }
 
-    fn on_message(&mut self, msg: PlatformMessage) {
+    fn on_message(&mut self, msg: PlatformMessage, now: Instant) {
         match Event::from_proto(msg) {
             Ok(Some(event)) => {
                 if let Event::Error { id, .. } = &event {
                     self.metrics
                         .platform_error(crate::error_ids::known_or_other(id));
                 }
-                if let Some(event) = self.session.platform(event, self.clock.now()) {
+                if let Some(event) = self.session.platform(event, now) {
+                    if !self.events.wants(&event) {
+                        return;
+                    }
                     if self.events.push(event) && self.events.dropped() == 1 {
                         warn!("the app is not keeping up with its events: dropping the oldest caller audio (counted)");
                     }
@@ -210,16 +311,6 @@ where
             }
         }
     }
-}
-
-/// Re-arms the call's timer for `at` (only when it changed) and waits for it.
-async fn reset(timer: &mut Sleep, at: Option<Instant>) {
-    if let Some(at) = at {
-        if timer.deadline() != at {
-            timer.reset(at);
-        }
-    }
-    timer.await
 }
 
 /// Resolves `true` when the phase becomes `Terminating`; never resolves without a phase (or

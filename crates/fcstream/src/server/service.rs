@@ -16,7 +16,7 @@ use tokio_stream::StreamExt;
 use tonic::{Request as GrpcRequest, Response, Status, Streaming};
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
-use super::driver::{Driver, Timers};
+use super::driver::{Driver, Handler as CallHandler, HandlerExit, Timers};
 use super::metrics::Metrics;
 use super::shutdown::{Phase, Shutdown};
 use crate::auth::{strip_tokens, StreamAuth};
@@ -389,9 +389,10 @@ async fn run_call<H: Handler>(
             metrics: metrics.clone(),
             clock: state.options.clock.clone(),
             malformed: 0,
+            // On the call's own task (see the driver's docs); it is in this call's span.
+            handler: CallHandler::new(handler.handle(call)),
         };
-        let handler_task = tokio::spawn(handler.handle(call).in_current_span());
-        let (cause, stats, failure) = driver.run().await;
+        let (cause, stats, failure, handler) = driver.run().await;
         if let Some(status) = failure {
             let _ = out.send(Err(status)).await;
         }
@@ -402,23 +403,22 @@ async fn run_call<H: Handler>(
         // Unless the handler ended the call, the stream is over: let the platform see its end
         // now, whatever the handler still does.
         let out = (cause == EndCause::HandlerFinished).then_some(out);
-        let status = match handler_task.await {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) if e.is_call_ended() => {
+        let status = match handler.finish().await {
+            HandlerExit::Returned(Ok(())) => None,
+            HandlerExit::Returned(Err(e)) if e.is_call_ended() => {
                 debug!(error = %e, "handler stopped at the end of the call");
                 None
             }
-            Ok(Err(e)) => {
+            HandlerExit::Returned(Err(e)) => {
                 metrics.error("handler_error");
                 warn!(error = %e, "handler failed");
                 Some(Status::internal(format!("handler failed: {e}")))
             }
-            Err(e) if e.is_panic() => {
+            HandlerExit::Panicked => {
                 metrics.error("handler_panic");
                 error!("handler panicked");
                 Some(Status::internal("handler panicked"))
             }
-            Err(e) => Some(Status::internal(format!("handler task cancelled: {e}"))),
         };
         if let (Some(out), Some(status)) = (out, status) {
             let _ = out.send(Err(status)).await;
