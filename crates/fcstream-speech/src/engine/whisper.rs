@@ -232,7 +232,7 @@ const HOP: usize = 160;
 const N_FRAMES: usize = N_SAMPLES / HOP;
 /// Audio kept before the detector's start of speech (its start is confirmed late, and word
 /// onsets are quiet).
-const PREROLL: usize = ENGINE_RATE as usize * 3 / 10;
+const PREROLL: usize = ENGINE_RATE as usize / 2;
 /// The most prompt tokens (Whisper's limit for the previous text is 223).
 const MAX_PROMPT_TOKENS: usize = 200;
 
@@ -272,7 +272,9 @@ pub struct WhisperConfig {
     /// this tail) costs a fraction for a short one, with the same words (measured: see
     /// `docs/TRANSCRIPTION.md`). Default 1 s.
     pub tail: Duration,
-    /// The least encoder window. Default 0; 30 s gives the reference behaviour.
+    /// The least encoder window. Default 5 s: shorter windows made the decoder loop on
+    /// one-word utterances ("bye" heard as twenty of them); 30 s gives the reference
+    /// behaviour.
     pub min_window: Duration,
 }
 
@@ -302,7 +304,7 @@ impl Default for WhisperConfig {
             max_utterance: Duration::from_secs(25),
             vad_threshold: 0.8,
             tail: Duration::from_secs(1),
-            min_window: Duration::ZERO,
+            min_window: Duration::from_secs(5),
         }
     }
 }
@@ -559,10 +561,11 @@ impl Shared {
         rx
     }
 
-    /// Whether an interim decode may be queued now: nothing waits and a worker is free.
+    /// Whether an interim decode may be queued now: nothing waits and no worker is busy (with
+    /// several streams at once, finals get all the capacity).
     fn idle(&self) -> bool {
         let q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        q.is_empty() && self.counters.busy_workers.load(Ordering::Relaxed) < self.workers
+        q.is_empty() && self.counters.busy_workers.load(Ordering::Relaxed) == 0
     }
 
     /// The encoder window (frames) for `samples` of audio: the audio plus
@@ -609,11 +612,12 @@ impl Shared {
         let view = StorageView::new(&shape, &mut data, Device::CPU).map_err(engine_err)?;
         let prompts: Vec<Vec<String>> = tasks.iter().map(|t| (*t.prompt).clone()).collect();
         // A short window makes the decoder prone to repeating itself to its length limit:
-        // the limit follows the audio (speech is at most about 5 tokens a second).
-        let secs = (frames * HOP) as f64 / f64::from(ENGINE_RATE);
+        // the limit follows the audio (speech is about 3-5 tokens a second).
+        let longest = tasks.iter().map(|t| t.audio.len()).max().unwrap_or(0);
+        let secs = longest as f64 / f64::from(ENGINE_RATE);
         let longest_prompt = prompts.iter().map(Vec::len).max().unwrap_or(0);
         let options = WhisperOptions {
-            max_length: (longest_prompt + 12 + (secs * 6.0) as usize).min(self.options.max_length),
+            max_length: (longest_prompt + 8 + (secs * 5.0) as usize).min(self.options.max_length),
             ..self.options.clone()
         };
         let results = self
@@ -661,7 +665,30 @@ fn clean(text: &str) -> String {
             _ => {}
         }
     }
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A word said four times or more in a row is the decoder looping ("bye bye bye bye"):
+    // twice.
+    let key = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let all: Vec<&str> = out.split_whitespace().collect();
+    let mut words: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i + 1;
+        while j < all.len() && key(all[j]) == key(all[i]) {
+            j += 1;
+        }
+        if j - i >= 4 {
+            // Keep the run's first word and its last (with the punctuation that ends it).
+            words.push(all[i]);
+            words.push(all[j - 1]);
+        } else {
+            words.extend_from_slice(&all[i..j]);
+        }
+        i = j;
+    }
+    let out = words.join(" ");
     // A sentence said again and again is the decoder looping, not the caller: once.
     let mut sentences: Vec<&str> = Vec::new();
     let mut rest = out.as_str();
@@ -1050,6 +1077,11 @@ mod tests {
         );
         assert_eq!(clean("Bye. Bye bye."), "Bye. Bye bye.");
         assert_eq!(clean("Thanks, please. ."), "Thanks, please.");
+        assert_eq!(clean("Bye bye bye bye bye bye."), "Bye bye.");
+        assert_eq!(
+            clean("Goodbye, goodbye, goodbye, goodbye, goodbye"),
+            "Goodbye, goodbye"
+        );
     }
 
     #[test]
