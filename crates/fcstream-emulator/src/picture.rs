@@ -464,7 +464,13 @@ fn draw<'a>(
         t += step;
     }
     root.draw(&Text::new(
-        if long { "time (m:ss)" } else { "time (s)" },
+        if span >= Duration::from_secs(3600) {
+            "time (h:mm:ss)"
+        } else if long {
+            "time (m:ss)"
+        } else {
+            "time (s)"
+        },
         ((l + r) / 2, AXIS_Y as i32 + 30),
         text(14, INK).pos(Pos::new(HPos::Center, VPos::Top)),
     ))?;
@@ -616,7 +622,8 @@ fn lane_frame<'a>(root: &Area<'a>, lane: (u32, u32), title: &str, ink: RGBColor)
 fn column_samples(col: u32, len: usize, rate: u32, span: Duration) -> std::ops::Range<usize> {
     let at = |c: u32| {
         let t = span.as_nanos() * u128::from(c) / u128::from(PLOT_WIDTH);
-        usize::try_from(t * u128::from(rate) / 1_000_000_000)
+        // The first sample whose time is in column c or later.
+        usize::try_from((t * u128::from(rate)).div_ceil(1_000_000_000))
             .unwrap_or(usize::MAX)
             .min(len)
     };
