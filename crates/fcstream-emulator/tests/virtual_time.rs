@@ -55,7 +55,7 @@ async fn echo_in_virtual_time_is_the_callers_audio_exactly_one_frame_later() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_60s_call_in_virtual_time_finishes_in_well_under_a_second_of_wall_time() {
+async fn a_60s_call_in_virtual_time_does_not_wait_real_time() {
     let channel = in_process::serve(fcstream_apps::echo, CallConfig::default())
         .await
         .unwrap();
@@ -79,7 +79,13 @@ async fn a_60s_call_in_virtual_time_finishes_in_well_under_a_second_of_wall_time
         "virtual 60 s echo call: {wall:?} of wall time, {} messages",
         report.timeline.len()
     );
-    assert!(wall < secs(5), "took {wall:?}");
+    // Not a speed check (that is the benchmarks' job): a call that waited on real time would
+    // take the whole 60 s; half of it leaves room for a machine busy with other builds (it
+    // measures well under a second on a quiet one).
+    assert!(
+        wall < secs(30),
+        "a 60 s virtual call took {wall:?}: it waits on real time"
+    );
     assert_eq!(report.summary.duration_ms, 60_000.0);
     assert_eq!(report.summary.frames_sent, 3000);
     assert_eq!(report.heard.len(), 480_000);
