@@ -15,7 +15,7 @@ use fcstream_emulator::{CallOutcome, Dir, Faults, Hangup, PlatformConfig, Script
 use tokio::sync::mpsc;
 
 #[tokio::test]
-async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
+async fn echo_is_heard_as_the_callers_audio_over_real_loopback() {
     let server = serve_tcp(fcstream_apps::echo, CallConfig::default()).await;
     let script = Script::new(ContentType::L16At8k)
         .call_id("CA-echo")
@@ -38,8 +38,12 @@ async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
     let onset = |x: &[i16]| analysis::sound_spans(x, report.rate, -40.0, ms(100))[0].start;
     let onset_ms =
         (onset(&report.heard) as f64 - onset(&report.caller) as f64) * 1000.0 / rate as f64;
+    // Bounds here are generous: this test runs on the real clock beside every other test on a
+    // shared machine, so it checks that the echo is the caller's audio, in order, not how fast
+    // (a quiet machine measures 20-40 ms; the exact delay, one frame, is checked in virtual
+    // time in tests/virtual_time.rs, and latency under load is `fcstream load`'s job).
     assert!(
-        (0.0..=60.0).contains(&onset_ms),
+        (0.0..=250.0).contains(&onset_ms),
         "speech onset heard {onset_ms} ms late"
     );
     let envelope = |x: &[i16]| -> Vec<i16> {
@@ -51,9 +55,9 @@ async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
             .collect()
     };
     let (lag, corr) =
-        analysis::delay(&envelope(&report.caller), &envelope(&report.heard), 10).expect("sound");
+        analysis::delay(&envelope(&report.caller), &envelope(&report.heard), 30).expect("sound");
     assert!(
-        lag <= 6 && corr > 0.9,
+        lag <= 25 && corr > 0.9,
         "envelope delayed {lag}0 ms, correlation {corr}"
     );
     let window = rate / 10;
@@ -66,7 +70,7 @@ async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
         }
         windows += 1;
         let (lag, corr) =
-            analysis::delay(reference, &report.heard[w..], rate / 10).expect("sound heard");
+            analysis::delay(reference, &report.heard[w..], rate * 3 / 10).expect("sound heard");
         if corr > 0.9 {
             delays.push(lag as f64 * 1000.0 / rate as f64);
         }
@@ -85,9 +89,8 @@ async fn echo_is_heard_as_the_callers_audio_delayed_by_at_most_60_ms() {
     );
     // Later windows may lag more than the onset: the platform plays entries back to back, so
     // a frame that reached it late (a busy CI machine runs this beside the other tests) leaves
-    // a gap and shifts everything after it. Alone it stays near the onset (22-39 ms measured);
-    // the bound is generous so that load, not the code, never fails it.
-    assert!(max <= 150.0, "echo delayed up to {max} ms");
+    // a gap and shifts everything after it. Alone it stays near the onset (22-39 ms measured).
+    assert!(max <= 300.0, "echo delayed up to {max} ms");
     assert!(report.summary.plays.started > 150);
     assert_eq!(report.summary.error_count(), 0);
 }
