@@ -3,82 +3,18 @@
 //! call with the summary printed and every `--out` file written, and `heard.png`.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 /// Generous: anything that should happen "soon" on a loaded machine.
 const SOON: Duration = Duration::from_secs(120);
-
-fn fcstream() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
-    for var in [
-        "FCSTREAM_LISTEN",
-        "FCSTREAM_METRICS",
-        "FCSTREAM_HTTP",
-        "FCSTREAM_L16_BYTE_ORDER",
-        "FCSTREAM_CONFIG",
-        "FCSTREAM_LOG_FORMAT",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("RUST_LOG", "warn");
-    c
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fcstream-call-output-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-/// `fcstream serve --app APP` on an OS-chosen port; killed on drop.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    fn start(app: &str) -> Serve {
-        let mut child = fcstream()
-            .args(["serve", "--listen", "127.0.0.1:0", "--app", app])
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("fcstream binary");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("serve exited before listening")
-                .unwrap();
-            if line.contains("fcstream listening") {
-                break line
-                    .split("addr=")
-                    .nth(1)
-                    .and_then(|a| a.split_whitespace().next())
-                    .expect("addr=")
-                    .to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Serve {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Decodes a PNG: (width, height).
 fn png_size(path: &Path) -> (u32, u32) {
@@ -89,14 +25,6 @@ fn png_size(path: &Path) -> (u32, u32) {
     let mut buf = vec![0; reader.output_buffer_size().expect("a sane size")];
     let info = reader.next_frame(&mut buf).expect("a PNG frame");
     (info.width, info.height)
-}
-
-fn run(args: &[&str]) -> Output {
-    fcstream().args(args).output().expect("fcstream binary")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

@@ -3,95 +3,11 @@
 //! starts, the README's examples doing what they say.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn fcstream() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
-    // Nothing from the environment of the machine running the tests.
-    for var in [
-        "FCSTREAM_LISTEN",
-        "FCSTREAM_METRICS",
-        "FCSTREAM_HTTP",
-        "FCSTREAM_STT",
-        "FCSTREAM_STT_URL",
-        "FCSTREAM_L16_BYTE_ORDER",
-        "FCSTREAM_CONFIG",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("RUST_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    fcstream().args(args).output().expect("fcstream binary")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fcstream-first-contact-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-/// `fcstream serve` on an OS-chosen port; the child (killed on drop) and its gRPC URL.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    fn start(app: &str) -> Serve {
-        let mut child = fcstream()
-            .args(["serve", "--listen", "127.0.0.1:0", "--app", app])
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("fcstream binary");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("serve exited before listening")
-                .unwrap();
-            if line.contains("fcstream listening") {
-                break line
-                    .split("addr=")
-                    .nth(1)
-                    .and_then(|a| a.split_whitespace().next())
-                    .expect("addr=")
-                    .to_string();
-            }
-        };
-        // Keep reading so that the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Serve {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod common;
+use common::*;
 
 /// The `error:` line and what follows it.
 fn error_text(o: &Output) -> String {

@@ -3,88 +3,11 @@
 //! `actionUrl` the way FreeClimb's example webservers do (`{}`) or fails (the call's files are
 //! still written and the status is the call's), and the `--transfer-at` / `--end-stream` flags.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-fn fcstream() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
-    for var in [
-        "FCSTREAM_LISTEN",
-        "FCSTREAM_METRICS",
-        "FCSTREAM_HTTP",
-        "FCSTREAM_STT",
-        "FCSTREAM_STT_URL",
-        "FCSTREAM_L16_BYTE_ORDER",
-        "FCSTREAM_CONFIG",
-        "FCSTREAM_SIGNING_SECRET",
-        "FCSTREAM_CALL_AUTHORIZATION",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("RUST_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    fcstream().args(args).output().expect("fcstream binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fcstream-emulator-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-/// `fcstream serve --app echo` on an OS-chosen port (killed on drop) and its gRPC URL.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    fn echo() -> Serve {
-        let mut child = fcstream()
-            .args(["serve", "--listen", "127.0.0.1:0", "--app", "echo"])
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("fcstream binary");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("serve exited before listening")
-                .unwrap();
-            if line.contains("fcstream listening") {
-                break line
-                    .split("addr=")
-                    .nth(1)
-                    .and_then(|a| a.split_whitespace().next())
-                    .expect("addr=")
-                    .to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Serve {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod common;
+use common::*;
 
 /// A webhook endpoint like FreeClimb's example webservers: `/inbound` answers PerCL that
 /// streams to `grpc` with `actionUrl` `/callback`; `/callback` answers `status` and `body`.
@@ -145,7 +68,7 @@ fn webhooks(grpc: &str, status: u16, body: &'static str) -> (String, Arc<Mutex<V
 
 #[test]
 fn an_asked_for_stream_drop_exits_zero_when_the_app_behaved() {
-    let serve = Serve::echo();
+    let serve = Serve::start("echo");
     let o = run(&[
         "call",
         &serve.url,
@@ -168,7 +91,7 @@ fn an_asked_for_stream_drop_exits_zero_when_the_app_behaved() {
 
 #[test]
 fn the_flow_against_an_action_url_answering_empty_json_writes_the_files_and_exits_zero() {
-    let serve = Serve::echo();
+    let serve = Serve::start("echo");
     let (inbound, posted) = webhooks(&serve.url, 200, "{}");
     let out_dir = temp("empty-json");
     let o = run(&[
@@ -201,7 +124,7 @@ fn the_flow_against_an_action_url_answering_empty_json_writes_the_files_and_exit
 
 #[test]
 fn a_failing_action_url_is_a_warning_the_files_are_written_and_strict_fails() {
-    let serve = Serve::echo();
+    let serve = Serve::start("echo");
     let (inbound, _) = webhooks(&serve.url, 500, "down for maintenance");
     let out_dir = temp("failing-hook");
     let args = |strict: bool| {
@@ -244,7 +167,7 @@ fn a_failing_action_url_is_a_warning_the_files_are_written_and_strict_fails() {
 
 #[test]
 fn transfer_and_end_stream_flags() {
-    let serve = Serve::echo();
+    let serve = Serve::start("echo");
     let o = run(&[
         "call",
         &serve.url,

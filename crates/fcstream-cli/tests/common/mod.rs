@@ -1,0 +1,110 @@
+//! Test support for the process tests of the real `fcstream` binary: the command with a clean
+//! environment, its output as text, a scratch folder per test binary, and `fcstream serve` on
+//! an OS-chosen port.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// The `fcstream` binary with nothing from the environment of the machine running the tests
+/// (every `FCSTREAM_*` setting a test could trip on removed) and `RUST_LOG=warn`.
+pub fn fcstream() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fcstream"));
+    for var in [
+        "FCSTREAM_LISTEN",
+        "FCSTREAM_METRICS",
+        "FCSTREAM_HTTP",
+        "FCSTREAM_STT",
+        "FCSTREAM_STT_URL",
+        "FCSTREAM_L16_BYTE_ORDER",
+        "FCSTREAM_CONFIG",
+        "FCSTREAM_LOG_FORMAT",
+        "FCSTREAM_SIGNING_SECRET",
+        "FCSTREAM_CALL_AUTHORIZATION",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+/// Runs `fcstream ARGS` to the end.
+pub fn run(args: &[&str]) -> Output {
+    fcstream().args(args).output().expect("fcstream binary")
+}
+
+/// Bytes a process wrote, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What a process wrote on stderr.
+pub fn stderr(o: &Output) -> String {
+    text(&o.stderr)
+}
+
+/// What a process wrote on stdout.
+pub fn stdout(o: &Output) -> String {
+    text(&o.stdout)
+}
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A path in this test binary's scratch folder (one per process).
+pub fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fcstream-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// `fcstream serve --app APP` on an OS-chosen port: the child (killed on drop) and its gRPC
+/// URL.
+pub struct Serve {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Serve {
+    /// Starts the server and waits for its "fcstream listening" line.
+    pub fn start(app: &str) -> Serve {
+        let mut child = fcstream()
+            .args(["serve", "--listen", "127.0.0.1:0", "--app", app])
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("fcstream binary");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .unwrap();
+            if line.contains("fcstream listening") {
+                break line
+                    .split("addr=")
+                    .nth(1)
+                    .and_then(|a| a.split_whitespace().next())
+                    .expect("addr=")
+                    .to_string();
+            }
+        };
+        // Keep reading so that the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Serve {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
