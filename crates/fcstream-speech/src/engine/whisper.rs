@@ -689,6 +689,24 @@ fn clean(text: &str) -> String {
         }
         i = j;
     }
+    // A phrase said twice or more in a row ("when are you open when are you open") is the
+    // same loop: once. Longest phrases first; single words are handled above.
+    let mut i = 0;
+    while i < words.len() {
+        let mut cut = false;
+        for n in (2..=8).rev() {
+            if i + 2 * n <= words.len()
+                && (0..n).all(|k| key(words[i + k]) == key(words[i + n + k]))
+            {
+                words.drain(i + n..i + 2 * n);
+                cut = true;
+                break;
+            }
+        }
+        if !cut {
+            i += 1;
+        }
+    }
     let out = words.join(" ");
     // A sentence said again and again is the decoder looping, not the caller: once.
     let mut sentences: Vec<&str> = Vec::new();
@@ -1079,6 +1097,14 @@ mod tests {
         assert_eq!(clean("Bye. Bye bye."), "Bye. Bye bye.");
         assert_eq!(clean("Thanks, please. ."), "Thanks, please.");
         assert_eq!(clean("Bye bye bye bye bye bye."), "Bye bye.");
+        assert_eq!(
+            clean("when are you open when are you open when are you open"),
+            "when are you open"
+        );
+        assert_eq!(
+            clean("ok goodbye bye ok goodbye bye ok goodbye bye"),
+            "ok goodbye bye"
+        );
         assert_eq!(
             clean("Goodbye, goodbye, goodbye, goodbye, goodbye"),
             "Goodbye, goodbye"
