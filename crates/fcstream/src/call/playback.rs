@@ -137,7 +137,7 @@ pub(crate) struct Label {
 pub(crate) fn parse_play_id(id: &str) -> Option<u64> {
     let digits = id.strip_prefix('p')?;
     let canonical = !digits.is_empty()
-        && digits.len() <= 19
+        && digits.len() <= 20
         && digits.bytes().all(|b| b.is_ascii_digit())
         && (digits == "0" || !digits.starts_with('0'));
     if canonical {
