@@ -412,7 +412,7 @@ async fn reflection_answers_v1alpha_too() {
     use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
     use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
 
-    let (addr, stop, task) = start(|l| Server::from_listener(l), echo).await;
+    let (addr, stop, task) = start(Server::from_listener, echo).await;
     let channel = connect(&format!("http://{addr}")).await;
     let requests = [
         MessageRequest::ListServices(String::new()),
