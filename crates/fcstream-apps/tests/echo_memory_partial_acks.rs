@@ -8,9 +8,10 @@
 
 #[path = "../../fcstream/tests/common/mod.rs"]
 mod common;
+#[path = "../../fcstream/tests/counting/mod.rs"]
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -21,27 +22,8 @@ use fcstream::{Ack, AudioFrame, CallConfig, Command, ContentType, Event};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
-struct Counting;
-
-static LIVE: AtomicI64 = AtomicI64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// Sends `n` caller frames, paced by the echo itself: at most `window` frames are ahead of the
 /// echoes read back, so the test is a long call at the echo's own speed, not a flood.
@@ -82,7 +64,7 @@ async fn frames(
 #[tokio::test]
 async fn one_ack_in_ten_does_not_grow_an_echo_call() {
     let channel = serve_in_memory(fcstream_apps::echo, CallConfig::default()).await;
-    let idle = LIVE.load(Ordering::Relaxed);
+    let idle = counting::live();
     let (tx, rx) = mpsc::channel(256);
     let mut inbound = GrpcStreamServiceClient::new(channel)
         .send_ivr_data(ReceiverStream::new(rx))
@@ -120,10 +102,10 @@ async fn one_ack_in_ten_does_not_grow_an_echo_call() {
     let mut seq = 0u32;
     // Warm up (one minute of a call): every per-call bound reached.
     frames(&tx, &echoed, &mut seq, 3_000).await;
-    let warm = LIVE.load(Ordering::Relaxed);
+    let warm = counting::live();
     // Nine more minutes.
     frames(&tx, &echoed, &mut seq, 27_000).await;
-    let after = LIVE.load(Ordering::Relaxed);
+    let after = counting::live();
     let (call, growth) = (after - idle, after - warm);
     println!(
         "live heap: server idle {idle} B; the call after 3,000 frames {warm} B, after 30,000 \

@@ -6,103 +6,28 @@
 //! (the counters are process-wide). Retained bytes per idle call: `tests/retained_per_call.rs`.
 
 mod common;
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use bytes::Bytes;
 use common::*;
-use fcstream::{Audio, BufferDepth, Call, CallConfig, Command, ContentType, Event};
-
-struct Counting;
-
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use fcstream::{CallConfig, ContentType};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The echo app in small, as `fcstream_apps::echo` does it (that crate is not a dependency
-/// here): playback events skipped, each frame queued with `send_play`.
-async fn echo(call: Call) -> fcstream::Result<()> {
-    let ct = call.info().content_type;
-    let (control, mut events) = call.split();
-    events.skip_playback_events();
-    while let Some(event) = events.next().await {
-        if let Event::Audio(frame) = &event {
-            control
-                .send_play(Audio::from_wire(ct, frame.data.clone())?)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Sends `n` frames, one at a time, each acknowledged as the platform would (started,
-/// completed) once its echo arrives.
-async fn frames(p: &mut Platform, n: usize) {
-    let frame = Bytes::from_static(&[0x55; 160]);
-    for _ in 0..n {
-        p.audio(frame.clone()).await;
-        loop {
-            match p.expect().await {
-                Command::PlayAudio { id, .. } => {
-                    p.ack(Event::PlaybackStarted, &id).await;
-                    p.ack(Event::PlaybackCompleted, &id).await;
-                    break;
-                }
-                // The pacer's watchdog, when a loaded machine delayed an acknowledgement past
-                // its grace: answered as the platform would (its buffer is empty).
-                Command::QueryBuffer(kind) => {
-                    p.send(Event::BufferDepth(BufferDepth {
-                        kind,
-                        depth: 0,
-                        size: 100,
-                    }))
-                    .await
-                }
-                other => panic!("expected the echo, got {other:?}"),
-            }
-        }
-    }
-}
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 #[tokio::test]
 async fn allocations_per_echoed_frame_stay_within_the_bound() {
     let channel = serve_in_memory(echo, CallConfig::default()).await;
     let mut p = Platform::start(channel, call_info("CA-alloc", ContentType::Mulaw8k)).await;
-    frames(&mut p, 500).await; // warm-up: every buffer at its working size
-                               // Twenty windows of 100 frames; the median window is the figure. A buffer that grows once
-                               // in a while (the in-memory pipe when the reader lags on a loaded machine) moves one
-                               // window, not the median; an allocation added per frame moves every window.
+    echo_acknowledged(&mut p, 500).await; // warm-up: every buffer at its working size
+                                          // Twenty windows of 100 frames; the median window is the figure. A buffer that grows once
+                                          // in a while (the in-memory pipe when the reader lags on a loaded machine) moves one
+                                          // window, not the median; an allocation added per frame moves every window.
     let mut windows: Vec<(f64, f64)> = Vec::new();
     for _ in 0..20 {
-        let (a0, b0) = (
-            ALLOCS.load(Ordering::Relaxed),
-            BYTES.load(Ordering::Relaxed),
-        );
+        let (a0, b0) = (counting::allocations(), counting::bytes());
         let n = 100;
-        frames(&mut p, n).await;
-        let (a1, b1) = (
-            ALLOCS.load(Ordering::Relaxed),
-            BYTES.load(Ordering::Relaxed),
-        );
+        echo_acknowledged(&mut p, n).await;
+        let (a1, b1) = (counting::allocations(), counting::bytes());
         windows.push(((a1 - a0) as f64 / n as f64, (b1 - b0) as f64 / n as f64));
     }
     let median = |mut v: Vec<f64>| {

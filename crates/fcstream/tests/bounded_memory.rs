@@ -5,9 +5,9 @@
 //! One test in this binary, so nothing else allocates meanwhile.
 
 mod common;
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -18,27 +18,8 @@ use fcstream::{Audio, Call, CallConfig, ContentType, Event};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
-struct Counting;
-
-static LIVE: AtomicI64 = AtomicI64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// Presses the session released unanswered.
 static RELEASED: AtomicU64 = AtomicU64::new(0);
@@ -124,7 +105,7 @@ async fn flood(tx: &mpsc::Sender<PlatformMessage>, handled: &AtomicU64, n: u64) 
 async fn a_platform_that_never_acknowledges_cannot_grow_a_call() {
     let handled = Arc::new(AtomicU64::new(0));
     let channel = serve_in_memory(counting_echo(handled.clone()), CallConfig::default()).await;
-    let idle = LIVE.load(Ordering::Relaxed);
+    let idle = counting::live();
     let (tx, rx) = mpsc::channel(256);
     let mut inbound = GrpcStreamServiceClient::new(channel)
         .send_ivr_data(ReceiverStream::new(rx))
@@ -145,10 +126,10 @@ async fn a_platform_that_never_acknowledges_cannot_grow_a_call() {
     });
     // Warm up: every bound reached (plays waiting, presses waiting, queues at capacity).
     flood(&tx, &handled, 10_000).await;
-    let warm = LIVE.load(Ordering::Relaxed);
+    let warm = counting::live();
     // As much again, then twice more: the live heap must not follow.
     flood(&tx, &handled, 20_000).await;
-    let after = LIVE.load(Ordering::Relaxed);
+    let after = counting::live();
     let (call, growth) = (after - idle, after - warm);
     println!(
         "live heap: server idle {idle} B; with the flooded call {warm} B after 10,000 frames and \

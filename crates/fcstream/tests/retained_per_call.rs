@@ -7,79 +7,13 @@
 //! this binary (the counters are process-wide).
 
 mod common;
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use bytes::Bytes;
 use common::*;
-use fcstream::{Audio, BufferDepth, Call, CallConfig, Command, ContentType, Event};
-
-struct Counting;
-
-/// Heap bytes in use.
-static LIVE: AtomicI64 = AtomicI64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use fcstream::{CallConfig, ContentType};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The echo app in small, as `fcstream_apps::echo` does it.
-async fn echo(call: Call) -> fcstream::Result<()> {
-    let ct = call.info().content_type;
-    let (control, mut events) = call.split();
-    events.skip_playback_events();
-    while let Some(event) = events.next().await {
-        if let Event::Audio(frame) = &event {
-            control
-                .send_play(Audio::from_wire(ct, frame.data.clone())?)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Echoes `n` frames on `p`, each acknowledged (started, completed).
-async fn frames(p: &mut Platform, n: usize) {
-    let frame = Bytes::from_static(&[0x55; 160]);
-    for _ in 0..n {
-        p.audio(frame.clone()).await;
-        loop {
-            match p.expect().await {
-                Command::PlayAudio { id, .. } => {
-                    p.ack(Event::PlaybackStarted, &id).await;
-                    p.ack(Event::PlaybackCompleted, &id).await;
-                    break;
-                }
-                // The pacer's watchdog, when a loaded machine delayed an acknowledgement past
-                // its grace: answered as the platform would (its buffer is empty).
-                Command::QueryBuffer(kind) => {
-                    p.send(Event::BufferDepth(BufferDepth {
-                        kind,
-                        depth: 0,
-                        size: 100,
-                    }))
-                    .await
-                }
-                other => panic!("expected the echo, got {other:?}"),
-            }
-        }
-    }
-}
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// Lets every task settle (acknowledgements processed, buffers released).
 async fn settle() {
@@ -93,9 +27,9 @@ async fn retained_bytes_per_idle_call_stay_within_the_bound() {
     let channel = serve_in_memory(echo, CallConfig::default()).await;
     // One call first: the connection, the runtime and every lazy global at working size.
     let mut first = Platform::start(channel.clone(), call_info("CA-0", ContentType::Mulaw8k)).await;
-    frames(&mut first, 100).await;
+    echo_acknowledged(&mut first, 100).await;
     settle().await;
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting::live();
     let n = 50;
     let mut calls = Vec::with_capacity(n);
     for i in 0..n {
@@ -104,11 +38,11 @@ async fn retained_bytes_per_idle_call_stay_within_the_bound() {
             call_info(&format!("CA-{}", i + 1), ContentType::Mulaw8k),
         )
         .await;
-        frames(&mut p, 100).await;
+        echo_acknowledged(&mut p, 100).await;
         calls.push(p);
     }
     settle().await;
-    let after = LIVE.load(Ordering::Relaxed);
+    let after = counting::live();
     let per_call = (after - before) as f64 / n as f64;
     println!(
         "retained per idle call (both sides of the in-memory stream: the test's platform \

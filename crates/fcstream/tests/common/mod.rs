@@ -207,19 +207,49 @@ pub async fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// An echo handler, each frame played back (`fcstream_apps::echo` in small: that crate
-/// depends on this one, so these tests cannot use it).
+/// An echo handler, each frame played back as `fcstream_apps::echo` does it (that crate
+/// depends on this one, so these tests cannot use it): playback events skipped, each frame
+/// queued with `send_play`.
 pub async fn echo(call: fcstream::Call) -> fcstream::Result<()> {
     let content_type = call.info().content_type;
     let (control, mut events) = call.split();
+    events.skip_playback_events();
     while let Some(event) = events.next().await {
         if let Event::Audio(frame) = event {
             control
-                .start_play(fcstream::Audio::from_wire(content_type, frame.data)?)
+                .send_play(fcstream::Audio::from_wire(content_type, frame.data)?)
                 .await?;
         }
     }
     Ok(())
+}
+
+/// Sends `n` frames on `p`, one at a time, each acknowledged as the platform would (started,
+/// completed) once its echo arrives; the pacer's buffer-depth query (its watchdog, when a
+/// loaded machine delayed an acknowledgement past its grace) is answered with an empty buffer.
+pub async fn echo_acknowledged(p: &mut Platform, n: usize) {
+    let frame = Bytes::from_static(&[0x55; 160]);
+    for _ in 0..n {
+        p.audio(frame.clone()).await;
+        loop {
+            match p.expect().await {
+                Command::PlayAudio { id, .. } => {
+                    p.ack(Event::PlaybackStarted, &id).await;
+                    p.ack(Event::PlaybackCompleted, &id).await;
+                    break;
+                }
+                Command::QueryBuffer(kind) => {
+                    p.send(Event::BufferDepth(fcstream::BufferDepth {
+                        kind,
+                        depth: 0,
+                        size: 100,
+                    }))
+                    .await
+                }
+                other => panic!("expected the echo, got {other:?}"),
+            }
+        }
+    }
 }
 
 /// Starts `server` on 127.0.0.1:0 with a shutdown trigger; returns the address, the trigger
