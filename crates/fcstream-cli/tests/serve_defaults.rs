@@ -79,6 +79,11 @@ fn serve_print_config_writes_the_library_defaults() {
         dur(defaults::KEEPALIVE_INTERVAL.unwrap())
     );
     assert_eq!(text("idle_timeout"), dur(defaults::IDLE_TIMEOUT.unwrap()));
+    assert_eq!(text("handshake_timeout"), dur(defaults::HANDSHAKE_TIMEOUT));
+    assert_eq!(
+        text("connection_idle_timeout"),
+        dur(defaults::CONNECTION_IDLE_TIMEOUT.unwrap())
+    );
     assert_eq!(
         text("max_call_duration"),
         dur(defaults::MAX_DURATION.unwrap())

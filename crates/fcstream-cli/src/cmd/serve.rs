@@ -133,6 +133,9 @@ settings! {
     /// A new connection must finish TLS and send the HTTP/2 preface within this, e.g. 5s.
     #[arg(env = "FCSTREAM_HANDSHAKE_TIMEOUT", value_name = "DURATION")]
     handshake_timeout: Text<Duration> = Text(defaults::HANDSHAKE_TIMEOUT);
+    /// A connection with no stream open for this long is closed, e.g. 60s; "off" to keep it.
+    #[arg(env = "FCSTREAM_CONNECTION_IDLE_TIMEOUT", value_name = "DURATION")]
+    connection_idle_timeout: Text<Option<Duration>> = Text(defaults::CONNECTION_IDLE_TIMEOUT);
 
     /// Length of one chunk of a long clip, ms (at least 20).
     #[arg(env = "FCSTREAM_CHUNK_MS")]
@@ -567,6 +570,7 @@ impl Effective {
             .max_streams_per_connection(self.max_streams_per_connection)
             .max_connections(self.max_connections)
             .handshake_timeout(self.handshake_timeout.0)
+            .connection_idle_timeout(self.connection_idle_timeout.0)
             .keepalive(self.keepalive.0)
             .drain_timeout(self.drain_timeout.0)
             .metrics(metrics)
