@@ -79,17 +79,18 @@ fn story_goes_into_the_json_and_progress_to_stderr() {
     assert!(!e.contains("call started"), "{e}");
 }
 
-#[test]
-fn ctrl_c_ends_the_call_and_writes_what_was_recorded() {
-    let serve = Serve::start("echo");
-    let out = temp("interrupted");
-    let _ = std::fs::remove_dir_all(&out);
-    // The caller never hangs up (--wait-for-app, and the echo app never does): only Ctrl-C
-    // ends this call.
+/// Runs `fcstream call TARGET… --tone 440 --dtmf 1@500ms --wait-for-app --out OUT` (a caller
+/// who never hangs up, against an echo that never does: only Ctrl-C ends the call), sends
+/// SIGINT once the key press has been told on stderr, and checks what a Ctrl-C must leave:
+/// status 130, the summary, every file with what was recorded so far.
+fn ctrl_c_ends_the_call(target: &[&str], out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
     let mut child = fcstream()
-        .args(["call", &serve.url, "--tone", "440", "--dtmf", "1@500ms"])
+        .arg("call")
+        .args(target)
+        .args(["--tone", "440", "--dtmf", "1@500ms"])
         .args(["--wait-for-app", "--out"])
-        .arg(&out)
+        .arg(out)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -185,7 +186,20 @@ fn ctrl_c_ends_the_call_and_writes_what_was_recorded() {
         "the app was told the call ended"
     );
     assert_eq!(png_size(&out.join("heard.png")), (1600, 900));
-    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn ctrl_c_ends_the_call_and_writes_what_was_recorded() {
+    let serve = Serve::start("echo");
+    ctrl_c_ends_the_call(&[&serve.url], &temp("interrupted"));
+}
+
+#[test]
+fn ctrl_c_during_a_webhook_flow_does_the_same() {
+    let serve = Serve::start("echo");
+    let (inbound, _posted) = webhooks(&serve.url, 200, "{}");
+    ctrl_c_ends_the_call(&["--webhook", &inbound], &temp("interrupted-flow"));
 }
 
 #[test]

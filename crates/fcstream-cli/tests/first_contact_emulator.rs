@@ -3,68 +3,8 @@
 //! `actionUrl` the way FreeClimb's example webservers do (`{}`) or fails (the call's files are
 //! still written and the status is the call's), and the `--transfer-at` / `--end-stream` flags.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-
 mod common;
 use common::*;
-
-/// A webhook endpoint like FreeClimb's example webservers: `/inbound` answers PerCL that
-/// streams to `grpc` with `actionUrl` `/callback`; `/callback` answers `status` and `body`.
-/// Returns the inbound URL and the bodies POSTed to `/callback`.
-fn webhooks(grpc: &str, status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let percl = format!(
-        r#"[{{"AudioStream":{{"location":{{"uri":"{grpc}"}},"contentType":"audio/mulaw;rate=8000","actionUrl":"{base}/callback","metadata":["testing"]}}}}]"#
-    );
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { return };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let mut want = None;
-            loop {
-                let n = conn.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if want.is_none() {
-                    if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = text(&buf[..at]).to_ascii_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        want = Some(at + 4 + length);
-                    }
-                }
-                if want.is_some_and(|w| buf.len() >= w) {
-                    break;
-                }
-            }
-            let request = text(&buf);
-            let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
-            let (code, answer) = if path == "/inbound" {
-                (200, percl.clone())
-            } else {
-                let body_at = request.find("\r\n\r\n").map_or(0, |i| i + 4);
-                log.lock().unwrap().push(request[body_at..].to_string());
-                (status, body.to_string())
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-        }
-    });
-    (format!("{base}/inbound"), seen)
-}
 
 #[test]
 fn an_asked_for_stream_drop_exits_zero_when_the_app_behaved() {

@@ -46,6 +46,9 @@ pub struct Flow {
     pub account_id: String,
     /// How to reach the gRPC location the PerCL names.
     pub connect: ConnectOptions,
+    /// The options of the call itself once the PerCL streams it (its observer, its hang-up
+    /// button, its clock, an `authorization` header).
+    pub run: RunOptions,
 }
 
 impl Flow {
@@ -56,6 +59,7 @@ impl Flow {
             signing_secret: None,
             account_id: "ACemulator".into(),
             connect: ConnectOptions::default(),
+            run: RunOptions::default(),
         }
     }
 
@@ -423,7 +427,7 @@ pub async fn run_flow(flow: &Flow, script: &Script) -> Result<FlowReport, FlowEr
         port_ok: matches!(stream.port(), Some(80 | 443)),
     });
     let channel = connect(&stream.location, &flow.connect).await?;
-    let mut call = run_with(channel, &script, &RunOptions::default()).await?;
+    let mut call = run_with(channel, &script, &flow.run).await?;
     let outcome = call.summary.outcome;
     let (status, reason) = action_status(outcome);
     let in_progress = status == CallStatus::InProgress;

@@ -334,13 +334,40 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
         tls_domain: args.tls_domain.clone(),
         ..ConnectOptions::default()
     };
-    let mut interrupted = false;
+    // Progress lines while the call runs, and Ctrl-C as the caller's hang-up, on both paths.
+    let progress = (!args.quiet).then(|| {
+        output::Progress::start(|line| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{line}");
+        })
+    });
+    let hang_up = HangUp::new();
+    output::on_ctrl_c(hang_up.clone());
+    let run_options = RunOptions {
+        authorization: args.authorization.clone(),
+        observer: progress.as_ref().and_then(output::Progress::observer),
+        hang_up: Some(hang_up.clone()),
+        ..RunOptions::default()
+    };
+    let finish_progress = |progress: Option<output::Progress>| {
+        if let Some(dropped) = progress.map(output::Progress::finish) {
+            if dropped > 0 {
+                eprintln!("({dropped} progress lines dropped: stderr was too slow)");
+            }
+        }
+    };
     let report = match (&args.webhook, &args.url) {
         (Some(inbound), _) => {
+            if !args.quiet {
+                eprintln!("following the flow from {inbound} (Ctrl-C hangs up)");
+            }
             let mut flow = Flow::new(inbound.clone());
             flow.signing_secret = args.signing_secret.clone();
             flow.connect = options;
-            let flow = run_flow(&flow, &script).await?;
+            flow.run = run_options;
+            let flow = run_flow(&flow, &script).await;
+            finish_progress(progress);
+            let flow = flow?;
             for step in &flow.steps {
                 crate::outln!("flow: {step}");
             }
@@ -357,31 +384,13 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
                 eprintln!("calling {url} (Ctrl-C hangs up)");
             }
             let channel = connect(url, &options).await?;
-            let progress = (!args.quiet).then(|| {
-                output::Progress::start(|line| {
-                    use std::io::Write;
-                    let _ = writeln!(std::io::stderr(), "{line}");
-                })
-            });
-            let hang_up = HangUp::new();
-            output::on_ctrl_c(hang_up.clone());
-            let run_options = RunOptions {
-                authorization: args.authorization.clone(),
-                observer: progress.as_ref().and_then(output::Progress::observer),
-                hang_up: Some(hang_up.clone()),
-                ..RunOptions::default()
-            };
             let report = run_with(channel, &script, &run_options).await;
-            if let Some(dropped) = progress.map(output::Progress::finish) {
-                if dropped > 0 {
-                    eprintln!("({dropped} progress lines dropped: stderr was too slow)");
-                }
-            }
-            interrupted = hang_up.is_requested();
+            finish_progress(progress);
             report?
         }
         (None, None) => bail!("give the app's gRPC URL, or --webhook URL"),
     };
+    let interrupted = hang_up.is_requested();
     let files = match &args.out {
         Some(dir) => Some(report.write_to(dir)?),
         None => None,

@@ -3,9 +3,10 @@
 //! an OS-chosen port.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// The `fcstream` binary with nothing from the environment of the machine running the tests
 /// (every `FCSTREAM_*` setting a test could trip on removed) and `RUST_LOG=warn`.
@@ -107,4 +108,61 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A webhook endpoint like FreeClimb's example webservers: `/inbound` answers PerCL that
+/// streams to `grpc` with `actionUrl` `/callback`; `/callback` answers `status` and `body`.
+/// Returns the inbound URL and the bodies POSTed to `/callback`.
+pub fn webhooks(grpc: &str, status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let percl = format!(
+        r#"[{{"AudioStream":{{"location":{{"uri":"{grpc}"}},"contentType":"audio/mulaw;rate=8000","actionUrl":"{base}/callback","metadata":["testing"]}}}}]"#
+    );
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let mut want = None;
+            loop {
+                let n = conn.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if want.is_none() {
+                    if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = text(&buf[..at]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        want = Some(at + 4 + length);
+                    }
+                }
+                if want.is_some_and(|w| buf.len() >= w) {
+                    break;
+                }
+            }
+            let request = text(&buf);
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (code, answer) = if path == "/inbound" {
+                (200, percl.clone())
+            } else {
+                let body_at = request.find("\r\n\r\n").map_or(0, |i| i + 4);
+                log.lock().unwrap().push(request[body_at..].to_string());
+                (status, body.to_string())
+            };
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (format!("{base}/inbound"), seen)
 }
