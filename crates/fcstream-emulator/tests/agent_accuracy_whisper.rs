@@ -21,11 +21,12 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::accuracy::*;
 use common::*;
-use fcstream::{CallConfig, ContentType};
+use fcstream::CallConfig;
 use fcstream_apps::agent::{agent, AgentConfig, CallMeasures, Intent};
 use fcstream_emulator::report::percentile;
-use fcstream_emulator::{Hangup, Script, Source, Summary};
+use fcstream_emulator::Summary;
 use fcstream_speech::engine::whisper::{is_installed, model, WhisperConfig, WhisperEngine};
 use fcstream_speech::engine::Engine;
 use fcstream_speech::google::GoogleStt;
@@ -118,22 +119,6 @@ fn natural_voice() -> Option<(Arc<dyn Synthesizer>, &'static str)> {
     }
 }
 
-/// Word-level edit distance between `reference` and `hypothesis` (both normalised).
-fn word_errors(reference: &str, hypothesis: &str) -> usize {
-    let r: Vec<&str> = reference.split_whitespace().collect();
-    let h: Vec<&str> = hypothesis.split_whitespace().collect();
-    let mut prev: Vec<usize> = (0..=h.len()).collect();
-    for (i, rw) in r.iter().enumerate() {
-        let mut cur = vec![i + 1; h.len() + 1];
-        for (j, hw) in h.iter().enumerate() {
-            let sub = prev[j] + usize::from(rw != hw);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[h.len()]
-}
-
 /// Lower case, letters, digits and apostrophes only; "okay" as "ok", "alright" as written.
 fn normalise(text: &str) -> String {
     text.to_lowercase()
@@ -155,14 +140,6 @@ fn normalise(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn cpu_time() -> Duration {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 /// The process's peak resident memory, MB.
@@ -203,60 +180,15 @@ async fn run(stt_url: &str, caller: &[Arc<Vec<i16>>], tag: &str) -> Run {
     }
     let config = Arc::new(config);
     let server = serve_tcp(agent(config.clone()), CallConfig::default()).await;
-    let cpu = cpu_time();
-    let mut calls = Vec::new();
-    let mut summaries = Vec::new();
-    let mut audio_s = 0.0;
-    for (i, samples) in caller.iter().enumerate() {
-        let len = ms(samples.len() as u64 / 8);
-        // The caller speaks 1 s into the greeting, then stays on for the answer: 12 s, so that
-        // on a busy machine (CI, other builds) a late final still lands in the call. The
-        // latencies printed say how late.
-        let hangup = secs(1) + len + secs(12);
-        audio_s += hangup.as_secs_f64();
-        let script = Script::new(ContentType::Mulaw8k)
-            .call_id(format!("{tag}{i}"))
-            .say(
-                secs(1),
-                Source::Pcm {
-                    rate: 8000,
-                    samples: samples.clone(),
-                },
-            )
-            .hangup(Hangup::After(hangup));
-        let ch = channel(&server).await;
-        calls.push(tokio::spawn(async move { call(ch, &script).await }));
-        if calls.len() == AT_ONCE {
-            for c in calls.drain(..) {
-                summaries.push(c.await.expect("the call task").summary);
-            }
-        }
-    }
-    for c in calls {
-        summaries.push(c.await.expect("the call task").summary);
-    }
-    let cpu = cpu_time() - cpu;
-    let mut measures = Vec::new();
-    for i in 0..caller.len() {
-        let id = format!("{tag}{i}");
-        let deadline = tokio::time::Instant::now() + SOON;
-        loop {
-            if let Some((_, m)) = config.stats.calls().into_iter().find(|(c, _)| *c == id) {
-                measures.push(m);
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no measures for {id}"
-            );
-            tokio::time::sleep(ms(20)).await;
-        }
-    }
+    // The caller speaks 1 s into the greeting, then stays on for the answer: 12 s, so that on
+    // a busy machine (CI, other builds) a late final still lands in the call. The latencies
+    // printed say how late.
+    let calls = place_calls(&server, &config.stats, caller, tag, secs(12), AT_ONCE).await;
     Run {
-        measures,
-        summaries,
-        audio_s,
-        cpu,
+        measures: calls.measures,
+        summaries: calls.summaries,
+        audio_s: calls.audio_s,
+        cpu: calls.cpu,
     }
 }
 

@@ -31,6 +31,9 @@ pub use library::{serve_tcp, TestServer};
 #[allow(unused_imports)]
 pub use speech_support::skip_speech;
 
+/// What the agent's accuracy tests share.
+pub mod accuracy;
+
 pub async fn channel(server: &TestServer) -> Channel {
     fcstream_emulator::connect(&server.url, &Default::default())
         .await
