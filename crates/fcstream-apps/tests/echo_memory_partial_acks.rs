@@ -121,16 +121,7 @@ async fn one_ack_in_ten_does_not_grow_an_echo_call() {
         call < 1024 * 1024,
         "the call holds {call} bytes, over the documented 1 MiB bound"
     );
-    tx.send(
-        Event::CallEnded(fcstream::CallEnd {
-            call_id: "CA-soak".into(),
-            reason: fcstream::EndReason::CallerDisconnect,
-            description: String::new(),
-        })
-        .to_proto(),
-    )
-    .await
-    .unwrap();
+    tx.send(caller_hung_up("CA-soak")).await.unwrap();
     drop(tx);
     let plays = reader.await.unwrap();
     assert_eq!(plays, 30_000, "every frame echoed once");

@@ -150,16 +150,7 @@ async fn a_platform_that_never_acknowledges_cannot_grow_a_call() {
         call < 1024 * 1024,
         "a flooded call holds {call} bytes, over the documented 1 MiB bound"
     );
-    tx.send(
-        Event::CallEnded(fcstream::CallEnd {
-            call_id: "CA-flood".into(),
-            reason: fcstream::EndReason::CallerDisconnect,
-            description: String::new(),
-        })
-        .to_proto(),
-    )
-    .await
-    .unwrap();
+    tx.send(caller_hung_up("CA-flood")).await.unwrap();
     drop(tx);
     let commands = reader.await.unwrap();
     assert!(commands > 0);

@@ -86,6 +86,17 @@ pub fn call_info(call_id: &str, content_type: ContentType) -> CallInfo {
     }
 }
 
+/// The platform's `NotifyCallEndedMessage` for a caller who hung up, for tests that drive the
+/// stream with raw messages.
+pub fn caller_hung_up(call_id: &str) -> PlatformMessage {
+    Event::CallEnded(CallEnd {
+        call_id: call_id.to_string(),
+        reason: EndReason::CallerDisconnect,
+        description: String::new(),
+    })
+    .to_proto()
+}
+
 /// One call seen from the platform's side.
 pub struct Platform {
     pub tx: Option<mpsc::Sender<PlatformMessage>>,
