@@ -43,6 +43,8 @@
 //! - [`time`]: the clock a call runs on, real or virtual ([`time::VirtualClock`]: whole calls
 //!   in virtual time without tokio's `test-util`).
 //! - [`untrusted`]: wire text made safe to log or echo (escaped, cut at 128 characters).
+//! - [`record`]: opt-in recording of every call (stereo WAV: caller and what the platform
+//!   confirmed it played; JSON-lines timeline of every message), streamed with bounded memory.
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
 //! - [`error_ids`]: the platform model's stable `NotifyErrorMessage` ids.
@@ -76,6 +78,7 @@ pub mod http;
 #[cfg(feature = "webhooks")]
 pub mod percl;
 pub mod proto;
+pub mod record;
 pub mod server;
 pub mod time;
 pub mod untrusted;

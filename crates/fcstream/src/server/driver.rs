@@ -74,6 +74,8 @@ pub(crate) struct Driver<S> {
     pub(crate) malformed: u64,
     /// The app's handler for this call, polled on this task until it returns.
     pub(crate) handler: Handler,
+    /// The call's recording, if the server records calls.
+    pub(crate) recording: Option<Box<crate::record::CallRecording>>,
 }
 
 /// The app's handler of one call, polled with panics caught.
@@ -179,7 +181,7 @@ where
         );
         let cause = loop {
             batch.extend(self.session.take_outbound());
-            if !self.send_all(&mut batch).await {
+            if !self.send_all(&mut batch, now).await {
                 // tonic dropped the response stream: the platform is gone.
                 self.session.end(EndCause::StreamClosed, now);
             }
@@ -235,7 +237,7 @@ where
                             // Every handle of the call is gone: the handler finished. Send what
                             // it asked for last, then end the stream.
                             batch.extend(self.session.take_outbound());
-                            self.send_all(&mut batch).await;
+                            self.send_all(&mut batch, now).await;
                             self.session.end(EndCause::HandlerFinished, now);
                         }
                     }
@@ -254,7 +256,7 @@ where
                     if max_at.is_some_and(|at| at <= now) {
                         info!(max = ?self.timers.max_duration, "maximum call duration reached: hanging up");
                         let mut hangup = vec![Command::TerminateCall];
-                        self.send_all(&mut hangup).await;
+                        self.send_all(&mut hangup, now).await;
                         self.session.end(EndCause::MaxDuration, now);
                     } else if self.timers.idle.is_some_and(|d| last_heard + d <= now) {
                         warn!(idle = ?self.timers.idle, "no message from the platform: ending the call");
@@ -269,6 +271,9 @@ where
         self.metrics.add_stats(&self.session.stats, &flushed);
         self.metrics.dropped_events(self.events.dropped());
         self.shared.record(self.session.take_heard());
+        if let Some(recording) = self.recording.take() {
+            recording.finish(&cause, now);
+        }
         // Order matters: the cause is visible before any waiter learns the driver is gone.
         let _ = self.shared.ended.set(cause.clone());
         self.events.close();
@@ -276,9 +281,12 @@ where
     }
 
     /// Sends and empties `batch`; false if the response stream is gone.
-    async fn send_all(&mut self, batch: &mut Vec<Command>) -> bool {
+    async fn send_all(&mut self, batch: &mut Vec<Command>, now: Instant) -> bool {
         for cmd in batch.drain(..) {
             trace!(kind = cmd.kind(), "to platform");
+            if let Some(recording) = &mut self.recording {
+                recording.app(&cmd, now);
+            }
             if self.out.send(Ok(cmd.to_proto())).await.is_err() {
                 return false;
             }
@@ -287,7 +295,11 @@ where
     }
 
     fn on_message(&mut self, msg: PlatformMessage, now: Instant) {
-        match Event::from_proto(msg) {
+        let decoded = Event::from_proto(msg);
+        if let Some(recording) = &mut self.recording {
+            recording.platform(&decoded, now);
+        }
+        match decoded {
             Ok(Some(event)) => {
                 if let Event::Error { id, .. } = &event {
                     self.metrics

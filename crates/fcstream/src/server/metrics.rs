@@ -38,6 +38,12 @@ mod imp {
         pub(crate) play_latency: Histogram,
         /// Errors by kind: platform error ids, handler errors and panics.
         pub(crate) errors: IntCounterVec,
+        /// Calls recorded (`--record-dir`).
+        pub(crate) recordings: IntCounter,
+        /// Recording failures, by kind (`open`, `write`).
+        pub(crate) recording_errors: IntCounterVec,
+        /// Recording chunks dropped because the disk was not keeping up.
+        pub(crate) recording_dropped: IntCounterVec,
     }
 
     impl std::fmt::Debug for Metrics {
@@ -103,6 +109,24 @@ mod imp {
                 Opts::new("fcstream_errors_total", "Errors by kind"),
                 &["kind"],
             ));
+            let recordings = must(IntCounter::new(
+                "fcstream_recordings_total",
+                "Calls recorded (record_dir)",
+            ));
+            let recording_errors = must(IntCounterVec::new(
+                Opts::new(
+                    "fcstream_recording_errors_total",
+                    "Recording failures by kind (open: files not created; write: a write failed)",
+                ),
+                &["kind"],
+            ));
+            let recording_dropped = must(IntCounterVec::new(
+                Opts::new(
+                    "fcstream_recording_dropped_total",
+                    "Recording chunks (about 4 KiB of audio or timeline) dropped because the disk was not keeping up",
+                ),
+                &["what"],
+            ));
             let build = must(IntGaugeVec::new(
                 Opts::new("fcstream_build_info", "Build information"),
                 &["version"],
@@ -118,6 +142,9 @@ mod imp {
                 Box::new(dropped_events.clone()),
                 Box::new(play_latency.clone()),
                 Box::new(errors.clone()),
+                Box::new(recordings.clone()),
+                Box::new(recording_errors.clone()),
+                Box::new(recording_dropped.clone()),
                 Box::new(build),
             ] {
                 must(registry.register(c));
@@ -140,6 +167,9 @@ mod imp {
                 dropped_events,
                 play_latency,
                 errors,
+                recordings,
+                recording_errors,
+                recording_dropped,
             }
         }
 
@@ -212,6 +242,21 @@ mod imp {
             self.dropped_events.inc_by(n);
         }
 
+        /// A call's recording started.
+        pub(crate) fn recording_started(&self) {
+            self.recordings.inc();
+        }
+
+        /// A recording failure of `kind` (`open`, `write`).
+        pub(crate) fn recording_error(&self, kind: &'static str) {
+            self.recording_errors.with_label_values(&[kind]).inc();
+        }
+
+        /// `n` recording chunks of `what` dropped.
+        pub(crate) fn recording_dropped(&self, what: &'static str, n: u64) {
+            self.recording_dropped.with_label_values(&[what]).inc_by(n);
+        }
+
         /// Counts the end of a call.
         pub(crate) fn call_ended(&self, cause: &EndCause) {
             self.calls_ended
@@ -255,6 +300,9 @@ mod imp {
         pub(crate) fn play_completed(&self, _: std::time::Duration) {}
         pub(crate) fn dropped_events(&self, _: u64) {}
         pub(crate) fn call_ended(&self, _: &EndCause) {}
+        pub(crate) fn recording_started(&self) {}
+        pub(crate) fn recording_error(&self, _: &'static str) {}
+        pub(crate) fn recording_dropped(&self, _: &'static str, _: u64) {}
     }
 }
 

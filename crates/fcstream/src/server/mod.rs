@@ -127,7 +127,12 @@ pub struct Server {
     shutdown: Shutdown,
     /// What a stream must present.
     auth: StreamAuth,
+    /// Where calls are recorded, if anywhere.
+    recorder: Option<crate::record::Recorder>,
 }
+
+/// How long a stopping server waits for the recordings of its last calls to be on disk.
+const RECORDING_GRACE: Duration = Duration::from_secs(10);
 
 impl Server {
     /// A server that will listen on `addr` (e.g. `"0.0.0.0:50051"`).
@@ -156,7 +161,21 @@ impl Server {
             metrics: Metrics::new(),
             shutdown: Shutdown::new(),
             auth: StreamAuth::default(),
+            recorder: None,
         }
+    }
+
+    /// Records every call into `dir` (created if missing): a stereo WAV and a JSON-lines
+    /// timeline per call; see [`crate::record`] and docs/RECORDING.md. Off by default.
+    pub fn record_dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.recorder(crate::record::Recorder::new(dir))
+    }
+
+    /// Records every call with `recorder` (keep a clone to wait for the files with
+    /// [`crate::record::Recorder::idle`]).
+    pub fn recorder(mut self, recorder: crate::record::Recorder) -> Self {
+        self.recorder = Some(recorder);
+        self
     }
 
     /// Requires stream authentication (see [`crate::auth`]); off by default.
@@ -314,6 +333,7 @@ impl Server {
                 auth: self.auth.clone(),
                 // A server on a socket lives in real time (virtual time needs in-memory pipes).
                 clock: crate::time::Clock::Real,
+                recorder: self.recorder.clone(),
                 ..ServiceOptions::default()
             },
         )
@@ -411,6 +431,16 @@ impl Server {
         }
         connections.close_all();
         drop(live);
+        if let Some(recorder) = &self.recorder {
+            // The last calls' files are complete before serving returns (the process may
+            // exit right after).
+            if tokio::time::timeout(RECORDING_GRACE, recorder.idle())
+                .await
+                .is_err()
+            {
+                tracing::warn!(open = recorder.in_progress(), "recordings still being written at shutdown; their files are valid up to the last chunk written");
+            }
+        }
         info!("server stopped");
         Ok(())
     }

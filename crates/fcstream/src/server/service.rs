@@ -116,6 +116,8 @@ pub struct ServiceOptions {
     /// The same, per connection. Default
     /// [`defaults::MAX_PENDING_PER_CONNECTION`](super::defaults::MAX_PENDING_PER_CONNECTION).
     pub max_pending_per_connection: usize,
+    /// Records every call (see [`crate::record`]); `None` (the default): no recording.
+    pub recorder: Option<crate::record::Recorder>,
 }
 
 impl Default for ServiceOptions {
@@ -128,6 +130,7 @@ impl Default for ServiceOptions {
             clock: Clock::Real,
             max_pending_starts: super::defaults::MAX_PENDING_STARTS,
             max_pending_per_connection: super::defaults::MAX_PENDING_PER_CONNECTION,
+            recorder: None,
         }
     }
 }
@@ -374,7 +377,11 @@ async fn run_call<H: Handler>(
                 config.event_queue,
                 state.options.clock.clone(),
             );
+        let recording = state.options.recorder.as_ref().map(|r| {
+            r.start(&info, state.options.clock.now(), &state.options.clock, &metrics)
+        });
         let driver = Driver {
+            recording,
             session: Session::new(info, config.playback),
             inbound,
             requests,
