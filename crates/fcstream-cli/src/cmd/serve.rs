@@ -150,6 +150,11 @@ settings! {
     /// Serve Prometheus metrics on this address (GET /metrics), e.g. 127.0.0.1:9090.
     #[arg(env = "FCSTREAM_METRICS", value_name = "ADDR")]
     metrics: Text<Addr>;
+    /// Record every call into this directory (created if missing): a stereo WAV (left: the
+    /// caller, right: what the platform confirmed it played) and a JSON-lines timeline per
+    /// call. See docs/RECORDING.md.
+    #[arg(env = "FCSTREAM_RECORD_DIR", value_name = "DIR")]
+    record_dir: PathBuf;
 
     /// TLS certificate chain (PEM). With --tls-key, the gRPC port speaks TLS.
     #[arg(env = "FCSTREAM_TLS_CERT")]
@@ -575,6 +580,10 @@ impl Effective {
             .drain_timeout(self.drain_timeout.0)
             .metrics(metrics)
             .shutdown_handle(shutdown);
+        if let Some(dir) = &self.record_dir {
+            info!(dir = %dir.display(), "recording every call");
+            server = server.record_dir(dir.clone());
+        }
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => {
                 server = server.tls(TlsConfig::from_files(

@@ -23,6 +23,7 @@ pub fn fcstream() -> Command {
         "FCSTREAM_LOG_FORMAT",
         "FCSTREAM_SIGNING_SECRET",
         "FCSTREAM_CALL_AUTHORIZATION",
+        "FCSTREAM_RECORD_DIR",
     ] {
         c.env_remove(var);
     }
@@ -72,8 +73,14 @@ pub struct Serve {
 impl Serve {
     /// Starts the server and waits for its "fcstream listening" line.
     pub fn start(app: &str) -> Serve {
+        Serve::start_with(app, &[])
+    }
+
+    /// [`Serve::start`] with more `fcstream serve` arguments.
+    pub fn start_with(app: &str, extra: &[&str]) -> Serve {
         let mut child = fcstream()
             .args(["serve", "--listen", "127.0.0.1:0", "--app", app])
+            .args(extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

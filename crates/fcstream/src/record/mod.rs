@@ -49,13 +49,13 @@ use crate::time::Clock;
 use crate::untrusted::LogBudget;
 use tracks::Tracks;
 
-pub use tracks::{TrackStats, MAX_HOLD, MAX_QUEUED};
+pub use tracks::{TrackStats, MAX_HOLD, MAX_LEAD, MAX_QUEUED};
 
 /// Bytes of audio (interleaved) or timeline gathered before a chunk goes to the writer.
 pub const CHUNK_BYTES: usize = 4096;
 
 /// Chunks waiting for the writer, per call; past it chunks are dropped (counted).
-pub const CHANNEL_CHUNKS: usize = 16;
+pub const CHANNEL_CHUNKS: usize = 8;
 
 /// Longest call id kept in a file name (after sanitising).
 pub const MAX_NAME_ID: usize = 64;
@@ -124,7 +124,8 @@ impl Recorder {
         let wall = SystemTime::now();
         let stem = file_stem(&info.call_id, wall, serial);
         let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
-        let (recycle_tx, recycle_rx) = mpsc::channel(CHANNEL_CHUNKS * 2 + 2);
+        // At most one chunk's buffers wait to be reused; more (after a burst) are freed.
+        let (recycle_tx, recycle_rx) = mpsc::channel(2);
         self.inner.open.send_modify(|n| *n += 1);
         let guard = OpenGuard(self.inner.clone());
         let plan = Plan {
@@ -432,10 +433,11 @@ impl CallRecording {
         self.field_str("description", cause);
         let _ = write!(
             self.lines,
-            ",\"samples\":{},\"frames\":{},\"frames_misplaced\":{},\"entries_played\":{},\"entries_unconfirmed\":{},\"entries_cut\":{},\"chunks_dropped\":{}",
+            ",\"samples\":{},\"frames\":{},\"frames_misplaced\":{},\"frames_dropped\":{},\"entries_played\":{},\"entries_unconfirmed\":{},\"entries_cut\":{},\"chunks_dropped\":{}",
             self.tracks.written(),
             s.frames,
             s.frames_misplaced,
+            s.frames_dropped,
             s.entries_played,
             s.entries_unconfirmed,
             s.entries_cut,

@@ -24,6 +24,10 @@ use crate::audio::{l16, mulaw, ContentType};
 /// playing is taken to go on playing in order, anything else as never played.
 pub const MAX_HOLD: Duration = Duration::from_secs(2);
 
+/// How far ahead of the call's clock the caller's audio may reach (frames arrive after the
+/// span they cover; one that would end later than this is dropped, counted).
+pub const MAX_LEAD: Duration = Duration::from_millis(500);
+
 /// Entries sent and not yet placed, at most (then the oldest is dropped as unconfirmed).
 pub const MAX_QUEUED: usize = 256;
 
@@ -78,6 +82,8 @@ pub struct TrackStats {
     /// Caller frames whose sequence number went backwards or jumped implausibly (placed at the
     /// end of the track instead).
     pub frames_misplaced: u64,
+    /// Caller frames dropped because they reached too far ahead of the call's clock.
+    pub frames_dropped: u64,
     /// App entries placed on the right track.
     pub entries_played: u64,
     /// App entries never confirmed as played (refused, cleared before they started, still
@@ -201,7 +207,7 @@ impl Tracks {
             let delta = u64::from(sequence.checked_sub(seq)?);
             Some(at + delta * self.frame)
         });
-        let latest = self.pos(now) + u64::from(self.rate);
+        let latest = self.pos(now) + self.lead();
         let at = match (self.seq_anchor, by_sequence) {
             (None, _) => {
                 // The first frame: sample 0 is the start of sequence 0.
@@ -223,6 +229,12 @@ impl Tracks {
             }
         }
         .max(self.left_end);
+        if at + n > latest {
+            // Ahead of time: a platform sending faster than real time (or a flood). Not kept,
+            // or the track would grow without bound.
+            self.stats.frames_dropped += 1;
+            return;
+        }
         self.seq_anchor = Some((sequence, at));
         if at > self.left_end {
             self.left
@@ -274,6 +286,10 @@ impl Tracks {
             if prev.end > start {
                 prev.end = start.max(prev.start);
                 self.stats.entries_cut += 1;
+                if prev.end == prev.start {
+                    // Cut to nothing: it is not kept (nor its audio buffer).
+                    self.placed.pop_back();
+                }
             }
         }
         if self.placed.len() >= MAX_PLACED {
@@ -316,6 +332,11 @@ impl Tracks {
             }
         }
         self.chain_end = self.chain_end.min(at.max(self.written));
+    }
+
+    /// How far ahead of the call's clock caller audio may reach ([`MAX_LEAD`]), in samples.
+    fn lead(&self) -> u64 {
+        u64::from(self.rate) * MAX_LEAD.as_millis() as u64 / 1000
     }
 
     /// Slack for positions from arrival times (a few ms of transport).

@@ -1,0 +1,134 @@
+//! Retained bytes per recorded call, counted by a global allocator (deterministic, not a
+//! timing): 100 calls recorded at once (`fcstream::record`), each having echoed 100
+//! acknowledged frames, hold at most the per-call bound of `retained_per_call.rs` plus the
+//! recording's documented allowance (docs/RECORDING.md). The platform side sends its frames as
+//! fast as it can, so each recording also holds the most caller audio it may keep ahead of
+//! the call's clock: this is the bound under a flood, not an idle call's share. One test in
+//! this binary (the counters are process-wide).
+
+mod common;
+mod counting;
+
+use std::time::Duration;
+
+use common::*;
+use fcstream::record::Recorder;
+use fcstream::server::ServiceOptions;
+use fcstream::{CallConfig, CallService, ContentType, Handler};
+use tonic::transport::{Channel, Endpoint};
+
+#[global_allocator]
+static ALLOCATOR: counting::Counting = counting::Counting;
+
+/// Lets every task settle (acknowledgements processed, chunks written, buffers released).
+async fn settle(recorder: &Recorder) {
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+    }
+    // The writers' blocking writes finish on other threads.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+    }
+    let _ = recorder;
+}
+
+/// [`serve_in_memory`] with every call recorded by `recorder`.
+async fn serve_recorded<H: Handler>(handler: H, recorder: Recorder) -> Channel {
+    let (client, server) = tokio::io::duplex(1 << 20);
+    let options = ServiceOptions {
+        recorder: Some(recorder),
+        ..ServiceOptions::default()
+    };
+    let svc = CallService::with_options(handler, CallConfig::default(), options).into_server();
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .add_service(svc)
+            .serve_with_incoming(tokio_stream::once(Ok::<_, std::io::Error>(server)))
+            .await
+    });
+    let mut client = Some(client);
+    Endpoint::try_from("http://in-memory")
+        .unwrap()
+        .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
+            let pipe = client.take();
+            async move {
+                pipe.map(hyper_util::rt::TokioIo::new)
+                    .ok_or_else(|| std::io::Error::other("one connection"))
+            }
+        }))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_hundred_recorded_calls_stay_within_the_bound_plus_the_recording_allowance() {
+    let dir = std::env::temp_dir().join(format!("fcstream-record-memory-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let recorder = Recorder::new(&dir);
+    let channel = serve_recorded(echo, recorder.clone()).await;
+    // One call first: the connection, the runtime, the blocking pool and every lazy global at
+    // working size.
+    let mut first = Platform::start(channel.clone(), call_info("CA-0", ContentType::Mulaw8k)).await;
+    echo_acknowledged(&mut first, 100).await;
+    settle(&recorder).await;
+    let before = counting::live();
+    let n = 100;
+    let mut calls = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut p = Platform::start(
+            channel.clone(),
+            call_info(&format!("CA-{}", i + 1), ContentType::Mulaw8k),
+        )
+        .await;
+        echo_acknowledged(&mut p, 100).await;
+        calls.push(p);
+    }
+    settle(&recorder).await;
+    let after = counting::live();
+    let per_call = (after - before) as f64 / n as f64;
+    let bound = BOUND_RETAINED + RECORDING_ALLOWANCE;
+    println!(
+        "retained per recorded call (both sides of the in-memory stream; {} recordings open): \
+         {per_call:.0} bytes (bound {bound:.0} = {BOUND_RETAINED:.0} per call + \
+         {RECORDING_ALLOWANCE:.0} recording allowance)",
+        recorder.in_progress()
+    );
+    assert_eq!(
+        recorder.in_progress(),
+        n + 1,
+        "every call is being recorded"
+    );
+    assert!(
+        per_call <= bound,
+        "{per_call:.0} bytes retained per recorded call (bound {bound:.0})"
+    );
+    // Every recording closes once its call ends.
+    for p in &mut calls {
+        p.send_raw(caller_hung_up(&p.info.call_id)).await;
+    }
+    first.send_raw(caller_hung_up("CA-0")).await;
+    drop(calls);
+    drop(first);
+    tokio::time::timeout(SOON, recorder.idle())
+        .await
+        .expect("every recording closed");
+    let wavs = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "wav"))
+        })
+        .count();
+    assert_eq!(wavs, n + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The per-call bound of `retained_per_call.rs` (an idle call, both sides of the stream).
+const BOUND_RETAINED: f64 = 72.0 * 1024.0;
+
+/// What a recording may add per call, as docs/RECORDING.md documents it: its two chunk
+/// buffers (4 KiB each) and the ones on their way back from the writer, the caller audio held
+/// ahead of the call's clock (at most `MAX_LEAD`, 0.5 s: 8 KiB at 8 kHz in a `VecDeque` that
+/// doubles), the placement's queues and the writer task. Measured: see the test's output.
+const RECORDING_ALLOWANCE: f64 = 48.0 * 1024.0;
