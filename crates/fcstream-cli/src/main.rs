@@ -83,6 +83,14 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
+    /// Judge a FreeClimb stream server (any language): named cases, each a scripted call
+    /// with expectations; a table, --json or --junit FILE; exit status 1 when a case fails.
+    Conform {
+        #[command(flatten)]
+        args: Box<cmd::conform::ConformArgs>,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Serve Google Speech-to-Text v1 streaming recognition locally (Whisper or PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
     /// Install, list and check the speech models (`fcstream models install`).
@@ -109,13 +117,17 @@ fn init_logs(format: LogFormat, default_level: &str) {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // `call` and `demo` print their own report: only warnings go to the log by default.
-    let quiet = matches!(cli.command, Command::Call { .. } | Command::Demo { .. });
+    let quiet = matches!(
+        cli.command,
+        Command::Call { .. } | Command::Demo { .. } | Command::Conform { .. }
+    );
     init_logs(cli.log_format, if quiet { "warn" } else { "info" });
     let wire = match &cli.command {
         Command::Serve { wire, .. }
         | Command::Call { wire, .. }
         | Command::Demo { wire, .. }
-        | Command::Load { wire, .. } => Some(*wire),
+        | Command::Load { wire, .. }
+        | Command::Conform { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
         #[cfg(feature = "whisper")]
         Command::Models(_) => None,
@@ -128,6 +140,7 @@ async fn main() -> std::process::ExitCode {
         Command::Call { args, .. } => cmd::call::run(args).await,
         Command::Demo { args, .. } => cmd::demo::run(args).await,
         Command::Load { args, .. } => cmd::load::run(*args).await,
+        Command::Conform { args, .. } => cmd::conform::run(*args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,
         #[cfg(feature = "whisper")]

@@ -341,6 +341,9 @@ pub struct Buffers<I, A, D> {
     dtmf: VecDeque<Item<I, D>>,
     /// [`AckShape::PerId`]: the clip whose start was sent and whose completion was not.
     open_clip: Option<I>,
+    /// Whether a depth answer counts the entry (or job) playing (see
+    /// [`set_depth_counts_playing`](Self::set_depth_counts_playing)).
+    depth_counts_playing: bool,
     /// Counters.
     stats: BufferStats,
 }
@@ -355,8 +358,17 @@ impl<I: Id, A, D> Buffers<I, A, D> {
             audio: VecDeque::new(),
             dtmf: VecDeque::new(),
             open_clip: None,
+            depth_counts_playing: true,
             stats: BufferStats::default(),
         }
+    }
+
+    /// Whether a depth answer (`NotifyBufferDepthMessage`) counts the entry or job playing
+    /// (default: it does). The specification is silent; a platform that answers with the
+    /// queued entries only is a variant `fcstream conform` checks servers against. The
+    /// buffer's size always counts the one playing.
+    pub fn set_depth_counts_playing(&mut self, yes: bool) {
+        self.depth_counts_playing = yes;
     }
 
     /// The settings.
@@ -589,9 +601,11 @@ impl<I: Id, A, D> Buffers<I, A, D> {
                 }
             },
             Request::Query(kind) => {
-                let (depth, size) = match kind {
-                    BufferKind::Audio => (self.audio_depth(), self.config.audio),
-                    BufferKind::Dtmf => (self.dtmf_depth(), self.config.dtmf),
+                let (depth, size) = match (kind, self.depth_counts_playing) {
+                    (BufferKind::Audio, true) => (self.audio_depth(), self.config.audio),
+                    (BufferKind::Audio, false) => (self.audio.len(), self.config.audio),
+                    (BufferKind::Dtmf, true) => (self.dtmf_depth(), self.config.dtmf),
+                    (BufferKind::Dtmf, false) => (self.dtmf.len(), self.config.dtmf),
                 };
                 r.note(
                     at,
@@ -776,6 +790,28 @@ mod tests {
         t.notes.clear();
         b.advance_to(US, &mut t);
         assert!(t.notes.is_empty(), "{:?}", t.notes);
+    }
+
+    #[test]
+    fn depth_answers_with_or_without_the_entry_playing() {
+        for (counts, expected) in [(true, 2), (false, 1)] {
+            let mut b = buffers(10, 10, AckShape::PerEntry);
+            b.set_depth_counts_playing(counts);
+            let mut t = Timing::default();
+            apply(&mut b, &mut t, &play("a", 20, true), 0);
+            apply(&mut b, &mut t, &play("b", 20, true), 0);
+            b.apply(Request::Query(BufferKind::Audio), 5_000, &mut t);
+            assert!(
+                t.notes.iter().any(|(_, n)| *n
+                    == Note::BufferDepth {
+                        kind: BufferKind::Audio,
+                        depth: expected,
+                        size: 10
+                    }),
+                "{counts}: {:?}",
+                t.notes
+            );
+        }
     }
 
     #[test]

@@ -49,12 +49,15 @@
 //!   latency, in the summary).
 //! - [`connect`](mod@connect), [`in_process`], [`clock`]: how to reach the app (a URL, or in-memory pipes)
 //!   and the two clocks (real time, or tokio's paused clock for virtual time).
+//! - [`conform`]: `fcstream conform`, the emulator as a judge: named cases, each a scripted
+//!   call with expectations of the server under test, reported as a table, JSON or JUnit.
 #![warn(missing_docs)]
 
 pub mod analysis;
 pub mod buffers;
 pub mod caller;
 pub mod clock;
+pub mod conform;
 pub mod connect;
 pub mod control;
 pub mod error_ids;

@@ -205,6 +205,12 @@ impl Model {
         }
     }
 
+    /// Whether depth answers count the entry playing (see
+    /// [`Buffers::set_depth_counts_playing`]).
+    pub fn set_depth_counts_playing(&mut self, yes: bool) {
+        self.buffers.set_depth_counts_playing(yes);
+    }
+
     /// The call's sample rate.
     pub fn rate(&self) -> u32 {
         self.buffers.config().content_type.sample_rate()

@@ -280,6 +280,13 @@ impl<'a> Run<'a> {
         keys.sort_by_key(|(t, _)| *t);
         let mut jitter = Lcg::new(script.faults.jitter_seed);
         let first_due = t0 + FRAME + jitter.jitter(script.faults.jitter);
+        let mut model = Model::new(ModelConfig {
+            content_type: ct,
+            audio_buffer: script.platform.audio_buffer,
+            dtmf_buffer: script.platform.dtmf_buffer,
+            acks: script.platform.acks,
+        });
+        model.set_depth_counts_playing(script.platform.depth_counts_playing);
         Self {
             script,
             ct,
@@ -288,12 +295,7 @@ impl<'a> Run<'a> {
             clock,
             wall0,
             tx: Some(tx),
-            model: Model::new(ModelConfig {
-                content_type: ct,
-                audio_buffer: script.platform.audio_buffer,
-                dtmf_buffer: script.platform.dtmf_buffer,
-                acks: script.platform.acks,
-            }),
+            model,
             caller,
             said: Vec::new(),
             next_frame: 0,

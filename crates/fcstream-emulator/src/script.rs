@@ -193,6 +193,9 @@ pub struct PlatformConfig {
     /// What `EndGrpcStreamMessage` does (unimplemented by FreeClimb: an assumption; default
     /// [`EndStreamMode::Refuse`](crate::rules::EndStreamMode::Refuse)).
     pub end_stream: crate::rules::EndStreamMode,
+    /// Whether a depth answer counts the entry playing (default true; the specification is
+    /// silent: an assumption, see `docs/PROTOCOL-NOTES.md`).
+    pub depth_counts_playing: bool,
 }
 
 impl Default for PlatformConfig {
@@ -204,6 +207,7 @@ impl Default for PlatformConfig {
             outbound_queue: 256,
             acks: crate::buffers::AckShape::PerEntry,
             end_stream: crate::rules::EndStreamMode::Refuse,
+            depth_counts_playing: true,
         }
     }
 }
@@ -711,6 +715,7 @@ struct PlatformFile {
     drain_grace: Option<FileDuration>,
     acks: Option<crate::buffers::AckShape>,
     end_stream: Option<crate::rules::EndStreamMode>,
+    depth_counts_playing: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -862,6 +867,9 @@ impl ScriptFile {
         }
         if let Some(v) = p.end_stream {
             s.platform.end_stream = v;
+        }
+        if let Some(v) = p.depth_counts_playing {
+            s.platform.depth_counts_playing = v;
         }
         let f = self.faults;
         s.faults = Faults {

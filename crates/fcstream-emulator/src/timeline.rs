@@ -1,6 +1,7 @@
 //! The timeline of a call: every message both ways, when it crossed the wire (ms from the
 //! call's start), its direction, its kind (the `.proto` oneof member name) and its fields,
-//! with audio summarised as a byte count. Written as `timeline.jsonl`, one entry per line.
+//! with audio summarised as a byte count and a checksum ([`audio_fnv`]). Written as
+//! `timeline.jsonl`, one entry per line.
 //!
 //! Besides messages, the platform writes **notes** ([`Dir::Note`]): what it did that sent
 //! nothing on the wire, such as a message ignored as the specification says
@@ -66,6 +67,18 @@ fn offset(t: Option<SystemTime>, t0: SystemTime) -> Value {
     }
 }
 
+/// The checksum of an audio payload in the timeline (`audio_fnv`): FNV-1a 64, as 16 hex
+/// digits. Enough to tell whether two payloads are the same bytes (an echo, a replay) without
+/// keeping the audio; not a cryptographic hash.
+pub fn audio_fnv(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 /// The fields of a platform message.
 pub fn event_fields(event: &Event, t0: SystemTime) -> Value {
     match event {
@@ -80,6 +93,7 @@ pub fn event_fields(event: &Event, t0: SystemTime) -> Value {
         Event::Audio(f) => json!({
             "sequence_num": f.sequence,
             "audio_bytes": f.data.len(),
+            "audio_fnv": audio_fnv(&f.data),
             "start_ms": offset(f.start, t0),
             "end_ms": offset(f.end, t0),
         }),
@@ -117,6 +131,7 @@ pub fn app_fields(msg: &AppMessage) -> (&'static str, Value) {
             json!({
                 "id": m.id,
                 "audio_bytes": m.audio_data.len(),
+                "audio_fnv": audio_fnv(&m.audio_data),
                 "content_type": m.content_type,
                 "sequence_num": m.sequence_num,
                 "last_message": m.last_message,

@@ -1,6 +1,7 @@
 //! One module per `fcstream` subcommand.
 
 pub mod call;
+pub mod conform;
 pub mod demo;
 pub mod load;
 #[cfg(feature = "whisper")]

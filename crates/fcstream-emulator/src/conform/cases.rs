@@ -1,0 +1,668 @@
+//! The conformance cases: each a name, a one-line description, the basis (what FreeClimb's
+//! specification says or what we assume, see `docs/PROTOCOL-NOTES.md` and `docs/CONFORM.md`),
+//! the profiles it applies to, and its body: a scripted call and its expectations.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fcstream::{ContentType, EndReason};
+
+use super::check::{self, echo, ended_cleanly, kept_open_and_read};
+use super::raw;
+use super::{CaseFn, CaseOutcome, Ctx, Outcome, Profile};
+use crate::buffers::AckShape;
+use crate::report::{CallOutcome, CallReport};
+use crate::script::Source;
+
+/// One conformance case.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// Its name, `group/what` (what `--only` matches).
+    pub name: &'static str,
+    /// What the server must do, in one line.
+    pub description: &'static str,
+    /// What the specification says, or what is assumed where it is silent.
+    pub basis: &'static str,
+    /// The profiles the case applies to.
+    pub profiles: &'static [Profile],
+    /// The case's body.
+    pub run: CaseFn,
+}
+
+const BOTH: &[Profile] = &[Profile::Echo, Profile::App];
+const ECHO: &[Profile] = &[Profile::Echo];
+
+/// A boxed case body.
+type Body = Pin<Box<dyn Future<Output = CaseOutcome> + Send>>;
+
+/// Every case, in the suite's order.
+pub static CASES: &[Case] = &[
+    Case {
+        name: "content/mulaw-8k",
+        description: "accepts a µ-law 8 kHz call, keeps the stream open and reads every message until the caller hangs up",
+        basis: "spec: NotifyCallStartedMessage.content_type is one of audio/mulaw;rate=8000, audio/l16;rate=8000, audio/l16;rate=16000",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(content(c, ContentType::Mulaw8k)) },
+    },
+    Case {
+        name: "content/l16-8k",
+        description: "accepts an L16 8 kHz call, keeps the stream open and reads every message until the caller hangs up",
+        basis: "spec: content types; l16 is big-endian (assumed, PROTOCOL-NOTES.md#audio)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(content(c, ContentType::L16At8k)) },
+    },
+    Case {
+        name: "content/l16-16k",
+        description: "accepts an L16 16 kHz call, keeps the stream open and reads every message until the caller hangs up",
+        basis: "spec: content types; l16 is big-endian (assumed, PROTOCOL-NOTES.md#audio)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(content(c, ContentType::L16At16k)) },
+    },
+    Case {
+        name: "reads/promptly",
+        description: "reads the platform's messages as they come: 6 s of L16 16 kHz with a 16-message platform queue, nothing may back up",
+        basis: "spec: the platform sends a frame every 20 ms and does not wait; assumed: a server that stops reading stalls the platform through HTTP/2 flow control",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(reads_promptly(c)) },
+    },
+    Case {
+        name: "echo/mulaw-8k",
+        description: "echoes every µ-law frame byte-exact, in order, 160 bytes, audio/mulaw;rate=8000, within the latency bound",
+        basis: "FreeClimb's example echo servers: each NotifyAudioDataMessage back as one PlayAudioMessage",
+        profiles: ECHO,
+        run: |c| -> Body { Box::pin(echo_case(c, ContentType::Mulaw8k)) },
+    },
+    Case {
+        name: "echo/l16-8k",
+        description: "echoes every L16 8 kHz frame byte-exact, in order, 320 bytes, audio/l16;rate=8000, within the latency bound",
+        basis: "FreeClimb's example echo servers: each NotifyAudioDataMessage back as one PlayAudioMessage",
+        profiles: ECHO,
+        run: |c| -> Body { Box::pin(echo_case(c, ContentType::L16At8k)) },
+    },
+    Case {
+        name: "echo/l16-16k",
+        description: "echoes every L16 16 kHz frame byte-exact, in order, 640 bytes, audio/l16;rate=16000, within the latency bound",
+        basis: "FreeClimb's example echo servers: each NotifyAudioDataMessage back as one PlayAudioMessage",
+        profiles: ECHO,
+        run: |c| -> Body { Box::pin(echo_case(c, ContentType::L16At16k)) },
+    },
+    Case {
+        name: "echo/dtmf",
+        description: "presses back each key the caller pressed (PressDTMFMessage), in order, while audio plays",
+        basis: "assumed for echo servers that claim keys (--no-dtmf skips it); DTMF during playback is legitimate (spec: key notifications are independent of playback)",
+        profiles: ECHO,
+        run: |c| -> Body { Box::pin(echo_dtmf(c)) },
+    },
+    Case {
+        name: "end/caller-disconnect",
+        description: "NotifyCallEndedMessage(CALLER_DISCONNECT): the server closes its side with gRPC OK within the bound",
+        basis: "spec: NotifyCallEndedMessage ends the call; assumed: the server then ends its stream (PROTOCOL-NOTES.md#what-the-server-does-with-a-misbehaving-platform)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(end_case(c, EndKind::Caller)) },
+    },
+    Case {
+        name: "end/platform-error",
+        description: "a platform error mid-call, NotifyCallEndedMessage(PLATFORM_ERROR): the server closes its side with gRPC OK within the bound",
+        basis: "spec: reason code PLATFORM_ERROR",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(end_case(c, EndKind::PlatformError)) },
+    },
+    Case {
+        name: "end/platform-disconnect",
+        description: "NotifyCallEndedMessage(PLATFORM_DISCONNECT) mid-call: the server closes its side with gRPC OK within the bound",
+        basis: "spec: reason code PLATFORM_DISCONNECT",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(end_case(c, EndKind::PlatformDisconnect)) },
+    },
+    Case {
+        name: "end/application-disconnect",
+        description: "NotifyCallEndedMessage(APPLICATION_DISCONNECT) the server did not ask for: it closes its side with gRPC OK within the bound",
+        basis: "spec: reason code APPLICATION_DISCONNECT (normally after TerminateCallMessage; a server must not depend on having sent it)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(raw_end(c, EndReason::ApplicationDisconnect, "the application terminated the call")) },
+    },
+    Case {
+        name: "end/stream-reset",
+        description: "the stream is reset mid-call with no NotifyCallEndedMessage; the server survives it: the next call on the same connection works",
+        basis: "assumed: a network failure resets the HTTP/2 stream (RST_STREAM) and nothing else is sent",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(stream_reset(c)) },
+    },
+    Case {
+        name: "acks/per-entry",
+        description: "playback acks as FreeClimb documents them: one start and one completion per PlayAudioMessage; the server carries on",
+        basis: "spec: NotifyAudioPlaybackStarted/Completed per message (today's model, the emulator's default)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(acks_case(c, AckShape::PerEntry, true)) },
+    },
+    Case {
+        name: "acks/per-id",
+        description: "acks once per id: a start for the first chunk, a completion only on last_message; the server must not wait for one per chunk",
+        basis: "assumed platform variant (the spec is silent on acks of chunked clips)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(acks_case(c, AckShape::PerId, true)) },
+    },
+    Case {
+        name: "acks/none",
+        description: "no playback acks at all (only depth answers): the server must not wait for an ack that never comes",
+        basis: "assumed platform variant (PROTOCOL-NOTES.md#playback-playbackconfig: no variant may make play() hang)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(acks_case(c, AckShape::None, true)) },
+    },
+    Case {
+        name: "acks/depth-excludes-playing",
+        description: "depth answers count only queued entries, not the one playing (acks off): the server must not overfill the buffer",
+        basis: "assumed platform variant: the spec does not say whether depth counts the entry playing (fcstream assumes it does)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(acks_case(c, AckShape::None, false)) },
+    },
+    Case {
+        name: "buffer/overflow",
+        description: "a one-entry audio buffer refuses audio (NotifyErrorMessage audio-buffer-full): the server carries on and does not flood",
+        basis: "spec: NotifyErrorMessage when the buffer is full; the emulator's ids (docs/EMULATOR.md)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(overflow(c)) },
+    },
+    Case {
+        name: "caller/overlapping-keys",
+        description: "a second key starts before the first ends (start 1, start 2, end 1, end 2) during the call: the server carries on",
+        basis: "assumed: key notifications may interleave (the spec sends start and end separately and does not forbid it)",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(overlapping_keys(c)) },
+    },
+    Case {
+        name: "future/unknown-field",
+        description: "the call starts with the golden vector future_unknown_field (an unknown field 99): the server carries on",
+        basis: "protobuf: unknown fields are skipped; golden vector platform/future_unknown_field.bin",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(raw_future(c, FutureKind::Field)) },
+    },
+    Case {
+        name: "future/unknown-payload",
+        description: "mid-call the golden vector future_unknown_payload (an unknown oneof member 13): the server ignores it and carries on",
+        basis: "golden vector platform/future_unknown_payload.bin: a server logs and ignores it without failing the call",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(raw_future(c, FutureKind::Payload)) },
+    },
+    Case {
+        name: "future/unknown-end-reason",
+        description: "NotifyCallEndedMessage with a reason code this contract does not define (9): the server still ends its side cleanly",
+        basis: "protobuf: an unknown enum value is kept as a number; assumed: any NotifyCallEndedMessage ends the call",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(raw_end(c, EndReason::Unknown(9), "a reason from a future version")) },
+    },
+    Case {
+        name: "load/concurrent-calls",
+        description: "many calls at once (--concurrent-calls, default 50, on 5 connections): each kept open and read, no cross-talk, no stall",
+        basis: "assumed: one server carries many calls; each stream is its own call",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(concurrent(c)) },
+    },
+];
+
+/// Caller audio for a case: speech-like sound for the whole call (so that no two frames
+/// are alike, which the echo checks rely on).
+fn voice(duration: Duration) -> Source {
+    Source::Babble {
+        pitch_hz: 140.0,
+        duration,
+    }
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+/// A pass with what the report shows.
+fn passed(r: &CallReport, extra: &str) -> CaseOutcome {
+    let s = &r.summary;
+    let mut d = format!(
+        "{} frames read, {} messages from the server, closed {}",
+        s.frames_sent, s.messages_from_app, s.app_stream
+    );
+    if !extra.is_empty() {
+        d = format!("{extra}; {d}");
+    }
+    Ok(Outcome::Pass(d))
+}
+
+async fn content(ctx: Arc<Ctx>, ct: ContentType) -> CaseOutcome {
+    let name = format!("content-{ct}");
+    let script = ctx
+        .script(ct, &name)
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .hangup_after(secs(3.0));
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    passed(&r, "")
+}
+
+async fn reads_promptly(ctx: Arc<Ctx>) -> CaseOutcome {
+    let mut script = ctx
+        .script(ContentType::L16At16k, "reads")
+        .say(Duration::ZERO, voice(secs(6.0)))
+        .hangup_after(secs(6.0));
+    script.platform.outbound_queue = 16;
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    passed(&r, "nothing backed up")
+}
+
+async fn echo_case(ctx: Arc<Ctx>, ct: ContentType) -> CaseOutcome {
+    let script = ctx
+        .script(ct, &format!("echo-{ct}"))
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .hangup_after(secs(3.0));
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    let stats = echo(&r, ct, ctx.options.echo_latency, None)?;
+    Ok(Outcome::Pass(stats.to_string()))
+}
+
+async fn echo_dtmf(ctx: Arc<Ctx>) -> CaseOutcome {
+    if !ctx.options.echo_dtmf {
+        return Ok(Outcome::Skip(
+            "the server does not claim to echo keys (--no-dtmf)".into(),
+        ));
+    }
+    let press = Duration::from_millis(120);
+    let script = ctx
+        .script(ContentType::Mulaw8k, "echo-dtmf")
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .press('5', secs(0.5), press)
+        .press('#', secs(1.2), press)
+        .hangup_after(secs(3.0));
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    let asked = r.summary.dtmf.app_requested.clone();
+    if !asked.contains("5#") {
+        return Err(format!(
+            "the caller pressed 5 then #; the server pressed back {:?} (PressDTMFMessage digits, in order)",
+            fcstream::untrusted::shown(&asked)
+        ));
+    }
+    echo(&r, ContentType::Mulaw8k, ctx.options.echo_latency, None)?;
+    passed(&r, &format!("keys pressed back: {asked}"))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum EndKind {
+    Caller,
+    PlatformError,
+    PlatformDisconnect,
+}
+
+async fn end_case(ctx: Arc<Ctx>, kind: EndKind) -> CaseOutcome {
+    let mut script = ctx
+        .script(ContentType::Mulaw8k, &format!("end-{kind:?}"))
+        .say(Duration::ZERO, voice(secs(5.0)));
+    let at = secs(1.5);
+    let (outcome, reason) = match kind {
+        EndKind::Caller => {
+            script = script.hangup_after(at);
+            (CallOutcome::CallerHangup, "CALLER_DISCONNECT")
+        }
+        EndKind::PlatformError => {
+            script = script.hangup_after(secs(5.0));
+            script.faults.platform_error_at = Some(at);
+            (CallOutcome::PlatformError, "PLATFORM_ERROR")
+        }
+        EndKind::PlatformDisconnect => {
+            script = script.hangup_after(secs(5.0));
+            script.faults.platform_disconnect_at = Some(at);
+            (CallOutcome::PlatformDisconnect, "PLATFORM_DISCONNECT")
+        }
+    };
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, outcome)?;
+    ended_cleanly(&r, reason, ctx.options.end_within)?;
+    passed(&r, &format!("{reason} at 1.5 s"))
+}
+
+async fn stream_reset(ctx: Arc<Ctx>) -> CaseOutcome {
+    let channel = ctx
+        .connector
+        .connect()
+        .await
+        .map_err(|e| format!("cannot reach the server: {e}"))?;
+    let mut script = ctx
+        .script(ContentType::Mulaw8k, "reset")
+        .say(Duration::ZERO, voice(secs(5.0)))
+        .hangup_after(secs(5.0));
+    script.faults.drop_at = Some(secs(1.5));
+    let r = ctx.call_on(channel.clone(), &script).await?;
+    kept_open_and_read(&r, CallOutcome::StreamDropped)
+        .map_err(|e| format!("before the reset: {e}"))?;
+    // The next call, on the same connection.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let probe = ctx
+        .script(ContentType::Mulaw8k, "after-reset")
+        .say(Duration::ZERO, voice(secs(2.0)))
+        .hangup_after(secs(2.0));
+    let after =
+        |e: String| format!("after a stream reset with no NotifyCallEnded, the next call: {e}");
+    let r2 = ctx.call_on(channel, &probe).await.map_err(after)?;
+    kept_open_and_read(&r2, CallOutcome::CallerHangup).map_err(after)?;
+    ended_cleanly(&r2, "CALLER_DISCONNECT", ctx.options.end_within).map_err(after)?;
+    if ctx.options.profile == Profile::Echo {
+        echo(&r2, ContentType::Mulaw8k, ctx.options.echo_latency, None).map_err(after)?;
+    }
+    passed(&r2, "reset at 1.5 s; the next call")
+}
+
+async fn acks_case(ctx: Arc<Ctx>, acks: AckShape, depth_counts_playing: bool) -> CaseOutcome {
+    let label = if depth_counts_playing {
+        format!("acks={acks}")
+    } else {
+        format!("acks={acks}, depth excluding the entry playing")
+    };
+    let mut script = ctx
+        .script(
+            ContentType::Mulaw8k,
+            &format!("acks-{acks}-{depth_counts_playing}"),
+        )
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .hangup_after(secs(3.0));
+    script.platform.acks = acks;
+    script.platform.depth_counts_playing = depth_counts_playing;
+    if !depth_counts_playing {
+        // Small enough that a server filling the buffer by depth reaches its size.
+        script.platform.audio_buffer = 25;
+    }
+    let r = ctx.call(&script).await?;
+    let under = |e: String| format!("under {label}: {e}");
+    kept_open_and_read(&r, CallOutcome::CallerHangup).map_err(under)?;
+    let full = r
+        .summary
+        .errors
+        .get(crate::error_ids::AUDIO_BUFFER_FULL)
+        .copied()
+        .unwrap_or(0);
+    if full > 0 {
+        return Err(under(format!(
+            "{full} PlayAudioMessages were refused with audio-buffer-full (buffer of {} entries): the server overfilled the buffer",
+            script.platform.audio_buffer
+        )));
+    }
+    let mut extra = label.clone();
+    if ctx.options.profile == Profile::Echo {
+        let stats = check::echo_flows(&r, FLOW_GAP).map_err(|e| {
+            under(format!(
+                "{e} (does the server wait for an acknowledgement this platform does not send?)"
+            ))
+        })?;
+        extra = format!("{label}: {stats}");
+    }
+    passed(&r, &extra)
+}
+
+async fn overflow(ctx: Arc<Ctx>) -> CaseOutcome {
+    let mut script = ctx
+        .script(ContentType::Mulaw8k, "overflow")
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .hangup_after(secs(3.0));
+    script.platform.audio_buffer = 1;
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    ended_cleanly(&r, "CALLER_DISCONNECT", ctx.options.end_within)?;
+    let s = &r.summary;
+    let refused = s
+        .errors
+        .get(crate::error_ids::AUDIO_BUFFER_FULL)
+        .copied()
+        .unwrap_or(0);
+    // An echo sends one message per caller frame; a server that answers each refusal by
+    // sending again floods.
+    let limit = 2 * s.frames_sent + 50;
+    if s.messages_from_app > limit {
+        return Err(format!(
+            "the server flooded: {} messages in a {:.1} s call of {} caller frames, {refused} refused with audio-buffer-full",
+            s.messages_from_app,
+            s.duration_ms / 1000.0,
+            s.frames_sent
+        ));
+    }
+    passed(&r, &format!("{refused} refused with audio-buffer-full"))
+}
+
+async fn overlapping_keys(ctx: Arc<Ctx>) -> CaseOutcome {
+    let script = ctx
+        .script(ContentType::Mulaw8k, "overlapping-keys")
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .press('1', secs(0.5), Duration::from_millis(400))
+        .press('2', secs(0.7), Duration::from_millis(100))
+        .press('3', secs(1.5), Duration::from_millis(120))
+        .hangup_after(secs(3.0));
+    let r = ctx.call(&script).await?;
+    kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+    ended_cleanly(&r, "CALLER_DISCONNECT", ctx.options.end_within)?;
+    let mut extra = "keys 1, 2 (inside 1), 3".to_string();
+    if ctx.options.profile == Profile::Echo {
+        // Keys pressed back play before the queued audio: the echo may fall behind, it
+        // must not stop.
+        let stats = check::echo_flows(&r, FLOW_GAP)?;
+        extra = format!("{extra}; {stats}");
+    }
+    passed(&r, &extra)
+}
+
+/// The longest an echo may pause under a platform variant (acks absent: a server that
+/// paces by depth answers waits for its own watchdog).
+const FLOW_GAP: Duration = Duration::from_millis(1500);
+
+/// Echoes a raw call must see after the message under test: the raw cases send no playback
+/// acks (they are not the platform model), so an echo that paces its audio by acks may hold
+/// the rest back; a handful proves it carried on.
+const RAW_ECHOES: usize = 8;
+
+/// Frames of a raw call.
+const RAW_FRAMES: u32 = 50;
+/// The raw frame before which the unknown oneof member is sent (early: see [`RAW_ECHOES`]).
+const RAW_PAYLOAD_AT: u32 = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FutureKind {
+    Field,
+    Payload,
+}
+
+/// Judges a raw call: the server's side closed cleanly after the last message; in the echo
+/// profile, the frames came back (at most the last `slack` missing; after `from` at least).
+fn judge_raw(ctx: &Ctx, o: &raw::Outcome, what: &str, from: u32) -> CaseOutcome {
+    match &o.end {
+        raw::End::Ok => {}
+        raw::End::Refused(s) => {
+            return Err(format!(
+                "the server refused the stream: {}",
+                fcstream::untrusted::shown(s)
+            ))
+        }
+        raw::End::Early(s) => {
+            return Err(format!(
+                "after {what} the server ended its stream before the call ended: {}",
+                fcstream::untrusted::shown(s)
+            ))
+        }
+        raw::End::Status(s) => {
+            return Err(format!(
+                "after {what} the server ended its side with an error status instead of closing cleanly: {}",
+                fcstream::untrusted::shown(s)
+            ))
+        }
+        raw::End::Open => {
+            return Err(format!(
+                "after {what} the server kept its side open more than {:?} after NotifyCallEndedMessage",
+                ctx.options.end_within
+            ))
+        }
+    }
+    let audio = o.audio();
+    let mut detail = format!("{} messages from the server, closed OK", o.received.len());
+    if ctx.options.profile == Profile::Echo {
+        let expected: Vec<_> = (0..RAW_FRAMES).map(raw::frame_payload).collect();
+        if let Some((i, _)) = audio
+            .iter()
+            .zip(expected.iter())
+            .enumerate()
+            .find(|(_, (a, e))| a != e)
+        {
+            return Err(format!(
+                "after {what}: echo #{} is not byte-exact caller frame #{}",
+                i + 1,
+                i + 1
+            ));
+        }
+        let later = audio.len().saturating_sub(from as usize);
+        let due = RAW_ECHOES.min((RAW_FRAMES - from) as usize);
+        if later < due {
+            return Err(format!(
+                "after {what} the echo stopped: {later} of the frames sent after it came back (at least {due} expected)"
+            ));
+        }
+        detail = format!("{} frames echoed byte-exact; {detail}", audio.len());
+    }
+    Ok(Outcome::Pass(detail))
+}
+
+async fn raw_future(ctx: Arc<Ctx>, kind: FutureKind) -> CaseOutcome {
+    let ended = raw::call_ended(EndReason::CallerDisconnect, "caller hung up");
+    let (steps, what, from) = match kind {
+        FutureKind::Field => (
+            raw::call(raw::future_unknown_field(), RAW_FRAMES, None, ended),
+            "a call start with an unknown field",
+            0,
+        ),
+        FutureKind::Payload => (
+            raw::call(
+                raw::call_started(),
+                RAW_FRAMES,
+                Some((RAW_PAYLOAD_AT, raw::future_unknown_payload())),
+                ended,
+            ),
+            "a message with an unknown oneof member",
+            RAW_PAYLOAD_AT,
+        ),
+    };
+    let channel = ctx
+        .connector
+        .connect()
+        .await
+        .map_err(|e| format!("cannot reach the server: {e}"))?;
+    let o = raw::play(
+        channel,
+        steps,
+        ctx.options.end_within,
+        ctx.options.authorization.as_deref(),
+    )
+    .await;
+    judge_raw(&ctx, &o, what, from)
+}
+
+async fn raw_end(ctx: Arc<Ctx>, reason: EndReason, description: &str) -> CaseOutcome {
+    let steps = raw::call(
+        raw::call_started(),
+        RAW_FRAMES,
+        None,
+        raw::call_ended(reason, description),
+    );
+    let channel = ctx
+        .connector
+        .connect()
+        .await
+        .map_err(|e| format!("cannot reach the server: {e}"))?;
+    let o = raw::play(
+        channel,
+        steps,
+        ctx.options.end_within,
+        ctx.options.authorization.as_deref(),
+    )
+    .await;
+    let what = match reason {
+        EndReason::Unknown(code) => format!("NotifyCallEndedMessage(reason_code {code})"),
+        known => format!("NotifyCallEndedMessage({})", known.as_str()),
+    };
+    judge_raw(&ctx, &o, &what, 0).map(|o| match o {
+        Outcome::Pass(d) => Outcome::Pass(format!("{what}: {d}")),
+        other => other,
+    })
+}
+
+async fn concurrent(ctx: Arc<Ctx>) -> CaseOutcome {
+    let n = ctx.options.concurrent_calls.max(1);
+    let per_connection = 10;
+    let mut channels = Vec::new();
+    for _ in 0..n.div_ceil(per_connection) {
+        channels.push(
+            ctx.connector
+                .connect()
+                .await
+                .map_err(|e| format!("cannot reach the server: {e}"))?,
+        );
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let ctx = ctx.clone();
+        let channel = channels[i / per_connection].clone();
+        tasks.spawn(async move {
+            // A different sweep per call: no two calls send the same frames.
+            let from_hz = 300.0 + 17.0 * i as f64;
+            let script = ctx
+                .script(ContentType::Mulaw8k, &format!("load-{i}"))
+                .say(
+                    Duration::ZERO,
+                    Source::Chirp {
+                        from_hz,
+                        to_hz: from_hz + 900.0,
+                        duration: secs(3.0),
+                    },
+                )
+                .hangup_after(secs(3.0));
+            (i, ctx.call_on(channel, &script).await)
+        });
+    }
+    let mut reports = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (i, r) = joined.map_err(|e| format!("a call task failed: {e}"))?;
+        reports.push((i, r.map_err(|e| format!("call {} of {n}: {e}", i + 1))?));
+    }
+    reports.sort_by_key(|(i, _)| *i);
+    // Every frame of every call, for naming cross-talk.
+    let mut whose = HashMap::new();
+    for (i, r) in &reports {
+        for (k, s) in check::sent(r).iter().enumerate() {
+            whose.insert(s.fnv.clone(), format!("call {}'s frame #{}", i + 1, k + 1));
+        }
+    }
+    // Many calls on a busy machine: a generous bound (a stall, not a slow frame, fails).
+    let latency = (ctx.options.echo_latency * 4).max(Duration::from_secs(1));
+    let mut failures = Vec::new();
+    let mut worst: f64 = 0.0;
+    for (i, r) in &reports {
+        let mut verdict = kept_open_and_read(r, CallOutcome::CallerHangup);
+        if verdict.is_ok() && ctx.options.profile == Profile::Echo {
+            verdict = echo(r, ContentType::Mulaw8k, latency, Some(&whose)).map(|s| {
+                worst = worst.max(s.max_ms);
+            });
+        }
+        if let Err(e) = verdict {
+            failures.push(format!("call {} of {n}: {e}", i + 1));
+        }
+    }
+    if let Some(first) = failures.first() {
+        return Err(format!(
+            "{} of {n} concurrent calls failed; first: {first}",
+            failures.len()
+        ));
+    }
+    let mut d = format!("{n} calls at once, each kept open and read");
+    if ctx.options.profile == Profile::Echo {
+        d.push_str(&format!(
+            ", each echo its own audio (worst latency {worst:.0} ms, bound {} ms)",
+            latency.as_millis()
+        ));
+    }
+    Ok(Outcome::Pass(d))
+}
