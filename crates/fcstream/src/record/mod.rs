@@ -289,9 +289,10 @@ impl CallRecording {
         self.line(origin, "note", "recording");
         let _ = write!(
             self.lines,
-            ",\"version\":1,\"rate\":{rate},\"channels\":[\"caller\",\"app_played\"],\"started_utc\":\"{}\"}}\n",
+            ",\"version\":1,\"rate\":{rate},\"channels\":[\"caller\",\"app_played\"],\"started_utc\":\"{}\"",
             utc_iso(wall)
         );
+        self.end_line();
         self.line(origin, "in", "notify_call_started");
         self.field_str("call_id", &info.call_id);
         self.field_str("from", &info.from);
