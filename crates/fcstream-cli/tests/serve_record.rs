@@ -38,55 +38,109 @@ fn complete_recordings(dir: &Path, n: usize) -> Vec<PathBuf> {
     }
 }
 
+/// A WAV's samples (mono or the channel `ch` of stereo) and its rate.
+fn wav_channel(path: &Path, ch: usize) -> (Vec<i16>, u32) {
+    let mut reader = hound::WavReader::open(path).expect("a valid WAV");
+    let spec = reader.spec();
+    let samples: Vec<i16> = reader
+        .samples::<i16>()
+        .collect::<Result<_, _>>()
+        .expect("every sample readable (the header's size is right)");
+    let n = usize::from(spec.channels);
+    (
+        samples.iter().skip(ch).step_by(n).copied().collect(),
+        spec.sample_rate,
+    )
+}
+
+/// The normalised cross-correlation of `a` and `b` at the best lag within `max_lag` samples
+/// (`b` shifted by the lag), and that lag.
+fn best_correlation(a: &[i16], b: &[i16], max_lag: i64) -> (f64, i64) {
+    let energy = |x: &[i16]| x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>();
+    let (ea, eb) = (energy(a), energy(b));
+    assert!(ea > 0.0 && eb > 0.0, "both signals have sound");
+    let mut best = (f64::MIN, 0);
+    for lag in -max_lag..=max_lag {
+        let mut sum = 0.0;
+        for (i, &x) in a.iter().enumerate() {
+            let j = i as i64 + lag;
+            if j >= 0 && (j as usize) < b.len() {
+                sum += f64::from(x) * f64::from(b[j as usize]);
+            }
+        }
+        let c = sum / (ea * eb).sqrt();
+        if c > best.0 {
+            best = (c, lag);
+        }
+    }
+    best
+}
+
 #[test]
-fn serve_with_record_dir_writes_a_wav_and_a_timeline_per_call() {
+fn serve_with_record_dir_records_what_the_caller_said_and_heard_in_real_time() {
     let dir = temp("recordings");
+    let out = temp("recorded-call");
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
+    // Noise under a syllable-rate envelope: its correlation has one clear peak (a tone's
+    // would repeat every period).
+    let voice = temp("voice.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&voice, spec).unwrap();
+    let mut seed: u32 = 12345;
+    for i in 0..8000 {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let noise = f64::from((seed >> 16) as u16 as i16) / 32768.0;
+        let env = (i as f64 / 8000.0 * std::f64::consts::PI * 6.0).sin().abs();
+        w.write_sample((noise * env * 12_000.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
     let dir_arg = dir.to_string_lossy().into_owned();
     let serve = Serve::start_with("echo", &["--record-dir", &dir_arg]);
     let o = run(&[
         "call",
         serve.url.as_str(),
-        "--tone",
-        "440",
-        "--tone-duration",
-        "1s",
+        "--wav",
+        &voice.to_string_lossy(),
         "--hangup-after",
         "1500ms",
+        "--out",
+        &out.to_string_lossy(),
         "--quiet",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let timelines = complete_recordings(&dir, 1);
     assert_eq!(timelines.len(), 1);
     let wav = timelines[0].with_extension("wav");
-    let mut reader = hound::WavReader::open(&wav).expect("a valid WAV");
-    let spec = reader.spec();
+    let spec = hound::WavReader::open(&wav).expect("a valid WAV").spec();
     assert_eq!(
         (spec.channels, spec.sample_rate, spec.bits_per_sample),
         (2, 8000, 16)
     );
-    let samples: Vec<i16> = reader
-        .samples::<i16>()
-        .collect::<Result<_, _>>()
-        .expect("samples");
-    let seconds = samples.len() as f64 / 2.0 / 8000.0;
-    let energy = |ch: usize| {
-        samples
-            .iter()
-            .skip(ch)
-            .step_by(2)
-            .map(|&s| f64::from(s).powi(2))
-            .sum::<f64>()
-    };
+    let (left, rate) = wav_channel(&wav, 0);
+    let (right, _) = wav_channel(&wav, 1);
+    let (caller, _) = wav_channel(&out.join("caller.wav"), 0);
+    let (heard, _) = wav_channel(&out.join("heard.wav"), 0);
+    let seconds = left.len() as f64 / f64::from(rate);
+    let max_lag = i64::from(rate) / 50;
+    let (cl, lag_l) = best_correlation(&caller, &left, max_lag);
+    let (cr, lag_r) = best_correlation(&heard, &right, max_lag);
     println!(
-        "{}: {seconds:.3} s, caller energy {:.3e}, played energy {:.3e}",
-        wav.display(),
-        energy(0),
-        energy(1)
+        "{}: {seconds:.3} s; over loopback in real time: left vs caller.wav {cl:.5} at \
+         {lag_l} samples, right vs heard.wav {cr:.5} at {lag_r} samples",
+        wav.display()
     );
     assert!((1.3..=2.5).contains(&seconds), "{seconds} s");
-    // The caller's tone on the left, the echo the platform played on the right.
-    assert!(energy(0) > 1e9 && energy(1) > 1e9);
+    assert!(cl >= 0.99 && lag_l.abs() <= max_lag, "left {cl} at {lag_l}");
+    assert!(
+        cr >= 0.99 && lag_r.abs() <= max_lag,
+        "right {cr} at {lag_r}"
+    );
     let text = std::fs::read_to_string(&timelines[0]).unwrap();
     let mut frames = 0;
     for line in text.lines() {
