@@ -339,6 +339,12 @@ impl Tracks {
         u64::from(self.rate) * MAX_LEAD.as_millis() as u64 / 1000
     }
 
+    /// How much earlier than the placed entry's end the next may start (the platform's word
+    /// against the placement), at most, in samples: 100 ms.
+    fn overlap(&self) -> u64 {
+        u64::from(self.rate) / 10
+    }
+
     /// Slack for positions from arrival times (a few ms of transport).
     fn slack(&self) -> u64 {
         u64::from(self.rate) / 200
@@ -434,10 +440,15 @@ impl Tracks {
         // Undecided too long: a clip playing goes on in order; anything else never played.
         let horizon = now_pos.saturating_sub(hold);
         while self.queue.front().is_some_and(|e| e.sent_at < horizon) {
+            if self.chain_open && self.chain_end >= now_pos {
+                // What is placed still plays: the entry waits its turn in the platform's
+                // buffer (a pacer that sends far ahead); its start will tell.
+                break;
+            }
             let Some(e) = self.queue.pop_front() else {
                 break;
             };
-            if self.chain_open && self.chain_end.max(e.sent_at) < now_pos {
+            if self.chain_open {
                 let start = self.chain_end.max(e.sent_at);
                 self.place(e, start);
             } else {
@@ -454,9 +465,15 @@ impl Tracks {
             self.left_end = horizon;
         }
         let mut at = now_pos.min(self.left_end);
-        // A queued entry may yet start (and cut what plays) anywhere after it was sent.
+        // A queued entry may yet start (and cut what plays) anywhere after it was sent; while
+        // something placed plays, not much before that ends (the platform plays in order).
         if let Some(e) = self.queue.front() {
-            at = at.min(e.sent_at);
+            let earliest = if self.chain_open {
+                e.sent_at.max(self.chain_end.saturating_sub(self.overlap()))
+            } else {
+                e.sent_at
+            };
+            at = at.min(earliest);
         }
         if let Some(c) = self.clears.front() {
             at = at.min(c.1);
@@ -632,5 +649,41 @@ mod tests {
         let mut t = Tracks::new(CT, t0);
         t.caller_frame(&pcm(&[1; 160]), u32::MAX, None, at(t0, 20));
         assert!(t.left_end <= 8 * 20 + 160, "{}", t.left_end);
+    }
+
+    #[test]
+    fn entries_sent_far_ahead_wait_their_turn_without_holding_the_file_back() {
+        // A pacer 5 s ahead: 25 entries of 200 ms sent at once, each started in turn.
+        let t0 = Instant::now();
+        let mut t = Tracks::new(CT, t0);
+        let mut out = Vec::new();
+        for k in 0..25i16 {
+            t.entry_sent("a", &pcm(&[k + 1; 1600]), t0);
+        }
+        for k in 0..250u32 {
+            let now = at(t0, 20 * (u64::from(k) + 1));
+            if k % 10 == 0 {
+                t.started("a", None, at(t0, 20 * u64::from(k)));
+            }
+            t.caller_frame(&pcm(&[1; 160]), k, None, now);
+            t.render(now, &mut out);
+            assert!(
+                t.written() + 8 * 300 >= t.pos(now),
+                "the file follows the call: {} at {k}",
+                t.written()
+            );
+        }
+        let end = t.end(at(t0, 5000));
+        t.render_to(end, &mut out);
+        let (_, r) = stereo(&out);
+        for k in 0..25usize {
+            assert!(
+                r[k * 1600..(k + 1) * 1600]
+                    .iter()
+                    .all(|&s| s == k as i16 + 1),
+                "entry {k} where it started"
+            );
+        }
+        assert_eq!(t.stats.entries_unconfirmed, 0);
     }
 }
