@@ -49,6 +49,16 @@ fn scratch(name: &str) -> Scratch {
 /// Runs `script` against `handler` in virtual time with every call recorded into `dir`;
 /// returns the emulator's report once the recording is on disk.
 fn recorded_call<H: Handler>(handler: H, script: Script, dir: &Path) -> CallReport {
+    recorded_call_with(handler, script, dir, CallConfig::default())
+}
+
+/// [`recorded_call`] with the server's per-call settings.
+fn recorded_call_with<H: Handler>(
+    handler: H,
+    script: Script,
+    dir: &Path,
+    config: CallConfig,
+) -> CallReport {
     let recorder = Recorder::new(dir);
     run_virtual(move |clock| async move {
         let options = ServiceOptions {
@@ -56,7 +66,7 @@ fn recorded_call<H: Handler>(handler: H, script: Script, dir: &Path) -> CallRepo
             recorder: Some(recorder.clone()),
             ..ServiceOptions::default()
         };
-        let service = CallService::with_options(handler, CallConfig::default(), options);
+        let service = CallService::with_options(handler, config, options);
         let channel = in_process::serve_service(service.into_server())
             .await
             .expect("in-process server");
@@ -268,12 +278,44 @@ async fn prompts(call: Call) -> fcstream::Result<()> {
 
 #[test]
 fn prompts_and_a_clear_are_recorded_where_the_platform_played_them() {
-    for (ct, acks) in [
-        (ContentType::Mulaw8k, AckShape::PerEntry),
-        (ContentType::L16At8k, AckShape::PerId),
-        (ContentType::L16At16k, AckShape::PerEntry),
+    let far_ahead = {
+        let mut c = CallConfig::default();
+        c.playback.max_ahead = Duration::from_secs(5);
+        c
+    };
+    for (ct, acks, ack_delay, config) in [
+        (
+            ContentType::Mulaw8k,
+            AckShape::PerEntry,
+            0,
+            CallConfig::default(),
+        ),
+        (
+            ContentType::L16At8k,
+            AckShape::PerId,
+            0,
+            CallConfig::default(),
+        ),
+        (
+            ContentType::L16At16k,
+            AckShape::PerEntry,
+            0,
+            CallConfig::default(),
+        ),
+        // Acknowledgements 150 ms late (their timestamps say when), a pacer 5 s ahead.
+        (
+            ContentType::Mulaw8k,
+            AckShape::PerEntry,
+            150,
+            CallConfig::default(),
+        ),
+        (ContentType::Mulaw8k, AckShape::PerEntry, 0, far_ahead),
     ] {
-        let dir = scratch(&format!("prompts-{}-{acks:?}", ct.sample_rate()));
+        let dir = scratch(&format!(
+            "prompts-{}-{acks:?}-{ack_delay}-{}",
+            ct.sample_rate(),
+            config.playback.max_ahead.as_millis()
+        ));
         let script = Script::new(ct)
             .say(
                 ms(400),
@@ -286,17 +328,25 @@ fn prompts_and_a_clear_are_recorded_where_the_platform_played_them() {
                 acks,
                 ..PlatformConfig::default()
             })
+            .faults(Faults {
+                ack_delay: ms(ack_delay),
+                ..Faults::default()
+            })
             .hangup(Hangup::WhenAppEnds {
                 max: Duration::from_secs(20),
             });
-        let report = recorded_call(prompts, script, &dir);
+        let report = recorded_call_with(prompts, script, &dir, config);
         assert_eq!(
             report.summary.plays.clears, 1,
             "the clear happened: {:?}",
             report.summary.plays
         );
         let rec = only_recording(&dir);
-        assert_matches(&rec, &report, &format!("prompts {ct} {acks:?}"));
+        let what = format!(
+            "prompts {ct} {acks:?}, acks {ack_delay} ms late, {:?} ahead",
+            config.playback.max_ahead
+        );
+        assert_matches(&rec, &report, &what);
         // The tone was cut where the platform cleared (about 1.03 s), not played to its end.
         let rate = rec.rate as usize;
         let loud = |s: &[i16]| s.iter().map(|&x| i64::from(x).abs()).max().unwrap_or(0);
