@@ -2,43 +2,33 @@
 //! audio goes to a streaming recogniser, the agent decides, and answers with synthesized speech
 //! — with the timing a caller expects.
 //!
-//! - **Listens** through an [`SttBridge`] (any [`Transcriber`]: the local `fcstream stt-serve` by
-//!   default, or a hosted Google-compatible service) with the agent's phrases as hints.
+//! It is a thin loop over the dialog layer ([`fcstream_dialog::Dialog`]): every turn is one
+//! `ask` (speech with the agent's phrase hints, or one key), every answer the prompt of the
+//! next `ask`, the goodbye a `say_then_hangup`. What used to be hand-written here (barge-in,
+//! reprompts on silence, a goodbye that is never cut) is the dialog's.
+//!
+//! - **Listens** through any [`Transcriber`] (the local `fcstream stt-serve` by default, or a
+//!   hosted Google-compatible service) with the agent's phrases as hints.
 //! - **Answers** a small rule set ([`Intent`]): hours, help, goodbye, by voice or by key
 //!   (1 hours, 2 help, 9 goodbye; also "one", "two", "nine" spoken).
-//! - **Stops talking when the caller starts** (barge-in): a voice activity detector (earshot's
-//!   neural [`NeuralVad`] by default, the energy [`Vad`] as fallback, [`VadKind`]) on the caller's audio clears
-//!   the playback at speech onset; the call's heard ledger records how much of each prompt the
-//!   caller heard. The goodbye is never cut: the agent hangs up only after it has played.
-//! - **Degrades, not hangs**: if the recogniser is unreachable or breaks for good, the agent says
-//!   so once and goes on by DTMF.
-//! - **Measures** per call ([`AgentStats`]): end of caller speech → response audio started,
-//!   speech onset → clear confirmed (barge-in), end of speech → final transcript (STT latency).
-//!
-//! Every decision above is made by [`Turns`] ([`turn`]), a sans-I/O machine: [`Input`]s (speech
-//! edges from the VAD, transcripts, keys, prompt and clear completions, recogniser failure, the
-//! end of the call) with the time `now` in; [`Action`]s (play, clear, stop listening, hang up,
-//! report) and the next timer deadline out. [`run`] is the I/O around it: it decodes the
-//! caller's audio for the VAD and the recogniser, waits on the call, the recogniser, the prompt
-//! playing and the machine's deadline (on the call's clock, so it keeps virtual time), and
-//! carries out the actions.
+//! - **Stops talking when the caller starts** (barge-in, by the VAD of [`VadKind`]); the
+//!   call's heard ledger records how much of each prompt the caller heard. The goodbye is
+//!   never cut: the agent hangs up only after it has played.
+//! - **Degrades, not hangs**: if the recogniser is unreachable or breaks for good, the agent
+//!   says so once and goes on by DTMF.
+//! - **Measures** per call ([`AgentStats`]): end of caller speech → response audio queued,
+//!   speech onset → clear confirmed (barge-in), end of speech → final transcript.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fcstream::{
-    Audio, Call, CallControl, CallEvents, ContentType, Error, Event, Heard, PromptPlayback, Result,
-};
-use fcstream_speech::bridge::{BridgeConfig, SttBridge, SttEvent};
+use fcstream::{Call, Heard, Result};
+use fcstream_dialog::{Answer, Dialog, Expect, Prompt as Line, VadChoice};
+use fcstream_speech::bridge::BridgeConfig;
 use fcstream_speech::tts::Synthesizer;
-use fcstream_speech::vad::neural::{NeuralVad, NeuralVadConfig};
-use fcstream_speech::vad::{Vad, VadConfig, VadEvent};
-use fcstream_speech::{SttConfig, Transcriber};
-
-pub mod turn;
-
-pub use turn::{Action, Input, Prompt, TurnPolicy, Turns};
+use fcstream_speech::vad::neural::NeuralVadConfig;
+use fcstream_speech::vad::VadConfig;
+use fcstream_speech::Transcriber;
 
 /// What the caller wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +95,51 @@ pub const PHRASES: [&str; WORDS.len()] = {
     out
 };
 
+/// What the agent can say; [`Script::text`] has the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prompt {
+    /// First words of the call.
+    Greeting,
+    /// The answer to [`Intent::Hours`].
+    Hours,
+    /// The answer to [`Intent::Help`].
+    Help,
+    /// Speech with no intent, or a re-prompt after silence.
+    NotUnderstood,
+    /// Speech recognition is gone: keys only.
+    Fallback,
+    /// The last words: never interrupted, and the agent hangs up once they have played.
+    Goodbye,
+}
+
+impl Prompt {
+    /// The answer to `intent`.
+    pub fn answer(intent: Intent) -> Prompt {
+        match intent {
+            Intent::Hours => Prompt::Hours,
+            Intent::Help => Prompt::Help,
+            Intent::Goodbye => Prompt::Goodbye,
+        }
+    }
+
+    /// Its name, the first part of its prompt id (`hours-3`) in the heard ledger.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prompt::Greeting => "greeting",
+            Prompt::Hours => "hours",
+            Prompt::Help => "help",
+            Prompt::NotUnderstood => "not-understood",
+            Prompt::Fallback => "fallback",
+            Prompt::Goodbye => "goodbye",
+        }
+    }
+
+    /// Whether it is the farewell: played to its end, then the call is over.
+    pub fn is_last(self) -> bool {
+        self == Prompt::Goodbye
+    }
+}
+
 /// What the agent says.
 #[derive(Debug, Clone)]
 pub struct Script {
@@ -158,42 +193,12 @@ impl Default for Script {
 /// The voice activity detector of the agent's barge-in and turn-taking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum VadKind {
-    /// earshot's neural detector ([`NeuralVad`]): voice, not just loudness, starts speech, so a
+    /// earshot's neural detector ([`NeuralVad`](fcstream_speech::vad::neural::NeuralVad)): voice, not just loudness, starts speech, so a
     /// cough, a door or line noise does not cut the agent off.
     #[default]
     Neural,
-    /// The energy detector ([`Vad`]): no model at all; the fallback.
+    /// The energy detector ([`Vad`](fcstream_speech::vad::Vad)): no model at all; the fallback.
     Energy,
-}
-
-/// The caller's voice activity detector, of either kind.
-#[derive(Debug)]
-enum CallerVad {
-    Neural(Box<NeuralVad>),
-    Energy(Vad),
-}
-
-impl CallerVad {
-    fn new(kind: VadKind, config: &VadConfig, rate: u32) -> Self {
-        match kind {
-            VadKind::Neural => CallerVad::Neural(Box::new(NeuralVad::new(NeuralVadConfig {
-                sample_rate: rate,
-                end_after: config.end_after,
-                ..NeuralVadConfig::default()
-            }))),
-            VadKind::Energy => CallerVad::Energy(Vad::new(VadConfig {
-                sample_rate: rate,
-                ..config.clone()
-            })),
-        }
-    }
-
-    fn push(&mut self, pcm: &[i16]) -> Vec<VadEvent> {
-        match self {
-            CallerVad::Neural(v) => v.push(pcm),
-            CallerVad::Energy(v) => v.push(pcm),
-        }
-    }
 }
 
 /// Everything an agent needs; shared by all its calls.
@@ -241,11 +246,15 @@ impl AgentConfig {
         }
     }
 
-    /// The timing policy of its conversations ([`Turns`]).
-    pub fn turn_policy(&self) -> TurnPolicy {
-        TurnPolicy {
-            reprompt_after: self.reprompt_after,
-            max_reprompts: self.max_reprompts,
+    /// The dialog's voice activity detector: [`AgentConfig::vad_kind`] with the timing of
+    /// [`AgentConfig::vad`].
+    pub fn vad_choice(&self) -> VadChoice {
+        match self.vad_kind {
+            VadKind::Neural => VadChoice::Neural(NeuralVadConfig {
+                end_after: self.vad.end_after,
+                ..NeuralVadConfig::default()
+            }),
+            VadKind::Energy => VadChoice::Energy(self.vad.clone()),
         }
     }
 }
@@ -301,261 +310,92 @@ pub fn agent(
     move |call| Box::pin(run(config.clone(), call))
 }
 
-/// Runs one agent call: a thin loop around the call's [`Turns`]. It reads the call's events,
-/// the voice activity detector and the recogniser, feeds what happened to the machine, and
-/// carries out what the machine decides.
+/// Runs one agent call on the dialog layer: each turn an `ask` (speech with the agent's
+/// hints, or one key), each answer the next turn's prompt, the goodbye a `say_then_hangup`.
 pub async fn run(config: Arc<AgentConfig>, call: Call) -> Result<()> {
-    let conversation = Conversation::start(&config, call);
-    let mut turns = Turns::new(config.turn_policy(), conversation.now());
-    conversation.converse(&mut turns).await
+    let mut d = Dialog::new(call)
+        .voice(config.tts.clone())
+        .recognizer(config.stt.clone())
+        .bridge_config(config.bridge.clone())
+        .vad(config.vad_choice());
+    let mut m = CallMeasures::default();
+    let result = converse(&config, &mut d, &mut m).await;
+    report(&config, &d, m);
+    result
 }
 
-/// What happened while the conversation waited.
-enum Wake {
-    /// Something for the machine.
-    Input(Input),
-    /// The machine's timer fired.
-    Timeout,
-    /// Nothing the machine needs to know (caller audio without a speech edge, say).
-    Nothing,
-}
-
-/// Which of the sources [`Conversation::wait`] listens to woke it.
-enum Woke {
-    /// The prompt playing ended (what the caller heard of it), or the call ended first.
-    PromptEnded(Result<Heard>),
-    /// A call event; `None`: the call is over.
-    Call(Option<Event>),
-    /// A recogniser event; `None`: its results ended.
-    Recognizer(Option<SttEvent>),
-    /// The machine's timer.
-    Timer,
-}
-
-/// The I/O half of one agent call: everything [`Turns`] does not hold.
-struct Conversation<'a> {
-    /// The agent's configuration (the script, the voice, where measures go).
-    config: &'a AgentConfig,
-    /// The call's command half.
-    call: CallControl,
-    /// The call's event half.
-    events: CallEvents,
-    /// The call's audio format (caller frames are decoded from it).
-    content_type: ContentType,
-    /// The recogniser, fed the caller's audio, until it fails or the call ends.
-    bridge: Option<SttBridge>,
-    /// Speech onset and end on the caller's audio.
-    vad: CallerVad,
-    /// Samples fed to the VAD so far, to turn its sample-clock times into instants.
-    fed: u64,
-    /// Speech edges of the last frame not yet handed to the machine.
-    edges: VecDeque<Input>,
-    /// The prompt playing, resolving to what the caller heard of it.
-    playing: Option<PromptPlayback>,
-    /// The first error of the call, returned when it is over.
-    error: Option<Error>,
-}
-
-impl<'a> Conversation<'a> {
-    /// Starts listening to `call`: the recogniser (with the agent's phrase hints) and the VAD.
-    fn start(config: &'a AgentConfig, call: Call) -> Self {
-        let (call, events) = call.split();
-        let content_type = call.info().content_type;
-        let rate = content_type.sample_rate();
-        let mut bridge_config = config.bridge.clone();
-        bridge_config.stt = SttConfig {
-            sample_rate: rate,
-            phrases: if config.phrase_hints {
-                PHRASES.iter().map(|p| p.to_string()).collect()
-            } else {
-                Vec::new()
-            },
-            ..bridge_config.stt
+/// The conversation, until the goodbye has played or the caller hung up.
+async fn converse(config: &AgentConfig, d: &mut Dialog, m: &mut CallMeasures) -> Result<()> {
+    let hints: &[&str] = if config.phrase_hints { &PHRASES } else { &[] };
+    let mut next = Prompt::Greeting;
+    loop {
+        if next.is_last() {
+            d.say_then_hangup(line(config, next)).await?;
+            return Ok(());
+        }
+        // One key: 1, 2 or 9; the menu has no terminator.
+        let expect = Expect::speech_or_digits(hints.iter().copied(), 1)
+            .terminator(None)
+            .no_input(config.reprompt_after)
+            .attempts(config.max_reprompts + 1);
+        let again = if d.speech_available() {
+            Prompt::NotUnderstood
+        } else {
+            Prompt::Fallback
         };
-        let vad = CallerVad::new(config.vad_kind, &config.vad, rate);
-        Self {
-            config,
-            call,
-            events,
-            content_type,
-            bridge: Some(SttBridge::start(config.stt.clone(), bridge_config)),
-            vad,
-            fed: 0,
-            edges: VecDeque::new(),
-            playing: None,
-            error: None,
-        }
-    }
-
-    /// The time now on the call's clock (virtual in a virtual run).
-    fn now(&self) -> Instant {
-        self.call.clock().now()
-    }
-
-    /// The conversation: carry out what `turns` decided, wait for what happens next, tell
-    /// `turns`; until it is over. Returns the call's first error, if any.
-    async fn converse(mut self, turns: &mut Turns) -> Result<()> {
-        loop {
-            while let Some(action) = turns.poll_action() {
-                match self.carry_out(action).await {
-                    Ok(Some(done)) => turns.handle(done, self.now()),
-                    Ok(None) => {}
-                    Err(e) => self.abort(turns, e),
-                }
+        let prompt = line(config, next).reprompt(line(config, again));
+        let intent = match d.ask(prompt, expect).await? {
+            Answer::Speech { transcript, .. } => Intent::from_text(&transcript),
+            Answer::Digits { digits, .. } => digits.chars().next().and_then(Intent::from_digit),
+            Answer::SpeechUnavailable => {
+                m.stt_failed = true;
+                next = Prompt::Fallback;
+                continue;
             }
-            if turns.is_over() {
-                return self.error.map_or(Ok(()), Err);
-            }
-            match self.wait(turns.poll_timeout()).await {
-                Ok(Wake::Input(input)) => turns.handle(input, self.now()),
-                Ok(Wake::Timeout) => turns.handle_timeout(self.now()),
-                Ok(Wake::Nothing) => {}
-                Err(e) => self.abort(turns, e),
-            }
-        }
-    }
-
-    /// Keeps the call's first error and stops the conversation.
-    fn abort(&mut self, turns: &mut Turns, e: Error) {
-        self.error.get_or_insert(e);
-        turns.handle(Input::Aborted, self.now());
-    }
-
-    /// Carries out `action`; returns what to tell the machine once it is done.
-    async fn carry_out(&mut self, action: Action) -> Result<Option<Input>> {
-        match action {
-            Action::Play { id, prompt } => {
-                let text = self.config.script.text(prompt).to_string();
-                // A speech error is the app's, not the core's: carried as `Error::App`.
-                let audio: Audio = self
-                    .config
-                    .tts
-                    .synthesize(&text)
-                    .await
-                    .map_err(Error::app)?;
-                let playback = self.call.start_play_prompt(id, Some(text), audio).await?;
-                self.playing = Some(playback);
-                Ok(Some(Input::PromptStarted))
-            }
-            Action::Clear => {
-                self.call.clear().await?;
-                Ok(Some(Input::Cleared))
-            }
-            Action::StopListening => {
-                if let Some(mut b) = self.bridge.take() {
-                    b.close();
-                }
-                Ok(None)
-            }
-            Action::HangUp => self.call.hangup().await.map(|_| None),
-            Action::Report(m) => {
-                self.report(m);
-                Ok(None)
-            }
-        }
-    }
-
-    /// Records and logs the call's measures, with the call's heard ledger.
-    fn report(&self, mut m: CallMeasures) {
-        let call_id = self.call.call_id();
-        m.heard = self.call.heard_ledger();
-        tracing::info!(
-            call_id = %call_id,
-            transcripts = ?m.transcripts,
-            intents = ?m.intents,
-            response = ?m.response,
-            barge_in = ?m.barge_in,
-            stt = ?m.stt,
-            heard = ?m.heard.iter().map(|h| (&h.id, h.played, h.outcome)).collect::<Vec<_>>(),
-            "agent call measures"
-        );
-        self.config.stats.record(call_id, m);
-    }
-
-    /// Waits for the next thing that happens: the prompt ends, a call event, a recogniser
-    /// event, or the machine's `timer`.
-    async fn wait(&mut self, timer: Option<Instant>) -> Result<Wake> {
-        if let Some(edge) = self.edges.pop_front() {
-            return Ok(Wake::Input(edge));
-        }
-        let clock = self.call.clock().clone();
-        let (playing, events, bridge) = (&mut self.playing, &mut self.events, &mut self.bridge);
-        let woke = tokio::select! {
-            heard = async { match playing.as_mut() { Some(p) => p.await, None => std::future::pending().await } } => Woke::PromptEnded(heard),
-            event = events.next() => Woke::Call(event),
-            stt = async { match bridge.as_mut() { Some(b) => b.next().await, None => std::future::pending().await } } => Woke::Recognizer(stt),
-            () = async { match timer { Some(t) => clock.sleep_until(t).await, None => std::future::pending().await } } => Woke::Timer,
+            // Nothing understood after every reprompt: the farewell.
+            Answer::NoInput | Answer::NoMatch { .. } => Some(Intent::Goodbye),
+            Answer::HungUp => return Ok(()),
         };
-        match woke {
-            Woke::PromptEnded(heard) => {
-                self.playing = None;
-                Ok(Wake::Input(match heard {
-                    Ok(heard) => Input::PromptEnded {
-                        outcome: heard.outcome,
-                    },
-                    // The call ended before the prompt did.
-                    Err(_) => Input::CallEnded,
-                }))
+        next = match intent {
+            Some(i) => {
+                m.intents.push(i);
+                Prompt::answer(i)
             }
-            Woke::Call(Some(event)) => self.call_event(event),
-            Woke::Call(None) => Ok(Wake::Input(Input::CallEnded)),
-            Woke::Recognizer(stt) => Ok(self.recognizer_event(stt)),
-            Woke::Timer => Ok(Wake::Timeout),
-        }
-    }
-
-    /// An event of the call.
-    fn call_event(&mut self, event: Event) -> Result<Wake> {
-        Ok(match event {
-            Event::Audio(frame) => {
-                let pcm = Audio::from_wire(self.content_type, frame.data)?.samples();
-                self.listen(pcm);
-                self.edges.pop_front().map_or(Wake::Nothing, Wake::Input)
-            }
-            Event::DtmfEnded { digit, .. } => Wake::Input(Input::Key(digit)),
-            Event::CallEnded(_) => Wake::Input(Input::CallEnded),
-            _ => Wake::Nothing,
-        })
-    }
-
-    /// Caller audio: to the VAD (its speech edges are queued for the machine) and to the
-    /// recogniser.
-    fn listen(&mut self, pcm: Vec<i16>) {
-        self.fed += pcm.len() as u64;
-        let now = self.now();
-        let rate = self.content_type.sample_rate();
-        // The VAD's times are on the audio's clock; `fed` samples of it end now.
-        let heard = Duration::from_secs_f64(self.fed as f64 / f64::from(rate));
-        let at = |t: Duration| {
-            let behind = heard.saturating_sub(t);
-            now.checked_sub(behind).unwrap_or(now)
+            None => Prompt::NotUnderstood,
         };
-        for e in self.vad.push(&pcm) {
-            self.edges.push_back(match e {
-                VadEvent::SpeechStarted { at: t } => Input::SpeechStarted { at: at(t) },
-                VadEvent::SpeechEnded { at: t } => Input::SpeechEnded { at: at(t) },
-            });
-        }
-        if let Some(b) = &self.bridge {
-            b.push(pcm);
-        }
     }
+}
 
-    /// An event of the recogniser (`None`: its results ended).
-    fn recognizer_event(&mut self, event: Option<SttEvent>) -> Wake {
-        match event {
-            Some(SttEvent::Final(t)) => Wake::Input(Input::Transcript(t.text)),
-            Some(SttEvent::Restarted { .. }) => Wake::Input(Input::RecognizerRestarted),
-            // The bridge logged the error (once); the machine decides what to say.
-            Some(SttEvent::Failed(_)) => Wake::Input(Input::RecognizerFailed),
-            // Interim results are not acted on; a broken stream is reopened by the bridge.
-            Some(SttEvent::Interim(_) | SttEvent::Broken(_)) => Wake::Nothing,
-            None => {
-                self.bridge = None;
-                Wake::Input(Input::RecognizerClosed)
-            }
-        }
-    }
+/// The dialog prompt that says `prompt`, named for the heard ledger (`hours-3`).
+fn line(config: &AgentConfig, prompt: Prompt) -> Line {
+    Line::text(config.script.text(prompt)).name(prompt.name())
+}
+
+/// Records and logs the call's measures, with the call's heard ledger.
+fn report(config: &AgentConfig, d: &Dialog, mut m: CallMeasures) {
+    let call_id = d.call().call_id();
+    let dm = d.measures();
+    m.response = dm.responses.clone();
+    m.stt = dm.recognitions.clone();
+    m.transcripts = dm.transcripts.clone();
+    m.barge_in = dm
+        .barge_ins
+        .iter()
+        .map(|b| b.onset_to_clear + b.clear_to_confirmed.unwrap_or_default())
+        .collect();
+    m.stt_failed |= !d.speech_available();
+    m.heard = d.call().heard_ledger();
+    tracing::info!(
+        call_id = %fcstream::untrusted::shown(call_id),
+        transcripts = ?m.transcripts,
+        intents = ?m.intents,
+        response = ?m.response,
+        barge_in = ?m.barge_in,
+        stt = ?m.stt,
+        heard = ?m.heard.iter().map(|h| (&h.id, h.played, h.outcome)).collect::<Vec<_>>(),
+        "agent call measures"
+    );
+    config.stats.record(call_id, m);
 }
 
 #[cfg(test)]

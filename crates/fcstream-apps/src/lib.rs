@@ -16,10 +16,8 @@
 //! - [`echo`](mod@echo): plays the caller's audio back and presses their keys back (core only).
 //! - [`ivr`](mod@ivr): a tiny phone menu with generated prompts, the `fcstream demo` app (core only).
 //! - [`agent`] (feature `agent`): the voice agent: speech-to-text, intents, text-to-speech and
-//!   barge-in, on `fcstream-speech`. Its decisions are a sans-I/O machine,
-//!   [`agent::turn::Turns`] (events and `now` in, actions and the next deadline out, tested
-//!   without audio in `tests/agent_turns.rs`); [`agent::run`] is the thin async loop that feeds
-//!   it the call, the VAD and the recogniser and carries out its actions.
+//!   barge-in, a loop over the dialog layer (`fcstream-dialog`: `ask`, `say_then_hangup`,
+//!   whose sans-I/O turn machine holds every timing decision) on `fcstream-speech`.
 //!
 //! ## Features
 //!
