@@ -223,10 +223,15 @@ settings! {
     /// --app agent: bearer token for a hosted speech service (authorization: Bearer).
     #[arg(env = "FCSTREAM_STT_BEARER_TOKEN", hide_env_values = true)]
     stt_bearer_token: Secret;
-    /// --app agent: the espeak-ng voice, e.g. en-us, en-gb, en-us+f3.
+    /// --app agent: the voice. `natural` (default): the most natural one installed (Festival
+    /// HTS, else Flite, else espeak-ng); anything else is an espeak-ng voice, e.g. en-us,
+    /// en-gb, en-us+f3.
     #[arg(env = "FCSTREAM_TTS_VOICE")]
-    tts_voice: String = fcstream_speech::tts::EspeakNg::default().voice;
+    tts_voice: String = NATURAL_VOICE.to_string();
 }
+
+/// `--tts-voice natural`: the most natural voice installed ([`fcstream_speech::tts::natural`]).
+const NATURAL_VOICE: &str = "natural";
 
 /// Whole milliseconds (the `*_ms` settings).
 fn millis(d: Duration) -> u64 {
@@ -505,14 +510,22 @@ impl Effective {
             ..GoogleSttOptions::default()
         };
         let stt = GoogleStt::new(&self.stt, options).map_err(|e| anyhow!("--stt: {e}"))?;
-        let tts = CachedTts::new(EspeakNg {
-            voice: self.tts_voice.clone(),
-            sample_rate: Some(self.content_type.0.sample_rate()),
-            ..EspeakNg::default()
-        });
+        let rate = self.content_type.0.sample_rate();
+        let tts: std::sync::Arc<dyn fcstream_speech::tts::Synthesizer> =
+            if self.tts_voice == NATURAL_VOICE {
+                let (tts, kind) = fcstream_speech::tts::natural(Some(rate));
+                info!(voice = ?kind, "text-to-speech");
+                tts
+            } else {
+                std::sync::Arc::new(CachedTts::new(EspeakNg {
+                    voice: self.tts_voice.clone(),
+                    sample_rate: Some(rate),
+                    ..EspeakNg::default()
+                }))
+            };
         Ok(fcstream_apps::agent::AgentConfig::new(
             std::sync::Arc::new(stt),
-            std::sync::Arc::new(tts),
+            tts,
         ))
     }
 
@@ -784,7 +797,7 @@ mod tests {
             fcstream::webhook::DEFAULT_TOLERANCE
         );
         assert_eq!(e.percl_spelling.0, Spelling::default());
-        assert_eq!(e.tts_voice, fcstream_speech::tts::EspeakNg::default().voice);
+        assert_eq!(e.tts_voice, NATURAL_VOICE);
         // What the server runs with: the library's own per-call defaults, every field.
         assert_eq!(e.call_config(), CallConfig::default());
         // Off unless given.
