@@ -254,8 +254,8 @@ fn babble(rate: u32, duration: Duration) -> Audio {
     Audio::from_pcm(rate, &samples)
 }
 
-/// Two prompts queued (a tone, then babble), cleared mid-way through the tone, then a last
-/// tone played to its end, then a hang-up.
+/// Two prompts queued (a tone, then babble), cleared mid-way through the tone, then babble
+/// and a tone played to their end, three keys pressed, then a hang-up.
 async fn prompts(call: Call) -> fcstream::Result<()> {
     let rate = call.info().content_type.sample_rate();
     let (control, _events) = call.split();
@@ -271,6 +271,8 @@ async fn prompts(call: Call) -> fcstream::Result<()> {
     control.sleep(ms(450)).await;
     control.play(babble(rate, ms(700))).await?;
     control.play(Audio::tone(660.0, ms(500), rate)).await?;
+    // Keys the app presses are heard too.
+    control.press_dtmf("12#", 100, 50).await?;
     control.sleep(ms(200)).await;
     control.hangup().await?;
     Ok(())
@@ -356,6 +358,11 @@ fn prompts_and_a_clear_are_recorded_where_the_platform_played_them() {
             "nothing after the clear until the next prompt"
         );
         assert_eq!(kinds(&rec, "in", "notify_audio_cleared_data"), 1);
+        assert_eq!(
+            fcstream::audio::dtmf::detect_digits(&rec.right, rec.rate),
+            "12#",
+            "the app's keys, as the platform played them"
+        );
     }
 }
 

@@ -338,8 +338,13 @@ impl CallRecording {
                         self.field_str("id", &a.id);
                         self.tracks.cleared(&a.id, a.at, now);
                     }
-                    Event::DtmfPlayStarted(a) | Event::DtmfPlayCompleted(a) => {
-                        self.field_str("id", &a.id)
+                    Event::DtmfPlayStarted(a) => {
+                        self.field_str("id", &a.id);
+                        self.tracks.dtmf_started(&a.id, a.at, now);
+                    }
+                    Event::DtmfPlayCompleted(a) => {
+                        self.field_str("id", &a.id);
+                        self.tracks.dtmf_completed(&a.id, a.at, now);
                     }
                     Event::CallEnded(end) => {
                         self.field_str("reason", end.reason.as_str());
@@ -398,6 +403,7 @@ impl CallRecording {
             } => {
                 self.field_str("id", id);
                 self.field_str("digits", digits);
+                self.tracks.dtmf_sent(id, digits, *press_ms, *break_ms, now);
                 let _ = write!(
                     self.lines,
                     ",\"press_ms\":{press_ms},\"break_ms\":{break_ms},\"seq\":{sequence}"

@@ -61,13 +61,40 @@ struct Sent {
     sent_at: u64,
 }
 
+/// What an entry on the right track sounds like.
+#[derive(Debug)]
+enum Sound {
+    /// An app entry's samples in the call's format (the app's buffer).
+    Wire(Bytes),
+    /// Key tones the app pressed, rendered.
+    Pcm(Vec<i16>),
+}
+
+/// A DTMF job the app sent, not yet started.
+#[derive(Debug)]
+struct Press {
+    /// Its id's hash.
+    id: u64,
+    /// The keys.
+    digits: String,
+    /// Each key's tone, ms.
+    press_ms: u32,
+    /// Silence between keys, ms.
+    break_ms: u32,
+    /// Where the call was when it was sent.
+    sent_at: u64,
+}
+
+/// Key tones rendered per job, at most (the rest of a longer job is silence).
+pub const MAX_DTMF_RENDER: Duration = Duration::from_secs(5);
+
 /// An entry on the right track.
 #[derive(Debug)]
 struct Placed {
     /// Its id's hash.
     id: u64,
-    /// Its samples in the call's format.
-    audio: Bytes,
+    /// Its samples.
+    audio: Sound,
     /// Where it starts.
     start: u64,
     /// Where it ends (cut by a clear, a later start or the end of the call).
@@ -122,6 +149,8 @@ pub struct Tracks {
     chain_open: bool,
     /// Clears awaiting acknowledgement: id hash, sent at.
     clears: VecDeque<(u64, u64)>,
+    /// DTMF jobs sent, not yet started.
+    presses: VecDeque<Press>,
     /// Everything before this is written.
     written: u64,
     /// Scratch for the right track (reused).
@@ -148,6 +177,7 @@ impl Tracks {
             chain_end: 0,
             chain_open: false,
             clears: VecDeque::new(),
+            presses: VecDeque::new(),
             written: 0,
             scratch: Vec::new(),
             stats: TrackStats::default(),
@@ -281,7 +311,15 @@ impl Tracks {
 
     /// Places `e` at `start` (cutting the entry before it if they overlap).
     fn place(&mut self, e: Sent, start: u64) {
-        let start = start.max(e.sent_at).max(self.written);
+        let start = start.max(e.sent_at);
+        self.place_sound(e.id, Sound::Wire(e.audio), e.len, start);
+        self.chain_open = true;
+        self.stats.entries_played += 1;
+    }
+
+    /// Places `len` samples of `audio` at `start` (cutting what is before it if they overlap).
+    fn place_sound(&mut self, id: u64, audio: Sound, len: u64, start: u64) {
+        let start = start.max(self.written);
         if let Some(prev) = self.placed.back_mut() {
             if prev.end > start {
                 prev.end = start.max(prev.start);
@@ -297,16 +335,91 @@ impl Tracks {
             self.placed.pop_front();
             self.stats.entries_unconfirmed += 1;
         }
-        let end = start + e.len;
+        let end = start + len;
         self.placed.push_back(Placed {
-            id: e.id,
-            audio: e.audio,
+            id,
+            audio,
             start,
             end,
         });
         self.chain_end = end;
-        self.chain_open = true;
-        self.stats.entries_played += 1;
+    }
+
+    /// The app sent a `PressDTMFMessage`.
+    pub fn dtmf_sent(
+        &mut self,
+        id: &str,
+        digits: &str,
+        press_ms: u32,
+        break_ms: u32,
+        now: Instant,
+    ) {
+        if self.presses.len() >= MAX_CLEARS {
+            self.presses.pop_front();
+        }
+        self.presses.push_back(Press {
+            id: id_hash(id),
+            digits: digits.chars().take(64).collect(),
+            press_ms,
+            break_ms,
+            sent_at: self.pos(now),
+        });
+    }
+
+    /// `DTMFPlayStarted(id)`: the keys' tones from then on (as the platform renders them:
+    /// each key's tone, silence between keys), cut at its completion.
+    pub fn dtmf_started(&mut self, id: &str, at: Option<SystemTime>, now: Instant) {
+        let p = self.evidence_pos(at, now);
+        let h = id_hash(id);
+        let Some(i) = self.presses.iter().position(|j| j.id == h) else {
+            return;
+        };
+        let Some(job) = self.presses.remove(i) else {
+            return;
+        };
+        // Older jobs never started: the platform plays them in order, so they were dropped.
+        self.presses.drain(..i);
+        let rate = u64::from(self.rate);
+        let samples = |ms: u32| u64::from(ms) * rate / 1000;
+        let cap = (MAX_DTMF_RENDER.as_millis() as u64 * rate / 1000) as usize;
+        let (press, gap) = (samples(job.press_ms), samples(job.break_ms));
+        let keys = job.digits.chars().count() as u64;
+        let len = keys * press + keys.saturating_sub(1) * gap;
+        let mut pcm = Vec::with_capacity((len as usize).min(cap));
+        for (k, key) in job.digits.chars().enumerate() {
+            if pcm.len() >= cap {
+                break;
+            }
+            if k > 0 {
+                pcm.resize((pcm.len() + gap as usize).min(cap), 0);
+            }
+            let tone = crate::audio::dtmf::tone(
+                key,
+                Duration::from_millis(u64::from(job.press_ms)),
+                self.rate,
+            )
+            .unwrap_or_default();
+            let want = (press as usize).min(cap - pcm.len().min(cap));
+            let have = tone.len().min(want);
+            pcm.extend_from_slice(&tone[..have]);
+            pcm.resize(pcm.len() + (want - have), 0);
+        }
+        // The keys go between two audio entries: the one playing ended, the next waits.
+        let open = self.chain_open;
+        self.place_sound(h, Sound::Pcm(pcm), len, p);
+        self.chain_open = open;
+    }
+
+    /// `DTMFPlayCompleted(id)`: the keys ended then.
+    pub fn dtmf_completed(&mut self, id: &str, at: Option<SystemTime>, now: Instant) {
+        let p = self.evidence_pos(at, now);
+        let h = id_hash(id);
+        if let Some(last) = self.placed.back_mut() {
+            if last.id == h && last.end > p {
+                last.end = p.max(last.start);
+                self.chain_end = last.end;
+            }
+        }
     }
 
     /// Places queued entries in order, each right after the one before, while they end by
@@ -429,6 +542,7 @@ impl Tracks {
         self.stats.entries_unconfirmed += self.queue.len() as u64;
         self.queue.clear();
         self.clears.clear();
+        self.presses.clear();
         // The recording lasts as long as the call (and holds every frame received).
         self.left_end.max(p)
     }
@@ -458,6 +572,9 @@ impl Tracks {
         while self.clears.front().is_some_and(|c| c.1 < horizon) {
             self.clears.pop_front();
         }
+        while self.presses.front().is_some_and(|j| j.sent_at < horizon) {
+            self.presses.pop_front();
+        }
         // The caller's side is final where its frames are; silence if they stop coming.
         if self.left_end < horizon {
             let pad = horizon - self.left_end;
@@ -477,6 +594,9 @@ impl Tracks {
         }
         if let Some(c) = self.clears.front() {
             at = at.min(c.1);
+        }
+        if let Some(j) = self.presses.front() {
+            at = at.min(j.sent_at);
         }
         at.max(self.written)
     }
@@ -525,13 +645,16 @@ impl Tracks {
                 &mut self.scratch[(from - self.written) as usize..(to - self.written) as usize];
             for (k, d) in dst.iter_mut().enumerate() {
                 let i = (base + k) * bps;
-                *d = match (bps, p.audio.get(i..i + bps)) {
-                    (1, Some(b)) => mulaw::decode(b[0]),
-                    (_, Some(b)) => match order {
-                        l16::ByteOrder::BigEndian => i16::from_be_bytes([b[0], b[1]]),
-                        l16::ByteOrder::LittleEndian => i16::from_le_bytes([b[0], b[1]]),
+                *d = match &p.audio {
+                    Sound::Pcm(pcm) => pcm.get(base + k).copied().unwrap_or(0),
+                    Sound::Wire(audio) => match (bps, audio.get(i..i + bps)) {
+                        (1, Some(b)) => mulaw::decode(b[0]),
+                        (_, Some(b)) => match order {
+                            l16::ByteOrder::BigEndian => i16::from_be_bytes([b[0], b[1]]),
+                            l16::ByteOrder::LittleEndian => i16::from_le_bytes([b[0], b[1]]),
+                        },
+                        _ => 0,
                     },
-                    _ => 0,
                 };
             }
         }
