@@ -258,7 +258,7 @@ async fn echo_case(ctx: Arc<Ctx>, ct: ContentType) -> CaseOutcome {
         .hangup_after(secs(3.0));
     let r = ctx.call(&script).await?;
     kept_open_and_read(&r, CallOutcome::CallerHangup)?;
-    let stats = echo(&r, ct, ctx.options.echo_latency, None)?;
+    let stats = echo(&r, ct, ctx.options.echo_latency)?;
     Ok(Outcome::Pass(stats.to_string()))
 }
 
@@ -284,7 +284,6 @@ async fn echo_dtmf(ctx: Arc<Ctx>) -> CaseOutcome {
             fcstream::untrusted::shown(&asked)
         ));
     }
-    echo(&r, ContentType::Mulaw8k, ctx.options.echo_latency, None)?;
     passed(&r, &format!("keys pressed back: {asked}"))
 }
 
@@ -346,11 +345,12 @@ async fn stream_reset(ctx: Arc<Ctx>) -> CaseOutcome {
         |e: String| format!("after a stream reset with no NotifyCallEnded, the next call: {e}");
     let r2 = ctx.call_on(channel, &probe).await.map_err(after)?;
     kept_open_and_read(&r2, CallOutcome::CallerHangup).map_err(after)?;
-    ended_cleanly(&r2, "CALLER_DISCONNECT", ctx.options.end_within).map_err(after)?;
+    let mut extra = "reset at 1.5 s; the next call".to_string();
     if ctx.options.profile == Profile::Echo {
-        echo(&r2, ContentType::Mulaw8k, ctx.options.echo_latency, None).map_err(after)?;
+        let stats = check::echo_flows(&r2, FLOW_GAP).map_err(after)?;
+        extra = format!("{extra}: {stats}");
     }
-    passed(&r2, "reset at 1.5 s; the next call")
+    passed(&r2, &extra)
 }
 
 async fn acks_case(ctx: Arc<Ctx>, acks: AckShape, depth_counts_playing: bool) -> CaseOutcome {
@@ -407,7 +407,6 @@ async fn overflow(ctx: Arc<Ctx>) -> CaseOutcome {
     script.platform.audio_buffer = 1;
     let r = ctx.call(&script).await?;
     kept_open_and_read(&r, CallOutcome::CallerHangup)?;
-    ended_cleanly(&r, "CALLER_DISCONNECT", ctx.options.end_within)?;
     let s = &r.summary;
     let refused = s
         .errors
@@ -438,7 +437,6 @@ async fn overlapping_keys(ctx: Arc<Ctx>) -> CaseOutcome {
         .hangup_after(secs(3.0));
     let r = ctx.call(&script).await?;
     kept_open_and_read(&r, CallOutcome::CallerHangup)?;
-    ended_cleanly(&r, "CALLER_DISCONNECT", ctx.options.end_within)?;
     let mut extra = "keys 1, 2 (inside 1), 3".to_string();
     if ctx.options.profile == Profile::Echo {
         // Keys pressed back play before the queued audio: the echo may fall behind, it
@@ -451,17 +449,12 @@ async fn overlapping_keys(ctx: Arc<Ctx>) -> CaseOutcome {
 
 /// The longest an echo may pause under a platform variant (acks absent: a server that
 /// paces by depth answers waits for its own watchdog).
-const FLOW_GAP: Duration = Duration::from_millis(1500);
-
-/// Echoes a raw call must see after the message under test: the raw cases send no playback
-/// acks (they are not the platform model), so an echo that paces its audio by acks may hold
-/// the rest back; a handful proves it carried on.
-const RAW_ECHOES: usize = 8;
+const FLOW_GAP: Duration = Duration::from_secs(2);
 
 /// Frames of a raw call.
-const RAW_FRAMES: u32 = 50;
-/// The raw frame before which the unknown oneof member is sent (early: see [`RAW_ECHOES`]).
-const RAW_PAYLOAD_AT: u32 = 4;
+const RAW_FRAMES: u32 = 100;
+/// The raw frame before which the unknown oneof member is sent.
+const RAW_PAYLOAD_AT: u32 = 25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FutureKind {
@@ -469,71 +462,53 @@ enum FutureKind {
     Payload,
 }
 
-/// Judges a raw call: the server's side closed cleanly after the last message; in the echo
-/// profile, the frames came back (at most the last `slack` missing; after `from` at least).
-fn judge_raw(ctx: &Ctx, o: &raw::Outcome, what: &str, from: u32) -> CaseOutcome {
+/// Judges a raw call: the server neither refused nor failed nor closed its stream before
+/// the call ended; with `must_close`, it closed its side with gRPC OK within the bound after
+/// `NotifyCallEndedMessage`. (What it played is not judged: the raw cases send no playback
+/// acks, see [`raw`].)
+fn judge_raw(ctx: &Ctx, o: &raw::Outcome, what: &str, must_close: bool) -> CaseOutcome {
+    let shown = fcstream::untrusted::shown;
     match &o.end {
         raw::End::Ok => {}
-        raw::End::Refused(s) => {
-            return Err(format!(
-                "the server refused the stream: {}",
-                fcstream::untrusted::shown(s)
-            ))
-        }
+        raw::End::Open if !must_close => {}
+        raw::End::Refused(s) => return Err(format!("the server refused the stream: {}", shown(s))),
         raw::End::Early(s) => {
             return Err(format!(
                 "after {what} the server ended its stream before the call ended: {}",
-                fcstream::untrusted::shown(s)
+                shown(s)
             ))
         }
         raw::End::Status(s) => {
             return Err(format!(
                 "after {what} the server ended its side with an error status instead of closing cleanly: {}",
-                fcstream::untrusted::shown(s)
+                shown(s)
             ))
         }
         raw::End::Open => {
             return Err(format!(
-                "after {what} the server kept its side open more than {:?} after NotifyCallEndedMessage",
+                "the server kept its side of the stream open more than {:?} after {what}",
                 ctx.options.end_within
             ))
         }
     }
-    let audio = o.audio();
-    let mut detail = format!("{} messages from the server, closed OK", o.received.len());
-    if ctx.options.profile == Profile::Echo {
-        let expected: Vec<_> = (0..RAW_FRAMES).map(raw::frame_payload).collect();
-        if let Some((i, _)) = audio
-            .iter()
-            .zip(expected.iter())
-            .enumerate()
-            .find(|(_, (a, e))| a != e)
-        {
-            return Err(format!(
-                "after {what}: echo #{} is not byte-exact caller frame #{}",
-                i + 1,
-                i + 1
-            ));
-        }
-        let later = audio.len().saturating_sub(from as usize);
-        let due = RAW_ECHOES.min((RAW_FRAMES - from) as usize);
-        if later < due {
-            return Err(format!(
-                "after {what} the echo stopped: {later} of the frames sent after it came back (at least {due} expected)"
-            ));
-        }
-        detail = format!("{} frames echoed byte-exact; {detail}", audio.len());
-    }
-    Ok(Outcome::Pass(detail))
+    let closed = if o.end == raw::End::Ok {
+        "closed OK"
+    } else {
+        "still open at the end (judged by end/*)"
+    };
+    Ok(Outcome::Pass(format!(
+        "{} audio messages, {} messages in all from the server, {closed}",
+        o.audio().len(),
+        o.received.len()
+    )))
 }
 
 async fn raw_future(ctx: Arc<Ctx>, kind: FutureKind) -> CaseOutcome {
     let ended = raw::call_ended(EndReason::CallerDisconnect, "caller hung up");
-    let (steps, what, from) = match kind {
+    let (steps, what) = match kind {
         FutureKind::Field => (
             raw::call(raw::future_unknown_field(), RAW_FRAMES, None, ended),
             "a call start with an unknown field",
-            0,
         ),
         FutureKind::Payload => (
             raw::call(
@@ -543,7 +518,6 @@ async fn raw_future(ctx: Arc<Ctx>, kind: FutureKind) -> CaseOutcome {
                 ended,
             ),
             "a message with an unknown oneof member",
-            RAW_PAYLOAD_AT,
         ),
     };
     let channel = ctx
@@ -558,7 +532,7 @@ async fn raw_future(ctx: Arc<Ctx>, kind: FutureKind) -> CaseOutcome {
         ctx.options.authorization.as_deref(),
     )
     .await;
-    judge_raw(&ctx, &o, what, from)
+    judge_raw(&ctx, &o, what, false)
 }
 
 async fn raw_end(ctx: Arc<Ctx>, reason: EndReason, description: &str) -> CaseOutcome {
@@ -584,7 +558,7 @@ async fn raw_end(ctx: Arc<Ctx>, reason: EndReason, description: &str) -> CaseOut
         EndReason::Unknown(code) => format!("NotifyCallEndedMessage(reason_code {code})"),
         known => format!("NotifyCallEndedMessage({})", known.as_str()),
     };
-    judge_raw(&ctx, &o, &what, 0).map(|o| match o {
+    judge_raw(&ctx, &o, &what, true).map(|o| match o {
         Outcome::Pass(d) => Outcome::Pass(format!("{what}: {d}")),
         other => other,
     })
@@ -636,15 +610,15 @@ async fn concurrent(ctx: Arc<Ctx>) -> CaseOutcome {
             whose.insert(s.fnv.clone(), format!("call {}'s frame #{}", i + 1, k + 1));
         }
     }
-    // Many calls on a busy machine: a generous bound (a stall, not a slow frame, fails).
-    let latency = (ctx.options.echo_latency * 4).max(Duration::from_secs(1));
+    // Many calls on a busy machine: a stall fails, a slow frame does not.
+    let latency = FLOW_GAP;
     let mut failures = Vec::new();
     let mut worst: f64 = 0.0;
     for (i, r) in &reports {
         let mut verdict = kept_open_and_read(r, CallOutcome::CallerHangup);
         if verdict.is_ok() && ctx.options.profile == Profile::Echo {
-            verdict = echo(r, ContentType::Mulaw8k, latency, Some(&whose)).map(|s| {
-                worst = worst.max(s.max_ms);
+            verdict = check::no_cross_talk(r, &whose).and_then(|()| {
+                check::echo_flows(r, latency).map(|s| worst = worst.max(s.longest_gap_ms))
             });
         }
         if let Err(e) = verdict {
@@ -660,7 +634,7 @@ async fn concurrent(ctx: Arc<Ctx>) -> CaseOutcome {
     let mut d = format!("{n} calls at once, each kept open and read");
     if ctx.options.profile == Profile::Echo {
         d.push_str(&format!(
-            ", each echo its own audio (worst latency {worst:.0} ms, bound {} ms)",
+            ", each echo its own audio and flowing (longest gap {worst:.0} ms, bound {} ms)",
             latency.as_millis()
         ));
     }

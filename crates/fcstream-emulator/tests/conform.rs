@@ -1,0 +1,793 @@
+//! `fcstream conform` is a fair judge: the real fcstream echo passes every case, a plain echo
+//! written here on raw gRPC (as a server in another language would be) passes every case,
+//! and the same echo with one flaw fails exactly the case that names the flaw, with a message
+//! that says what the server did. Also: the raw cases' messages are the golden vectors, and
+//! the JSON and JUnit outputs are well-formed with hostile text from the server.
+//!
+//! Real time on 127.0.0.1 with OS-chosen ports (the suite judges a server over a network);
+//! every bound is generous (an echo latency bound of 1 s where the CLI's default is 250 ms).
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Buf, Bytes};
+use fcstream::proto::app_message::{
+    Payload as Out, PlayAudioMessage, PressDtmfMessage, QueryBufferDepthMessage,
+};
+use fcstream::proto::platform_message::Payload as In;
+use fcstream::proto::{AppMessage, PlatformMessage};
+use fcstream::{CallConfig, ContentType};
+use fcstream_emulator::conform::{self, Connector, Options, Profile, Report, Verdict};
+use fcstream_emulator::ConnectOptions;
+use prost::Message;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::codegen::http;
+use tonic::server::NamedService;
+use tonic::{Request, Response, Status, Streaming};
+
+// ---------------------------------------------------------------------------------------
+// A plain echo on raw gRPC, with one optional flaw.
+
+/// What is wrong with the test server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flaw {
+    /// Nothing: a plain echo like FreeClimb's example servers.
+    None,
+    /// Reads the call start, then never reads again.
+    NeverReads,
+    /// Echoes each frame two bytes short.
+    WrongSize,
+    /// Labels every echo `audio/mulaw;rate=8000`, whatever the call.
+    WrongContentType,
+    /// Echoes frames in swapped pairs.
+    Reorders,
+    /// Echoes each frame 1.2 s late.
+    Slow,
+    /// Does not press back the caller's keys.
+    DropsDtmf,
+    /// Keeps its side open after `NotifyCallEnded` with this reason code.
+    IgnoresReason(i32),
+    /// Refuses calls of this content type.
+    Refuses(ContentType),
+    /// After a stream reset, refuses every later call.
+    DiesAfterReset,
+    /// Plays everything under one id, `last_message` false, and sends the next frame only
+    /// after the platform's completion of the previous one.
+    WaitsForCompletion,
+    /// No echo: keeps the audio buffer full of silence by depth queries, assuming the depth
+    /// counts the entry playing.
+    FillsByDepth,
+    /// Answers each NotifyErrorMessage by sending the refused audio again.
+    Floods,
+    /// Fails the stream when a second key starts before the first ends.
+    OverlapKills,
+    /// Fails the stream on a message with no known payload.
+    UnknownPayloadKills,
+    /// Fails the stream on a message with fields it does not know.
+    UnknownFieldKills,
+    /// Echoes the last frame any call received (calls share one buffer).
+    CrossTalk,
+    /// Fails the stream with a status whose message is hostile text (for the outputs).
+    HostileStatus,
+}
+
+/// A decoded platform message with its encoded length (to see unknown fields).
+type Inbound = (PlatformMessage, usize);
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ServerCodec;
+#[derive(Debug, Clone, Copy, Default)]
+struct AppEncoder;
+#[derive(Debug, Clone, Copy, Default)]
+struct PlatformDecoder;
+
+impl Codec for ServerCodec {
+    type Encode = AppMessage;
+    type Decode = Inbound;
+    type Encoder = AppEncoder;
+    type Decoder = PlatformDecoder;
+    fn encoder(&mut self) -> AppEncoder {
+        AppEncoder
+    }
+    fn decoder(&mut self) -> PlatformDecoder {
+        PlatformDecoder
+    }
+}
+
+impl Encoder for AppEncoder {
+    type Item = AppMessage;
+    type Error = Status;
+    fn encode(&mut self, item: AppMessage, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        item.encode(dst)
+            .map_err(|e| Status::internal(e.to_string()))
+    }
+}
+
+impl Decoder for PlatformDecoder {
+    type Item = Inbound;
+    type Error = Status;
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Inbound>, Status> {
+        let raw = src.copy_to_bytes(src.remaining());
+        let len = raw.len();
+        PlatformMessage::decode(raw)
+            .map(|m| Some((m, len)))
+            .map_err(|e| Status::invalid_argument(e.to_string()))
+    }
+}
+
+/// The server's state shared by its calls.
+#[derive(Debug)]
+struct Shared {
+    flaw: Flaw,
+    poisoned: AtomicBool,
+    last_frame: Mutex<Option<Bytes>>,
+}
+
+#[derive(Clone)]
+struct EchoServer(Arc<Shared>);
+
+impl NamedService for EchoServer {
+    const NAME: &'static str = "freeclimb.GRPCStreamService";
+}
+
+type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+impl tower::Service<http::Request<tonic::body::Body>> for EchoServer {
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<tonic::body::Body>) -> Self::Future {
+        let shared = self.0.clone();
+        Box::pin(async move {
+            let svc = tower::service_fn(move |r: Request<Streaming<Inbound>>| {
+                let shared = shared.clone();
+                async move { open(shared, r.into_inner()).await }
+            });
+            let mut grpc = tonic::server::Grpc::new(ServerCodec);
+            Ok(grpc.streaming(svc, req).await)
+        })
+    }
+}
+
+type Replies = ReceiverStream<Result<AppMessage, Status>>;
+
+/// `SendIVRData`: reads the call start, then echoes on a task of its own.
+async fn open(
+    shared: Arc<Shared>,
+    mut inbound: Streaming<Inbound>,
+) -> Result<Response<Replies>, Status> {
+    if shared.poisoned.load(Ordering::SeqCst) {
+        return Err(Status::unavailable("poisoned by an earlier reset"));
+    }
+    let first = inbound.message().await?;
+    let ct = match first {
+        Some((
+            PlatformMessage {
+                payload: Some(In::NotifyCallStarted(s)),
+            },
+            len,
+        )) => {
+            let m = PlatformMessage {
+                payload: Some(In::NotifyCallStarted(s.clone())),
+            };
+            if shared.flaw == Flaw::UnknownFieldKills && m.encoded_len() != len {
+                return Err(Status::invalid_argument("unknown field in the call start"));
+            }
+            ContentType::parse(&s.content_type)
+                .map_err(|_| Status::invalid_argument("content type"))?
+        }
+        _ => return Err(Status::invalid_argument("no call start")),
+    };
+    if shared.flaw == Flaw::Refuses(ct) {
+        return Err(Status::unimplemented(format!("{ct} is not supported")));
+    }
+    let (tx, rx) = mpsc::channel(1024);
+    tokio::spawn(echo_call(shared, ct, inbound, tx));
+    Ok(Response::new(ReceiverStream::new(rx)))
+}
+
+fn play(id: &str, audio: Bytes, content_type: &str, seq: u32, last: bool) -> AppMessage {
+    AppMessage {
+        payload: Some(Out::AudioData(PlayAudioMessage {
+            id: id.into(),
+            audio_data: audio,
+            content_type: content_type.into(),
+            sequence_num: seq,
+            last_message: last,
+        })),
+    }
+}
+
+fn query_depth() -> AppMessage {
+    AppMessage {
+        payload: Some(Out::QueryBuffer(QueryBufferDepthMessage { buffer_type: 1 })),
+    }
+}
+
+async fn echo_call(
+    shared: Arc<Shared>,
+    ct: ContentType,
+    mut inbound: Streaming<Inbound>,
+    tx: mpsc::Sender<Result<AppMessage, Status>>,
+) {
+    let flaw = shared.flaw;
+    if flaw == Flaw::NeverReads {
+        std::future::pending::<()>().await;
+    }
+    // Slow: a delay line that keeps order.
+    let (late_tx, mut late_rx) = mpsc::channel::<(tokio::time::Instant, AppMessage)>(4096);
+    {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some((due, m)) = late_rx.recv().await {
+                tokio::time::sleep_until(due).await;
+                if tx.send(Ok(m)).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let label = if flaw == Flaw::WrongContentType {
+        ContentType::Mulaw8k.as_str()
+    } else {
+        ct.as_str()
+    };
+    let mut seq: u32 = 0;
+    let mut held: Option<AppMessage> = None;
+    let mut waiting: VecDeque<AppMessage> = VecDeque::new();
+    let mut in_flight = false;
+    let mut last_sent: Option<AppMessage> = None;
+    let mut keys_down = 0u32;
+    let mut dtmf_seq = 0u32;
+    let mut queried = false;
+    loop {
+        let (msg, len) = match inbound.message().await {
+            Ok(Some(m)) => m,
+            Ok(None) | Err(_) => {
+                // The stream ended with no NotifyCallEnded (a reset: the platform's side
+                // ends, then the stream is cancelled; a server sees either).
+                if flaw == Flaw::DiesAfterReset {
+                    shared.poisoned.store(true, Ordering::SeqCst);
+                }
+                break;
+            }
+        };
+        if flaw == Flaw::UnknownFieldKills && msg.payload.is_some() && msg.encoded_len() != len {
+            let _ = tx
+                .send(Err(Status::invalid_argument("unknown field")))
+                .await;
+            return;
+        }
+        let send = |m: AppMessage| {
+            let tx = tx.clone();
+            async move { tx.send(Ok(m)).await.is_ok() }
+        };
+        match msg.payload {
+            None => {
+                if flaw == Flaw::UnknownPayloadKills {
+                    let _ = tx.send(Err(Status::internal("unknown message"))).await;
+                    return;
+                }
+            }
+            Some(In::NotifyAudioData(a)) => {
+                let mut audio = a.audio_data.clone();
+                if flaw == Flaw::WrongSize {
+                    audio = audio.slice(..audio.len().saturating_sub(2));
+                }
+                if flaw == Flaw::CrossTalk {
+                    // One "current frame" for the whole server: written, then read back a
+                    // moment later (when the calls' frames arrive together, another call's).
+                    *shared.last_frame.lock().unwrap() = Some(audio.clone());
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    let current = shared.last_frame.lock().unwrap().clone();
+                    audio = current.unwrap_or(audio);
+                }
+                if flaw == Flaw::FillsByDepth {
+                    if !queried {
+                        queried = true;
+                        send(query_depth()).await;
+                    }
+                    continue;
+                }
+                let id = format!("e{seq}");
+                let m = if flaw == Flaw::WaitsForCompletion {
+                    play("stream", audio, label, seq, false)
+                } else {
+                    play(&id, audio, label, 0, true)
+                };
+                seq += 1;
+                match flaw {
+                    Flaw::Reorders => match held.take() {
+                        None => held = Some(m),
+                        Some(first) => {
+                            send(m).await;
+                            send(first).await;
+                        }
+                    },
+                    Flaw::Slow => {
+                        let due = tokio::time::Instant::now() + Duration::from_millis(1200);
+                        let _ = late_tx.send((due, m)).await;
+                    }
+                    Flaw::WaitsForCompletion => {
+                        if in_flight {
+                            waiting.push_back(m);
+                        } else {
+                            in_flight = true;
+                            send(m).await;
+                        }
+                    }
+                    _ => {
+                        last_sent = Some(m.clone());
+                        send(m).await;
+                    }
+                }
+            }
+            Some(In::NotifyPlaybackCompletedData(_)) if flaw == Flaw::WaitsForCompletion => {
+                match waiting.pop_front() {
+                    Some(m) => {
+                        send(m).await;
+                    }
+                    None => in_flight = false,
+                }
+            }
+            Some(In::NotifyBuffer(d)) if flaw == Flaw::FillsByDepth => {
+                // "Depth counts the entry playing": the free places are size - depth.
+                for _ in d.depth..d.buffer_size {
+                    let silence = Bytes::from(vec![0xFFu8; 1600]);
+                    let id = format!("s{seq}");
+                    seq += 1;
+                    send(play(&id, silence, label, 0, true)).await;
+                }
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    let _ = tx.send(Ok(query_depth())).await;
+                });
+            }
+            Some(In::NotifyError(_)) if flaw == Flaw::Floods => {
+                if let Some(m) = last_sent.clone() {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    send(m).await;
+                }
+            }
+            Some(In::NotifyDtmfReceivedStartData(_)) => {
+                keys_down += 1;
+                if flaw == Flaw::OverlapKills && keys_down > 1 {
+                    let _ = tx
+                        .send(Err(Status::internal("a key started before the last ended")))
+                        .await;
+                    return;
+                }
+            }
+            Some(In::NotifyDtmfReceivedEndData(k)) => {
+                keys_down = keys_down.saturating_sub(1);
+                if flaw != Flaw::DropsDtmf && flaw != Flaw::FillsByDepth {
+                    let press = AppMessage {
+                        payload: Some(Out::DtmfData(PressDtmfMessage {
+                            id: format!("d{dtmf_seq}"),
+                            dtmf_digits: k.digit.clone(),
+                            press_duration_ms: 100,
+                            break_duration_ms: 50,
+                            sequence_num: dtmf_seq,
+                        })),
+                    };
+                    dtmf_seq += 1;
+                    send(press).await;
+                }
+            }
+            Some(In::NotifyCallEnded(e)) => {
+                if flaw == Flaw::IgnoresReason(e.reason_code) {
+                    // Keeps its side open, and the stream with it.
+                    let _keep = (inbound, tx, late_tx);
+                    std::future::pending::<()>().await;
+                    return;
+                }
+                if flaw == Flaw::HostileStatus {
+                    let _ = tx
+                        .send(Err(Status::internal(
+                            "<boom> & \"quotes\" ]]> \u{1b}[31m\u{0} end",
+                        )))
+                        .await;
+                    return;
+                }
+                break;
+            }
+            Some(_) => {}
+        }
+    }
+    // Dropping every sender ends the response with gRPC OK.
+}
+
+/// Serves a test echo on 127.0.0.1 (an OS-chosen port) with HTTP/2's default 64 KiB
+/// receive windows (as grpc-go, grpc-js and grpcio start), returns its URL.
+async fn spawn(flaw: Flaw) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = EchoServer(Arc::new(Shared {
+        flaw,
+        poisoned: AtomicBool::new(false),
+        last_frame: Mutex::new(None),
+    }));
+    tokio::spawn(async move {
+        let _ = tonic::transport::Server::builder()
+            .initial_stream_window_size(65_535)
+            .initial_connection_window_size(65_535)
+            .add_service(server)
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .await;
+    });
+    format!("http://{addr}")
+}
+
+/// Generous options for a shared, busy test machine.
+fn options(profile: Profile, only: Option<&str>) -> Options {
+    Options {
+        profile,
+        only: only.map(str::to_string),
+        echo_latency: Duration::from_secs(1),
+        end_within: Duration::from_secs(2),
+        jobs: 6,
+        concurrent_calls: 20,
+        ..Options::default()
+    }
+}
+
+async fn judge(flaw: Flaw, options: &Options) -> Report {
+    let url = spawn(flaw).await;
+    let connector = Connector::url(url.clone(), ConnectOptions::default());
+    conform::run_named(&connector, options, &url).await
+}
+
+fn failed(r: &Report) -> Vec<&'static str> {
+    r.cases
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| c.name)
+        .collect()
+}
+
+/// Exactly `expected` fail, each with a message containing its `says`.
+fn assert_fails(r: &Report, expected: &[(&str, &str)]) {
+    let table = r.table();
+    let mut names: Vec<_> = expected.iter().map(|(n, _)| *n).collect();
+    names.sort_unstable();
+    let mut got = failed(r);
+    got.sort_unstable();
+    assert_eq!(got, names, "\n{table}");
+    for (name, says) in expected {
+        let c = r.cases.iter().find(|c| c.name == *name).unwrap();
+        assert!(
+            c.detail.contains(says),
+            "{name}: {:?} does not say {says:?}\n{table}",
+            c.detail
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The judge against good servers.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_fcstream_echo_passes_every_case() {
+    let connector = Connector::new(|| {
+        Box::pin(fcstream_emulator::in_process::serve(
+            fcstream_apps::echo,
+            CallConfig::default(),
+        ))
+    });
+    let report = conform::run_named(&connector, &options(Profile::Echo, None), "echo").await;
+    assert_eq!(report.cases.len(), conform::CASES.len());
+    assert_fails(&report, &[]);
+    assert!(report.passed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_echo_on_raw_grpc_passes_every_case() {
+    let report = judge(Flaw::None, &options(Profile::Echo, None)).await;
+    assert_eq!(report.cases.len(), conform::CASES.len());
+    assert_fails(&report, &[]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Each case fails against a server with the flaw it names.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stops_reading_fails_reads_promptly() {
+    // It never reads the call's end either: judged by the cases that need no end.
+    let r = judge(
+        Flaw::NeverReads,
+        &options(Profile::App, Some("reads/*,content/*")),
+    )
+    .await;
+    assert_fails(&r, &[("reads/promptly", "stopped reading")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_echo_fails_the_echo_cases() {
+    let r = judge(Flaw::WrongSize, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[
+            (
+                "echo/mulaw-8k",
+                "is 158 bytes; a caller frame of audio/mulaw;rate=8000 is 160",
+            ),
+            ("echo/l16-8k", "is 318 bytes"),
+            ("echo/l16-16k", "is 638 bytes"),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mislabelled_echo_fails_the_l16_echo_cases() {
+    let r = judge(Flaw::WrongContentType, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[
+            ("echo/l16-8k", "content type \"audio/mulaw;rate=8000\""),
+            ("echo/l16-16k", "content type \"audio/mulaw;rate=8000\""),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reordering_echo_fails_the_echo_cases() {
+    let r = judge(
+        Flaw::Reorders,
+        &options(Profile::Echo, Some("echo/*,acks/*")),
+    )
+    .await;
+    let says = "out of order";
+    assert_fails(
+        &r,
+        &[
+            ("echo/mulaw-8k", says),
+            ("echo/l16-8k", says),
+            ("echo/l16-16k", says),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_echo_fails_the_latency_bound() {
+    let r = judge(Flaw::Slow, &options(Profile::Echo, None)).await;
+    let says = "the bound is 1000 ms";
+    assert_fails(
+        &r,
+        &[
+            ("echo/mulaw-8k", says),
+            ("echo/l16-8k", says),
+            ("echo/l16-16k", says),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_that_drops_keys_fails_echo_dtmf() {
+    let r = judge(Flaw::DropsDtmf, &options(Profile::Echo, None)).await;
+    assert_fails(&r, &[("echo/dtmf", "pressed back \"\"")]);
+    // Unless it does not claim keys.
+    let mut o = options(Profile::Echo, Some("echo/dtmf"));
+    o.echo_dtmf = false;
+    let r = judge(Flaw::DropsDtmf, &o).await;
+    assert_eq!(r.cases[0].verdict, Verdict::Skip);
+    assert_eq!(r.failed(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_ignoring_each_end_reason_fails_exactly_that_case() {
+    let says = "kept its side of the stream open more than 2s after NotifyCallEndedMessage(";
+    for (code, case) in [
+        (0, "end/caller-disconnect"),
+        (1, "end/application-disconnect"),
+        (2, "end/platform-disconnect"),
+        (3, "end/platform-error"),
+        (9, "future/unknown-end-reason"),
+    ] {
+        let r = judge(Flaw::IgnoresReason(code), &options(Profile::App, None)).await;
+        assert_fails(&r, &[(case, says)]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_refusing_a_content_type_fails_its_content_case() {
+    let r = judge(
+        Flaw::Refuses(ContentType::L16At8k),
+        &options(Profile::App, None),
+    )
+    .await;
+    assert_fails(
+        &r,
+        &[("content/l16-8k", "audio/l16;rate=8000 is not supported")],
+    );
+    // 16 kHz is also what the reading case uses.
+    let r = judge(
+        Flaw::Refuses(ContentType::L16At16k),
+        &options(Profile::App, Some("content/*,reads/*")),
+    )
+    .await;
+    assert_fails(
+        &r,
+        &[
+            ("content/l16-16k", "failed the stream"),
+            ("reads/promptly", "failed the stream"),
+        ],
+    );
+    let r = judge(
+        Flaw::Refuses(ContentType::Mulaw8k),
+        &options(Profile::App, Some("content/*")),
+    )
+    .await;
+    assert_fails(&r, &[("content/mulaw-8k", "failed the stream")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_dies_after_a_reset_fails_stream_reset() {
+    let r = judge(
+        Flaw::DiesAfterReset,
+        &options(Profile::Echo, Some("end/stream-reset")),
+    )
+    .await;
+    assert_fails(
+        &r,
+        &[(
+            "end/stream-reset",
+            "after a stream reset with no NotifyCallEnded, the next call",
+        )],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_waiting_for_a_completion_per_message_fails_the_other_ack_shapes() {
+    let r = judge(Flaw::WaitsForCompletion, &options(Profile::Echo, None)).await;
+    let says = "does the server wait for an acknowledgement this platform does not send?";
+    assert_fails(
+        &r,
+        &[
+            ("acks/per-id", says),
+            ("acks/none", says),
+            ("acks/depth-excludes-playing", says),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_filling_the_buffer_by_depth_fails_depth_excludes_playing() {
+    let r = judge(Flaw::FillsByDepth, &options(Profile::App, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "acks/depth-excludes-playing",
+            "refused with audio-buffer-full (buffer of 25 entries): the server overfilled",
+        )],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_resending_refused_audio_fails_buffer_overflow() {
+    let r = judge(Flaw::Floods, &options(Profile::Echo, None)).await;
+    assert_fails(&r, &[("buffer/overflow", "the server flooded")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_failing_on_overlapping_keys_fails_that_case() {
+    let r = judge(Flaw::OverlapKills, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "caller/overlapping-keys",
+            "a key started before the last ended",
+        )],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_failing_on_future_messages_fail_the_future_cases() {
+    let r = judge(Flaw::UnknownPayloadKills, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "future/unknown-payload",
+            "after a message with an unknown oneof member the server ended its stream before the call ended",
+        )],
+    );
+    let r = judge(Flaw::UnknownFieldKills, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "future/unknown-field",
+            "refused the stream: InvalidArgument: unknown field in the call start",
+        )],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_with_cross_talk_fails_concurrent_calls() {
+    // One case at a time, so that only the concurrent case has calls at once.
+    let mut o = options(Profile::Echo, Some("echo/mulaw-8k,load/*"));
+    o.jobs = 1;
+    let r = judge(Flaw::CrossTalk, &o).await;
+    assert_fails(&r, &[("load/concurrent-calls", "cross-talk between calls")]);
+}
+
+// ---------------------------------------------------------------------------------------
+// The outputs.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_and_junit_are_well_formed_with_hostile_text_from_the_server() {
+    let r = judge(
+        Flaw::HostileStatus,
+        &options(Profile::App, Some("end/caller-disconnect,content/mulaw-8k")),
+    )
+    .await;
+    assert_fails(&r, &[("end/caller-disconnect", "<boom>")]);
+    // JSON: parses back, with the text intact as data.
+    let text = serde_json::to_string(&r.to_json()).unwrap();
+    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back["failed"], 1);
+    assert_eq!(back["cases"].as_array().unwrap().len(), 2);
+    // JUnit: no raw markup from the server, no control characters, every case listed.
+    let xml = r.to_junit();
+    assert!(
+        !xml.contains("<boom>") && xml.contains("&lt;boom&gt;"),
+        "{xml}"
+    );
+    assert!(!xml.contains('\u{1b}') && !xml.contains('\u{0}'), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    // The table: one line per case, no control characters.
+    let table = r.table();
+    assert!(!table.contains('\u{1b}'), "{table}");
+    // A well-formedness check without an XML crate: every element opened is closed, in order.
+    let mut stack = Vec::new();
+    let body = xml.split_once("?>").unwrap().1;
+    let mut rest = body;
+    while let Some(i) = rest.find('<') {
+        let end = rest[i..].find('>').unwrap() + i;
+        let tag = &rest[i + 1..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop(), Some(name.to_string()), "{xml}");
+        } else if !tag.ends_with('/') {
+            stack.push(tag.split_whitespace().next().unwrap().to_string());
+        }
+        rest = &rest[end + 1..];
+    }
+    assert!(stack.is_empty(), "{stack:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The raw cases send the golden vectors.
+
+#[test]
+fn the_raw_messages_are_the_golden_vectors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fcstream/tests/fixtures/vectors/platform");
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    use fcstream_emulator::conform::raw;
+    assert_eq!(raw::call_started().to_vec(), read("call_started.bin"));
+    assert_eq!(
+        raw::future_unknown_field().to_vec(),
+        read("future_unknown_field.bin")
+    );
+    assert_eq!(
+        raw::future_unknown_payload().to_vec(),
+        read("future_unknown_payload.bin")
+    );
+    assert_eq!(
+        raw::call_ended(fcstream::EndReason::CallerDisconnect, "caller hung up").to_vec(),
+        read("call_ended_caller.bin")
+    );
+}
