@@ -462,6 +462,8 @@ fn failed(r: &Report) -> Vec<&'static str> {
 /// Exactly `expected` fail, each with a message containing its `says`.
 fn assert_fails(r: &Report, expected: &[(&str, &str)]) {
     let table = r.table();
+    // Shown with --nocapture: what each flaw's failures say.
+    println!("{table}");
     let mut names: Vec<_> = expected.iter().map(|(n, _)| *n).collect();
     names.sort_unstable();
     let mut got = failed(r);

@@ -1,0 +1,97 @@
+//! `fcstream conform` as a user runs it: against `fcstream serve --app echo` every case passes
+//! (exit 0, the table, a JUnit file listing every case that an XML parser reads); against an
+//! app that is not an echo the echo cases fail (exit 1, the names on stderr); `--list` and an
+//! `--only` that selects nothing.
+
+mod common;
+
+use common::{run, stderr, stdout, temp, Serve};
+
+#[test]
+fn conform_against_the_built_in_echo_passes_and_writes_junit() {
+    let server = Serve::start("echo");
+    let junit = temp("conform-echo.xml");
+    let json_out = run(&[
+        "conform",
+        &server.url,
+        "--profile",
+        "echo",
+        "--echo-latency",
+        "1s",
+        "--concurrent-calls",
+        "20",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--json",
+    ]);
+    let out = stdout(&json_out);
+    assert!(json_out.status.success(), "{out}\n{}", stderr(&json_out));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["failed"], 0, "{out}");
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20, "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), cases.len(), "{xml}");
+    assert!(!xml.contains("<failure"), "{xml}");
+    // An XML parser reads it (Python's standard library, when Python is there).
+    if let Ok(o) = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); \
+             print(len(r.findall('.//testcase')))",
+            junit.to_str().unwrap(),
+        ])
+        .output()
+    {
+        if o.status.success() {
+            assert_eq!(stdout(&o).trim(), cases.len().to_string());
+        }
+    }
+}
+
+#[test]
+fn conform_fails_with_status_1_naming_the_cases() {
+    // The IVR app is not an echo: judged as one, the echo cases fail.
+    let server = Serve::start("ivr");
+    let o = run(&[
+        "conform",
+        &server.url,
+        "--profile",
+        "echo",
+        "--only",
+        "echo/mulaw-8k,content/mulaw-8k",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}\n{}", stderr(&o));
+    assert!(
+        out.contains("content/mulaw-8k") && out.contains("pass"),
+        "{out}"
+    );
+    assert!(
+        out.contains("echo/mulaw-8k") && out.contains("FAIL"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("1 of 2 conformance cases failed: echo/mulaw-8k"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn list_and_an_empty_selection() {
+    let o = run(&["conform", "--list"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("future/unknown-payload") && out.contains("echo,app"),
+        "{out}"
+    );
+    let o = run(&["conform", "http://127.0.0.1:9", "--only", "nothing-like-it"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no case of profile app matches"),
+        "{}",
+        stderr(&o)
+    );
+}
