@@ -495,4 +495,17 @@ fn hostile_call_ids_give_safe_distinct_names_inside_the_directory() {
         assert_eq!(rec.lines.last().expect("lines")["kind"], "recording_end");
     }
     assert!(names.iter().any(|n| n.contains("_._.._etc_passwd")));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for p in files(&dir).iter().chain([&dir]) {
+            let mode = std::fs::metadata(p).unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o007,
+                0,
+                "{} is not for everyone: {mode:o}",
+                p.display()
+            );
+        }
+    }
 }

@@ -632,8 +632,20 @@ struct Files {
 impl Files {
     /// Creates both files (never overwriting: a taken name gets a `-N` suffix).
     fn open(plan: &Plan) -> std::io::Result<(Files, PathBuf)> {
-        std::fs::create_dir_all(&plan.dir)?;
-        let create = |p: &Path| OpenOptions::new().write(true).create_new(true).open(p);
+        // Recordings hold callers' voices and numbers: owner and group only (on Unix; the
+        // umask may take more away).
+        let mut dir = std::fs::DirBuilder::new();
+        dir.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o750);
+        dir.create(&plan.dir)?;
+        let create = |p: &Path| {
+            let mut o = OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o640);
+            o.open(p)
+        };
         let mut last = None;
         for n in 0..100u32 {
             let stem = if n == 0 {
