@@ -879,6 +879,71 @@ impl Drop for Files {
 mod tests {
     use super::*;
 
+    /// A writer that cannot keep up (here: not scheduled at all while the call runs) loses
+    /// chunks, never blocks the call, and the files stay aligned and valid: the WAV as long
+    /// as the call, the drops counted, a `recording_dropped` line.
+    #[tokio::test]
+    async fn a_writer_that_falls_behind_drops_counted_chunks_and_keeps_alignment() {
+        use crate::event::AudioFrame;
+        let dir = std::env::temp_dir().join(format!("fcstream-record-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let recorder = Recorder::new(&dir);
+        let info = CallInfo {
+            call_id: "CA-slow-disk".into(),
+            to: "+1".into(),
+            from: "+2".into(),
+            direction: Direction::Inbound,
+            metadata: vec![],
+            content_type: crate::ContentType::L16At8k,
+        };
+        let origin = Instant::now();
+        let metrics = Metrics::new();
+        let mut rec = recorder.start(&info, origin, &Clock::Real, &metrics);
+        // 40 s of caller audio in one go: the writer task cannot run before the first await.
+        let frames = 2000u32;
+        for k in 0..frames {
+            let now = origin + std::time::Duration::from_millis(20 * (u64::from(k) + 1));
+            let frame = AudioFrame {
+                data: bytes::Bytes::from(crate::audio::l16::encode(&[1000; 160])),
+                sequence: k,
+                start: None,
+                end: None,
+            };
+            rec.platform(&Ok(Some(Event::Audio(frame))), now);
+        }
+        let dropped = rec.chunks_dropped;
+        assert!(dropped > 0, "the channel filled up");
+        let end = origin + std::time::Duration::from_millis(20 * u64::from(frames));
+        rec.finish(&EndCause::StreamClosed, end);
+        recorder.idle().await;
+        let wav = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "wav"))
+            .expect("a WAV");
+        let reader = hound::WavReader::open(&wav).expect("a valid WAV");
+        assert_eq!(
+            reader.duration(),
+            frames * 160,
+            "dropped audio is silence of the same length"
+        );
+        let lines = std::fs::read_to_string(wav.with_extension("jsonl")).unwrap();
+        let parsed: Vec<serde_json::Value> = lines
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert!(parsed.iter().any(|l| l["kind"] == "recording_dropped"));
+        let last = parsed.last().unwrap();
+        assert_eq!(last["kind"], "recording_end");
+        assert_eq!(last["chunks_dropped"], dropped);
+        println!("{dropped} chunks dropped, {} lines kept", parsed.len());
+        #[cfg(feature = "metrics")]
+        assert!(metrics.render().contains(&format!(
+            "fcstream_recording_dropped_total{{what=\"chunks\"}} {dropped}"
+        )));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn hostile_ids_become_safe_names() {
         for id in [
