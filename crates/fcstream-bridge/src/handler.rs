@@ -1,0 +1,648 @@
+//! The bridge for one call: a FreeClimb [`Call`] on one side, one WebSocket to a bot speaking
+//! Twilio Media Streams on the other, and the bookkeeping between (frames, marks, clears).
+//!
+//! One task per call, one `select!` loop: caller events go out as `media`/`dtmf`, bot
+//! messages come in as plays, marks and clears. Bot audio waits in a bounded local queue
+//! ([`BridgeConfig::max_buffered_audio`]) and goes to the library as plays, at most
+//! [`BridgeConfig::max_plays_in_flight`] at a time (the library's pacer then keeps the
+//! platform's buffer within its bounds); audio that arrives while the plays are busy is merged
+//! into plays of up to [`BridgeConfig::max_play`]. A mark rides on the audio queued before it
+//! and is answered when that play resolves (completed, or interrupted by a clear), in order.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fcstream::audio::frame::Framer;
+use fcstream::audio::resample::StreamResampler;
+use fcstream::audio::{l16, mulaw};
+use fcstream::call::{CallControl, Playback};
+use fcstream::untrusted::{shown, LogBudget};
+use fcstream::{Audio, Call, ContentType, Event};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tracing::{debug, error, info, warn};
+
+use crate::stats::BridgeStats;
+use crate::twilio::{self, BotMessage, Outgoing, StartInfo};
+
+/// What the bridge does when the bot closes its socket before the call ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnBotClose {
+    /// Let the audio already sent play (at most [`BridgeConfig::drain_timeout`]), then hang up.
+    #[default]
+    Hangup,
+    /// Let the audio play the same way, then end the stream and keep the call: the handler
+    /// returns and FreeClimb runs the PerCL of the stream's `actionUrl`.
+    KeepCall,
+}
+
+/// How a bridge reaches its bot and the bounds it keeps.
+#[derive(Debug, Clone)]
+pub struct BridgeConfig {
+    /// The bot's WebSocket URL (`ws://`).
+    pub url: String,
+    /// The `accountSid` the bot is told.
+    pub account_sid: String,
+    /// How long connecting to the bot may take before the call gets the fallback.
+    pub connect_timeout: Duration,
+    /// What to do when the bot closes first.
+    pub on_bot_close: OnBotClose,
+    /// Played to the caller when the bot cannot be reached, before the hang-up.
+    pub fallback: Audio,
+    /// The largest bot message taken; larger ones are refused (counted, the call goes on).
+    /// Messages over four times this close the socket (the WebSocket layer's hard limit).
+    pub max_message_bytes: usize,
+    /// Bot audio held by the bridge beyond what is at the library; more is dropped (counted).
+    pub max_buffered_audio: Duration,
+    /// Plays handed to the library and not yet resolved.
+    pub max_plays_in_flight: usize,
+    /// The longest play made by merging queued bot audio.
+    pub max_play: Duration,
+    /// Marks waiting for audio per call; more are answered at once (counted).
+    pub max_pending_marks: usize,
+    /// How long the audio already queued may play after the bot closed.
+    pub drain_timeout: Duration,
+    /// A write to the bot that takes longer than this ends the bridge (a bot that stopped
+    /// reading).
+    pub write_timeout: Duration,
+}
+
+impl BridgeConfig {
+    /// The defaults for the bot at `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            account_sid: "ACfcstream".into(),
+            connect_timeout: Duration::from_secs(5),
+            on_bot_close: OnBotClose::Hangup,
+            fallback: default_fallback(),
+            max_message_bytes: 1 << 20,
+            max_buffered_audio: Duration::from_secs(120),
+            max_plays_in_flight: 16,
+            max_play: Duration::from_secs(1),
+            max_pending_marks: 1024,
+            drain_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Two short low beeps: "this line is not working", without a speech engine.
+pub fn default_fallback() -> Audio {
+    let beep = Audio::tone(480.0, Duration::from_millis(250), 8000).samples();
+    let gap = vec![0i16; 1600];
+    let samples: Vec<i16> = [&beep[..], &gap, &beep].concat();
+    Audio::from_pcm(8000, &samples)
+}
+
+/// Bridges FreeClimb calls to a Twilio Media Streams bot: a [`fcstream::Handler`].
+///
+/// ```no_run
+/// use fcstream::Server;
+/// use fcstream_bridge::{Bridge, BridgeConfig};
+///
+/// # async fn demo() -> fcstream::Result<()> {
+/// let bridge = Bridge::new(BridgeConfig::new("ws://127.0.0.1:8765/ws"));
+/// Server::bind("0.0.0.0:50051").serve(bridge).await
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Bridge {
+    config: Arc<BridgeConfig>,
+    stats: Arc<BridgeStats>,
+}
+
+impl Bridge {
+    /// A bridge to the bot of `config`.
+    pub fn new(config: BridgeConfig) -> Self {
+        Self {
+            config: Arc::new(config),
+            stats: Arc::new(BridgeStats::default()),
+        }
+    }
+
+    /// The bridge's counters, shared by all its calls.
+    pub fn stats(&self) -> Arc<BridgeStats> {
+        self.stats.clone()
+    }
+
+    /// Bridges one call to its end.
+    pub async fn run(&self, call: Call) -> fcstream::Result<()> {
+        self.stats.calls.fetch_add(1, Relaxed);
+        self.stats.active.fetch_add(1, Relaxed);
+        let result = self.run_inner(call).await;
+        self.stats.active.fetch_sub(1, Relaxed);
+        result
+    }
+
+    async fn run_inner(&self, call: Call) -> fcstream::Result<()> {
+        let cfg = &*self.config;
+        call.skip_playback_events();
+        let started = Instant::now();
+        let ws_config = WebSocketConfig::default()
+            .max_message_size(Some(cfg.max_message_bytes.saturating_mul(4)))
+            .max_frame_size(Some(cfg.max_message_bytes.saturating_mul(4)));
+        let connect =
+            tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), Some(ws_config), true);
+        let ws = match tokio::time::timeout(cfg.connect_timeout, connect).await {
+            Ok(Ok((ws, _response))) => ws,
+            outcome => {
+                let why = match outcome {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => format!("no answer in {:?}", cfg.connect_timeout),
+                };
+                self.stats.bot_connect_failures.fetch_add(1, Relaxed);
+                error!(
+                    call_id = %shown(call.call_id()),
+                    bot = %shown(&cfg.url),
+                    error = %shown(&why),
+                    "bridge: the bot is down; playing the fallback and hanging up"
+                );
+                let play = call.play(cfg.fallback.clone());
+                let bound = cfg.fallback.duration() + Duration::from_secs(5);
+                let _ = tokio::time::timeout(bound, play).await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), call.hangup()).await;
+                return Ok(());
+            }
+        };
+        let connect_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.stats.connected(connect_us);
+        debug!(call_id = %shown(call.call_id()), connect_us, "bridge: bot connected");
+        let mut session = Session::new(call, ws, cfg, &self.stats);
+        let end = session.run().await;
+        session.finish(end).await;
+        Ok(())
+    }
+}
+
+impl fcstream::Handler for Bridge {
+    fn handle(&self, call: Call) -> fcstream::server::HandlerFuture {
+        let bridge = self.clone();
+        Box::pin(async move { bridge.run(call).await })
+    }
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Bot warnings a bot can trigger at will share this budget.
+static BOT_WARNINGS: LogBudget = LogBudget::new(10);
+
+/// Why a bridge loop ended.
+#[derive(Debug)]
+enum End {
+    /// The call is over (hung up, or the platform ended the stream).
+    CallEnded,
+    /// The bot closed its socket, or it failed.
+    BotGone(String),
+}
+
+/// What woke the loop.
+enum Step {
+    Event(Option<Event>),
+    Bot(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
+    Played,
+}
+
+/// A play handed to the library, with the marks to answer when it resolves.
+struct InFlight {
+    playback: Playback,
+    marks: Vec<String>,
+}
+
+/// Bot audio not yet handed to the library, with the marks that follow it.
+struct Queued {
+    audio: Vec<u8>,
+    marks: Vec<String>,
+}
+
+/// Caller audio on its way to the bot: converted to µ-law 8 kHz and cut into 20 ms frames.
+struct Inbound {
+    ct: ContentType,
+    resampler: Option<StreamResampler>,
+    framer: Framer,
+    /// Frames sent (each 20 ms): the next frame's timestamp is `sent * 20` ms.
+    sent: u64,
+}
+
+impl Inbound {
+    fn new(ct: ContentType) -> Self {
+        let resampler = if ct.sample_rate() == 8000 {
+            None
+        } else {
+            StreamResampler::new(ct.sample_rate(), 8000).ok()
+        };
+        Self {
+            ct,
+            resampler,
+            framer: Framer::new(ContentType::Mulaw8k),
+            sent: 0,
+        }
+    }
+
+    fn push(&mut self, data: &[u8]) {
+        if self.ct.is_mulaw() {
+            self.framer.push(data);
+            return;
+        }
+        let samples = l16::decode(data);
+        let samples = match &mut self.resampler {
+            Some(r) => r.process(&samples).unwrap_or_default(),
+            None => samples,
+        };
+        self.framer.push(&mulaw::encode_all(&samples));
+    }
+}
+
+struct Session<'a> {
+    control: CallControl,
+    events: fcstream::call::CallEvents,
+    ws: Ws,
+    cfg: &'a BridgeConfig,
+    stats: &'a BridgeStats,
+    out: Outgoing,
+    start: StartInfo,
+    inbound: Inbound,
+    in_flight: VecDeque<InFlight>,
+    queued: VecDeque<Queued>,
+    queued_bytes: usize,
+    pending_marks: usize,
+    dropped_warned: bool,
+}
+
+impl<'a> Session<'a> {
+    fn new(call: Call, ws: Ws, cfg: &'a BridgeConfig, stats: &'a BridgeStats) -> Self {
+        let info = call.info().clone();
+        let custom_parameters = twilio::custom_parameters(&info.metadata);
+        let call_sid = custom_parameters
+            .iter()
+            .find(|(k, _)| k == "callId")
+            .map_or_else(|| info.call_id.clone(), |(_, v)| v.clone());
+        let stream_sid = stream_sid();
+        let (control, events) = call.split();
+        Session {
+            control,
+            events,
+            ws,
+            cfg,
+            stats,
+            out: Outgoing::new(stream_sid.clone()),
+            start: StartInfo {
+                stream_sid,
+                call_sid,
+                account_sid: cfg.account_sid.clone(),
+                custom_parameters,
+            },
+            inbound: Inbound::new(info.content_type),
+            in_flight: VecDeque::new(),
+            queued: VecDeque::new(),
+            queued_bytes: 0,
+            pending_marks: 0,
+            dropped_warned: false,
+        }
+    }
+
+    async fn send(&mut self, text: String) -> Result<(), End> {
+        match tokio::time::timeout(self.cfg.write_timeout, self.ws.send(Message::text(text))).await
+        {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(End::BotGone(format!("write failed: {e}"))),
+            Err(_) => Err(End::BotGone(format!(
+                "the bot read nothing for {:?}",
+                self.cfg.write_timeout
+            ))),
+        }
+    }
+
+    async fn run(&mut self) -> End {
+        let hello = self.out.connected();
+        let start = self.out.start(&self.start);
+        if let Err(end) = self.send(hello).await {
+            return end;
+        }
+        if let Err(end) = self.send(start).await {
+            return end;
+        }
+        loop {
+            let step = tokio::select! {
+                event = self.events.next() => Step::Event(event),
+                msg = self.ws.next() => Step::Bot(msg),
+                _ = front(&mut self.in_flight) => Step::Played,
+            };
+            let done = match step {
+                Step::Event(event) => self.on_event(event).await,
+                Step::Bot(msg) => self.on_bot(msg).await,
+                Step::Played => self.resolve_front().await,
+            };
+            if let Err(end) = done {
+                return end;
+            }
+            if let Err(end) = self.refill().await {
+                return end;
+            }
+        }
+    }
+
+    async fn on_event(&mut self, event: Option<Event>) -> Result<(), End> {
+        match event {
+            None | Some(Event::CallEnded(_)) => Err(End::CallEnded),
+            Some(Event::Audio(frame)) => {
+                self.inbound.push(&frame.data);
+                while let Some(f) = self.inbound.framer.pop() {
+                    let ts = self.inbound.sent * 20;
+                    self.inbound.sent += 1;
+                    let msg = self.out.media(&f, ts);
+                    self.stats.frames_to_bot.fetch_add(1, Relaxed);
+                    self.send(msg).await?;
+                }
+                Ok(())
+            }
+            Some(Event::DtmfStarted { digit, .. }) => {
+                let msg = self.out.dtmf(digit);
+                self.send(msg).await
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    async fn on_bot(
+        &mut self,
+        msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Result<(), End> {
+        let text = match msg {
+            None => return Err(End::BotGone("the bot closed the connection".into())),
+            Some(Err(e)) => return Err(End::BotGone(format!("read failed: {e}"))),
+            Some(Ok(Message::Close(_))) => {
+                return Err(End::BotGone("the bot closed the stream".into()))
+            }
+            Some(Ok(Message::Text(t))) => t,
+            Some(Ok(Message::Binary(_))) => {
+                self.stats.bad_messages.fetch_add(1, Relaxed);
+                self.bot_warning("binary frame (Media Streams is JSON text)", "");
+                return Ok(());
+            }
+            Some(Ok(_)) => return Ok(()), // ping, pong: tungstenite answers pings itself
+        };
+        if text.len() > self.cfg.max_message_bytes {
+            self.stats.oversize_messages.fetch_add(1, Relaxed);
+            let what = format!(
+                "message of {} bytes over the limit of {}",
+                text.len(),
+                self.cfg.max_message_bytes
+            );
+            self.bot_warning(&what, "");
+            return Ok(());
+        }
+        match twilio::parse(text.as_str()) {
+            Ok(BotMessage::Media(audio)) => {
+                self.stats.media_from_bot.fetch_add(1, Relaxed);
+                self.queue_audio(audio);
+                Ok(())
+            }
+            Ok(BotMessage::Mark(name)) => self.mark(name).await,
+            Ok(BotMessage::Clear) => self.clear().await,
+            Ok(BotMessage::Other(event)) => {
+                self.stats.unknown_events.fetch_add(1, Relaxed);
+                self.bot_warning("unknown event, ignored", &event);
+                Ok(())
+            }
+            Err(e) => {
+                self.stats.bad_messages.fetch_add(1, Relaxed);
+                self.bot_warning(&e.to_string(), "");
+                Ok(())
+            }
+        }
+    }
+
+    fn bot_warning(&self, what: &str, detail: &str) {
+        let call_id = self.control.call_id();
+        BOT_WARNINGS.warn(|suppressed| {
+            warn!(
+                call_id = %shown(call_id),
+                detail = %shown(detail),
+                suppressed,
+                "bridge: bot message refused: {}",
+                shown(what)
+            )
+        });
+    }
+
+    fn queue_audio(&mut self, audio: Vec<u8>) {
+        if audio.is_empty() {
+            return;
+        }
+        let limit = ContentType::Mulaw8k.bytes_for(self.cfg.max_buffered_audio);
+        if self.queued_bytes + audio.len() > limit {
+            self.stats
+                .audio_dropped_bytes
+                .fetch_add(audio.len() as u64, Relaxed);
+            if !self.dropped_warned {
+                self.dropped_warned = true;
+                warn!(
+                    call_id = %shown(self.control.call_id()),
+                    limit = ?self.cfg.max_buffered_audio,
+                    "bridge: the bot sent more audio than the bridge holds; the rest is dropped"
+                );
+            }
+            return;
+        }
+        self.queued_bytes += audio.len();
+        let max_play = ContentType::Mulaw8k.bytes_for(self.cfg.max_play).max(160);
+        if let Some(last) = self.queued.back_mut() {
+            if last.marks.is_empty() && last.audio.len() + audio.len() <= max_play {
+                last.audio.extend_from_slice(&audio);
+                return;
+            }
+        }
+        self.queued.push_back(Queued {
+            audio,
+            marks: Vec::new(),
+        });
+    }
+
+    async fn mark(&mut self, name: String) -> Result<(), End> {
+        if self.pending_marks >= self.cfg.max_pending_marks {
+            self.stats.marks_overflow.fetch_add(1, Relaxed);
+            self.bot_warning("too many marks pending; answered at once", &name);
+            return self.answer(&name).await;
+        }
+        let slot = match self.queued.back_mut() {
+            Some(q) => Some(&mut q.marks),
+            None => self.in_flight.back_mut().map(|p| &mut p.marks),
+        };
+        match slot {
+            Some(marks) => {
+                marks.push(name);
+                self.pending_marks += 1;
+                self.stats.marks_outstanding.fetch_add(1, Relaxed);
+                Ok(())
+            }
+            // Nothing queued before it: it has "played" already.
+            None => self.answer(&name).await,
+        }
+    }
+
+    async fn answer(&mut self, name: &str) -> Result<(), End> {
+        self.stats.marks_answered.fetch_add(1, Relaxed);
+        let msg = self.out.mark(name);
+        self.send(msg).await
+    }
+
+    async fn answer_all(&mut self, marks: Vec<String>) -> Result<(), End> {
+        let n = marks.len();
+        self.pending_marks = self.pending_marks.saturating_sub(n);
+        self.stats
+            .marks_outstanding
+            .fetch_sub(i64::try_from(n).unwrap_or(0), Relaxed);
+        for m in marks {
+            self.answer(&m).await?;
+        }
+        Ok(())
+    }
+
+    /// The oldest play resolved: its marks are answered.
+    async fn resolve_front(&mut self) -> Result<(), End> {
+        match self.in_flight.pop_front() {
+            Some(p) => self.answer_all(p.marks).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn clear(&mut self) -> Result<(), End> {
+        self.stats.clears.fetch_add(1, Relaxed);
+        let queued: Vec<Queued> = self.queued.drain(..).collect();
+        self.queued_bytes = 0;
+        if !self.in_flight.is_empty() {
+            match tokio::time::timeout(Duration::from_secs(10), self.control.clear()).await {
+                Ok(Err(fcstream::Error::CallEnded(_))) => return Err(End::CallEnded),
+                Ok(Err(e)) => {
+                    warn!(call_id = %shown(self.control.call_id()), error = %e, "bridge: clear failed")
+                }
+                Ok(Ok(())) => {}
+                Err(_) => warn!(
+                    call_id = %shown(self.control.call_id()),
+                    "bridge: the platform did not confirm the clear in 10 s"
+                ),
+            }
+        }
+        // Every play started before the clear has resolved (interrupted) or is about to.
+        while let Some(mut p) = self.in_flight.pop_front() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), &mut p.playback).await;
+            self.answer_all(p.marks).await?;
+        }
+        for q in queued {
+            self.answer_all(q.marks).await?;
+        }
+        Ok(())
+    }
+
+    /// Hands queued audio to the library while fewer than the bound of plays are in flight.
+    async fn refill(&mut self) -> Result<(), End> {
+        while self.in_flight.len() < self.cfg.max_plays_in_flight.max(1) {
+            let Some(q) = self.queued.pop_front() else {
+                break;
+            };
+            self.queued_bytes -= q.audio.len();
+            let audio = match Audio::from_wire(ContentType::Mulaw8k, q.audio) {
+                Ok(a) => a,
+                Err(_) => continue, // µ-law is one byte a sample: cannot fail
+            };
+            match self.control.start_play(audio).await {
+                Ok(playback) => self.in_flight.push_back(InFlight {
+                    playback,
+                    marks: q.marks,
+                }),
+                Err(fcstream::Error::CallEnded(_)) => return Err(End::CallEnded),
+                Err(e) => {
+                    warn!(call_id = %shown(self.control.call_id()), error = %e, "bridge: play refused");
+                    self.answer_all(q.marks).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits (bounded) for the audio already queued to play, answering marks as it does.
+    async fn drain(&mut self) {
+        let deadline = tokio::time::Instant::now() + self.cfg.drain_timeout;
+        loop {
+            if self.refill().await.is_err() {
+                return;
+            }
+            let Some(p) = self.in_flight.front_mut() else {
+                return;
+            };
+            if tokio::time::timeout_at(deadline, &mut p.playback)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            // The socket is gone: marks cannot be answered any more.
+            if let Some(p) = self.in_flight.pop_front() {
+                self.forget(p.marks.len());
+            }
+        }
+    }
+
+    fn forget(&mut self, marks: usize) {
+        self.pending_marks = self.pending_marks.saturating_sub(marks);
+        self.stats
+            .marks_outstanding
+            .fetch_sub(i64::try_from(marks).unwrap_or(0), Relaxed);
+    }
+
+    async fn finish(&mut self, end: End) {
+        match end {
+            End::CallEnded => {
+                let stop = self.out.stop(&self.start.account_sid, &self.start.call_sid);
+                let _ = self.send(stop).await;
+                let _ = tokio::time::timeout(Duration::from_secs(2), self.ws.close(None)).await;
+                debug!(call_id = %shown(self.control.call_id()), "bridge: call ended, stream stopped");
+            }
+            End::BotGone(why) => {
+                self.stats.bot_closed.fetch_add(1, Relaxed);
+                info!(
+                    call_id = %shown(self.control.call_id()),
+                    reason = %shown(&why),
+                    action = ?self.cfg.on_bot_close,
+                    "bridge: the bot left before the call ended"
+                );
+                let _ = tokio::time::timeout(Duration::from_secs(1), self.ws.close(None)).await;
+                self.drain().await;
+                if self.cfg.on_bot_close == OnBotClose::Hangup {
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(5), self.control.hangup()).await;
+                }
+            }
+        }
+        let left: usize = self.in_flight.iter().map(|p| p.marks.len()).sum::<usize>()
+            + self.queued.iter().map(|q| q.marks.len()).sum::<usize>();
+        self.forget(left);
+        self.in_flight.clear();
+        self.queued.clear();
+    }
+}
+
+/// The oldest play's outcome, or never when none is in flight.
+async fn front(in_flight: &mut VecDeque<InFlight>) -> fcstream::Result<fcstream::PlayOutcome> {
+    match in_flight.front_mut() {
+        Some(p) => (&mut p.playback).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A fresh `MZ…` stream id: 32 hex digits from the time and a process-wide counter.
+fn stream_sid() -> String {
+    use std::sync::atomic::AtomicU64;
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    format!("MZ{t:016x}{n:016x}")
+}
