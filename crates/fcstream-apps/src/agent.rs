@@ -337,6 +337,8 @@ async fn converse(config: &AgentConfig, d: &mut Dialog, m: &mut CallMeasures) ->
         let expect = Expect::speech_or_digits(hints.iter().copied(), 1)
             .terminator(None)
             .no_input(config.reprompt_after)
+            // A slow recogniser's final still answers the turn it belongs to.
+            .final_timeout(config.reprompt_after)
             .attempts(config.max_reprompts + 1);
         let again = if d.speech_available() {
             Prompt::NotUnderstood

@@ -116,7 +116,9 @@ pub struct Expect {
     /// An attempt ends this long after its prompt ended, whatever the caller is doing.
     /// Default 20 s.
     pub max_time: Duration,
-    /// Speech ended and no final transcript came within this: no match. Default 3 s.
+    /// Speech ended and no final transcript came within this: no match. Default 5 s (a
+    /// recogniser on a busy machine may take seconds; a transcript that comes later still,
+    /// during the reprompt, is still the answer).
     pub final_timeout: Duration,
     /// Attempts in all (the first prompt and its reprompts). Default 3.
     pub attempts: u32,
@@ -129,7 +131,7 @@ impl Expect {
             digits,
             no_input: Duration::from_secs(5),
             max_time: Duration::from_secs(20),
-            final_timeout: Duration::from_secs(3),
+            final_timeout: Duration::from_secs(5),
             attempts: 3,
         }
     }
@@ -687,8 +689,15 @@ impl Turn {
         }
     }
 
-    /// `answer` is the ask's answer: given now, or once the prompt has ended.
+    /// `answer` is the ask's answer: given now, or once the prompt has ended. A prompt that
+    /// the answer's kind of input may interrupt (speech for a spoken answer, keys for digits)
+    /// is cut for it: a late transcript arriving during a reprompt does not wait for it.
     fn answer(&mut self, answer: Answer) {
+        match answer {
+            Answer::Speech { .. } => self.barge(self.barge_in.by_speech()),
+            Answer::Digits { .. } => self.barge(self.barge_in.by_keys()),
+            _ => {}
+        }
         if matches!(self.prompt, PromptState::Playing | PromptState::Clearing) {
             self.deadlines = Deadlines::default();
             self.pending = Some(Pending::Answer(answer));
@@ -1029,6 +1038,24 @@ mod tests {
         r.on(Input::PromptEnded(PlayOutcome::Completed));
         assert_eq!(r.clears(), 0);
         assert!(matches!(r.answer(), Answer::Digits { digits, .. } if digits == "3"));
+    }
+
+    #[test]
+    fn a_late_transcript_during_the_reprompt_cuts_it_and_is_the_answer() {
+        let expect = Expect::speech(["hours"]).final_timeout(ms(1000));
+        let mut r = Run::new(Turn::ask(expect, BargeIn::Speech));
+        r.play(ms(500));
+        r.on(Input::SpeechStarted);
+        r.on(Input::SpeechEnded);
+        assert_eq!(r.wait(ms(1000)), vec![Action::Play { attempt: 1 }]);
+        r.on(Input::PromptStarted);
+        let out = r.on(Input::Transcript {
+            text: "hours".into(),
+            confidence: 0.5,
+        });
+        assert_eq!(out, vec![Action::Clear]);
+        r.on(Input::PromptEnded(PlayOutcome::Interrupted));
+        assert!(matches!(r.answer(), Answer::Speech { .. }));
     }
 
     #[test]
