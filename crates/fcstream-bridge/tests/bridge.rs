@@ -341,23 +341,41 @@ async fn a_mark_is_answered_after_its_audio_played_not_on_receipt() {
 
 #[tokio::test]
 async fn clear_cuts_the_audio_and_answers_pending_marks() {
-    let (url, seen) = bot(|mut ws, seen: Seen| async move {
-        let _ = recv(&mut ws, &seen).await;
-        let _ = recv(&mut ws, &seen).await;
+    clear_test(16).await;
+}
+
+/// The same with the marks' audio still held by the bridge (not yet at the library).
+#[tokio::test]
+async fn clear_answers_the_marks_of_audio_not_yet_handed_to_the_library() {
+    clear_test(1).await;
+}
+
+async fn clear_test(in_flight: usize) {
+    let (url, seen) = bot(|ws, seen: Seen| async move {
+        let (mut tx, mut rx) = ws.split();
+        let _ = recv_from(&mut rx, &seen).await;
+        let _ = recv_from(&mut rx, &seen).await;
+        // Read while writing, so that each mark's arrival is timed as it comes.
+        let reader = {
+            let seen = seen.clone();
+            tokio::spawn(async move { while recv_from(&mut rx, &seen).await.is_some() {} })
+        };
         for chunk in tone_mulaw(5.0).chunks(160) {
-            if ws.send(media(chunk)).await.is_err() {
+            if tx.send(media(chunk)).await.is_err() {
                 return;
             }
         }
-        let _ = ws.send(mark("long")).await;
-        let _ = ws.send(mark("longer")).await;
+        let _ = tx.send(mark("long")).await;
+        let _ = tx.send(mark("longer")).await;
         tokio::time::sleep(Duration::from_millis(800)).await;
         seen.push(json!({"event": "<cleared>"}));
-        let _ = ws.send(clear()).await;
-        recv_all(&mut ws, &seen).await;
+        let _ = tx.send(clear()).await;
+        let _ = reader.await;
     })
     .await;
-    let bridge = Bridge::new(BridgeConfig::new(url));
+    let mut config = BridgeConfig::new(url);
+    config.max_plays_in_flight = in_flight;
+    let bridge = Bridge::new(config);
     let stats = bridge.stats();
     let script = Script::new(ContentType::Mulaw8k).hangup_after(Duration::from_secs(4));
     let report = call(bridge, &script).await;
