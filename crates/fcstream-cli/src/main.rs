@@ -91,6 +91,14 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
+    /// Bridge FreeClimb calls to a bot written for Twilio Media Streams (Pipecat and
+    /// friends): one WebSocket per call, Twilio's messages both ways.
+    Bridge {
+        #[command(flatten)]
+        args: cmd::bridge::BridgeArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Serve Google Speech-to-Text v1 streaming recognition locally (Whisper or PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
     /// Install, list and check the speech models (`fcstream models install`).
@@ -127,7 +135,8 @@ async fn main() -> std::process::ExitCode {
         | Command::Call { wire, .. }
         | Command::Demo { wire, .. }
         | Command::Load { wire, .. }
-        | Command::Conform { wire, .. } => Some(*wire),
+        | Command::Conform { wire, .. }
+        | Command::Bridge { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
         #[cfg(feature = "whisper")]
         Command::Models(_) => None,
@@ -141,6 +150,7 @@ async fn main() -> std::process::ExitCode {
         Command::Demo { args, .. } => cmd::demo::run(args).await,
         Command::Load { args, .. } => cmd::load::run(*args).await,
         Command::Conform { args, .. } => cmd::conform::run(*args).await,
+        Command::Bridge { args, .. } => cmd::bridge::run(args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,
         #[cfg(feature = "whisper")]

@@ -1,5 +1,6 @@
 //! One module per `fcstream` subcommand.
 
+pub mod bridge;
 pub mod call;
 pub mod conform;
 pub mod demo;
