@@ -125,11 +125,15 @@ fn init_logs(format: LogFormat, default_level: &str) {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // `call` and `demo` print their own report: only warnings go to the log by default.
-    let quiet = matches!(
-        cli.command,
-        Command::Call { .. } | Command::Demo { .. } | Command::Conform { .. }
-    );
-    init_logs(cli.log_format, if quiet { "warn" } else { "info" });
+    let quiet = matches!(cli.command, Command::Call { .. } | Command::Demo { .. });
+    // `conform` reports what each call showed in its cases: the platform's own warnings
+    // (a server not reading, ...) would repeat them line by line.
+    let level = match cli.command {
+        Command::Conform { .. } => "error",
+        _ if quiet => "warn",
+        _ => "info",
+    };
+    init_logs(cli.log_format, level);
     let wire = match &cli.command {
         Command::Serve { wire, .. }
         | Command::Call { wire, .. }

@@ -56,8 +56,8 @@ enum Flaw {
     Refuses(ContentType),
     /// After a stream reset, refuses every later call.
     DiesAfterReset,
-    /// Plays everything under one id, `last_message` false, and sends the next frame only
-    /// after the platform's completion of the previous one.
+    /// Plays everything under one id, `last_message` false, with at most 8 frames not yet
+    /// completed by the platform (a pacer that counts on one completion per message).
     WaitsForCompletion,
     /// No echo: keeps the audio buffer full of silence by depth queries, assuming the depth
     /// counts the entry playing.
@@ -217,6 +217,9 @@ fn query_depth() -> AppMessage {
     }
 }
 
+/// `WaitsForCompletion`: frames played and not yet completed, at most.
+const WINDOW: usize = 8;
+
 async fn echo_call(
     shared: Arc<Shared>,
     ct: ContentType,
@@ -248,7 +251,7 @@ async fn echo_call(
     let mut seq: u32 = 0;
     let mut held: Option<AppMessage> = None;
     let mut waiting: VecDeque<AppMessage> = VecDeque::new();
-    let mut in_flight = false;
+    let mut in_flight = 0usize;
     let mut last_sent: Option<AppMessage> = None;
     let mut keys_down = 0u32;
     let mut dtmf_seq = 0u32;
@@ -322,11 +325,11 @@ async fn echo_call(
                         let _ = late_tx.send((due, m)).await;
                     }
                     Flaw::WaitsForCompletion => {
-                        if in_flight {
-                            waiting.push_back(m);
-                        } else {
-                            in_flight = true;
+                        if in_flight < WINDOW {
+                            in_flight += 1;
                             send(m).await;
+                        } else {
+                            waiting.push_back(m);
                         }
                     }
                     _ => {
@@ -336,11 +339,11 @@ async fn echo_call(
                 }
             }
             Some(In::NotifyPlaybackCompletedData(_)) if flaw == Flaw::WaitsForCompletion => {
-                match waiting.pop_front() {
-                    Some(m) => {
-                        send(m).await;
-                    }
-                    None => in_flight = false,
+                in_flight = in_flight.saturating_sub(1);
+                while in_flight < WINDOW {
+                    let Some(m) = waiting.pop_front() else { break };
+                    in_flight += 1;
+                    send(m).await;
                 }
             }
             Some(In::NotifyBuffer(d)) if flaw == Flaw::FillsByDepth => {

@@ -34,7 +34,7 @@ pub struct ConformArgs {
     #[arg(long)]
     pub list: bool,
     /// Echo profile: the longest a frame may take to come back.
-    #[arg(long, default_value = "250ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "500ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub echo_latency: Duration,
     /// How soon after NotifyCallEndedMessage the server must have closed its side.
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]

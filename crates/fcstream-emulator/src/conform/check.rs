@@ -271,13 +271,17 @@ pub(crate) fn echo_flows(r: &CallReport, max_gap: Duration) -> Result<FlowStats,
     let end = r.summary.duration_ms;
     let mut marks = vec![first_sent];
     marks.extend(played.iter().map(|p| p.t_ms).filter(|t| *t <= end));
+    let none_in_call = marks.len() == 1;
     marks.push(end);
     let mut longest: f64 = 0.0;
     for w in marks.windows(2) {
         let gap = w[1] - w[0];
         if gap > gap_ms {
-            return Err(if w[0] == first_sent && played.is_empty() {
-                format!("the echo never started: no audio came back in the {end:.0} ms call")
+            return Err(if none_in_call {
+                format!(
+                    "the echo never started: no audio came back during the {end:.0} ms call ({} messages after it ended)",
+                    played.len()
+                )
             } else {
                 format!(
                     "the echo stalled: nothing came back from {:.0} ms to {:.0} ms (more than {gap_ms:.0} ms)",

@@ -83,7 +83,7 @@ pub struct Options {
     /// Only the cases whose name matches one of these comma-separated patterns (`*` matches
     /// any text; a pattern without `*` matches names containing it). `None`: every case.
     pub only: Option<String>,
-    /// The longest a frame may take to come back in the echo cases (default 250 ms).
+    /// The longest a frame may take to come back in the echo cases (default 500 ms).
     pub echo_latency: Duration,
     /// How soon after `NotifyCallEndedMessage` the server must have closed its side
     /// (default 2 s).
@@ -104,7 +104,7 @@ impl Default for Options {
         Self {
             profile: Profile::App,
             only: None,
-            echo_latency: Duration::from_millis(250),
+            echo_latency: Duration::from_millis(500),
             end_within: Duration::from_secs(2),
             echo_dtmf: true,
             jobs: 4,
@@ -135,7 +135,7 @@ impl Connector {
         Self(Arc::new(f))
     }
 
-    /// Connections to `url` (see [`connect`]).
+    /// Connections to `url` (see [`connect()`]).
     pub fn url(url: impl Into<String>, options: ConnectOptions) -> Self {
         let url: String = url.into();
         Self::new(move || {
