@@ -100,7 +100,7 @@ pub async fn run(args: BridgeArgs) -> anyhow::Result<()> {
                 }
             }),
         );
-        info!(addr = %addr, "metrics on /metrics");
+        info!(addr = %listener.local_addr()?, "metrics on /metrics");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(crate::shutdown_signal())
