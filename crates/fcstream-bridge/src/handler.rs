@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use fcstream::audio::frame::Framer;
 use fcstream::audio::resample::StreamResampler;
 use fcstream::audio::{l16, mulaw};
-use fcstream::call::{CallControl, Playback};
+use fcstream::call::{CallControl, KeyPresses, Playback};
 use fcstream::untrusted::{shown, LogBudget};
 use fcstream::{Audio, Call, ContentType, Event};
 use futures_util::{SinkExt, StreamExt};
@@ -272,6 +272,7 @@ struct Session<'a> {
     queued_bytes: usize,
     pending_marks: usize,
     dropped_warned: bool,
+    keys: KeyPresses,
 }
 
 impl<'a> Session<'a> {
@@ -303,6 +304,7 @@ impl<'a> Session<'a> {
             queued_bytes: 0,
             pending_marks: 0,
             dropped_warned: false,
+            keys: KeyPresses::default(),
         }
     }
 
@@ -361,9 +363,15 @@ impl<'a> Session<'a> {
                 }
                 Ok(())
             }
-            Some(Event::DtmfStarted { digit, .. }) => {
-                let msg = self.out.dtmf(digit);
-                self.send(msg).await
+            Some(event @ (Event::DtmfStarted { .. } | Event::DtmfEnded { .. })) => {
+                // One `dtmf` per key press, whether the platform sends its start, its end or both.
+                match self.keys.press(&event) {
+                    Some(digit) => {
+                        let msg = self.out.dtmf(digit);
+                        self.send(msg).await
+                    }
+                    None => Ok(()),
+                }
             }
             Some(_) => Ok(()),
         }
@@ -529,9 +537,11 @@ impl<'a> Session<'a> {
                 ),
             }
         }
-        // Every play started before the clear has resolved (interrupted) or is about to.
+        // Every play started before the clear has resolved (interrupted) or is about to; one
+        // deadline for all of them, so a platform that never answers costs 2 s, not 2 s a play.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
         while let Some(mut p) = self.in_flight.pop_front() {
-            let _ = tokio::time::timeout(Duration::from_secs(2), &mut p.playback).await;
+            let _ = tokio::time::timeout_at(deadline, &mut p.playback).await;
             self.answer_all(p.marks).await?;
         }
         for q in queued {
