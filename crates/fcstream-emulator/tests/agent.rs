@@ -3,7 +3,7 @@
 //! speech recognition that is unreachable or fails mid-call.
 //!
 //! The caller's words and the agent's voice are real espeak-ng speech. The recogniser here is a
-//! stand-in (it "hears" one fixed word per utterance) so that these tests check the agent's
+//! stand-in (`common::stand_in`: it "hears" one fixed word per utterance) so that these tests check the agent's
 //! behaviour, not recognition accuracy; `tests/agent_accuracy.rs` runs the real local service.
 //! Without espeak-ng the tests are skipped, unless `FCSTREAM_REQUIRE_SPEECH=1` (CI) makes that
 //! a failure.
@@ -11,18 +11,15 @@
 mod common;
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
 use common::*;
 use fcstream::{CallConfig, ContentType, PlayOutcome};
 use fcstream_apps::agent::{agent, AgentConfig, CallMeasures, Intent};
-use fcstream_emulator::{CallOutcome, CallReport, Hangup, Script, Source};
+use fcstream_emulator::{CallOutcome, CallReport, Dir, Hangup, Script, Source};
 use fcstream_speech::tts::{CachedTts, EspeakNg, Synthesizer};
-use fcstream_speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
-use tokio::sync::mpsc;
+use fcstream_speech::Transcriber;
 use tokio::time::Instant;
 
 /// Whether a speech tool is here; a missing one skips the test, or fails it in CI.
@@ -57,81 +54,6 @@ fn voice() -> Arc<dyn Synthesizer> {
 async fn words(text: &str) -> Arc<Vec<i16>> {
     let clip = voice().synthesize(text).await.expect("espeak-ng speaks");
     Arc::new(clip.samples().to_vec())
-}
-
-/// A stand-in recogniser: each utterance (loud audio, then 300 ms of quiet) is heard as `word`.
-/// With `break_after`, its first stream fails that long after opening and every later open is
-/// refused (a service that went away mid-call).
-struct OneWord {
-    word: &'static str,
-    break_after: Option<Duration>,
-    opens: AtomicUsize,
-}
-
-impl OneWord {
-    fn new(word: &'static str) -> Self {
-        Self {
-            word,
-            break_after: None,
-            opens: AtomicUsize::new(0),
-        }
-    }
-}
-
-impl Transcriber for OneWord {
-    fn open(&self, config: &SttConfig) -> BoxFuture<'_, Result<SttStream, SttError>> {
-        let n = self.opens.fetch_add(1, Ordering::SeqCst);
-        let (word, break_after, rate) = (self.word, self.break_after, config.sample_rate);
-        Box::pin(async move {
-            if n > 0 && break_after.is_some() {
-                return Err(SttError::Unavailable("connection refused (test)".into()));
-            }
-            let (audio, mut rx) = mpsc::channel::<Bytes>(256);
-            let (tx, results) = mpsc::channel(16);
-            tokio::spawn(async move {
-                let deadline = break_after.map(|d| Instant::now() + d);
-                let (mut talking, mut quiet, mut at) = (false, 0u64, 0u64);
-                loop {
-                    let chunk = tokio::select! {
-                        c = rx.recv() => match c { Some(c) => c, None => return },
-                        _ = async { tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)).await }, if deadline.is_some() => {
-                            let _ = tx.send(Err(SttError::Status {
-                                code: "UNAVAILABLE".into(),
-                                message: "recogniser went away (test)".into(),
-                            })).await;
-                            return;
-                        }
-                    };
-                    let pcm: Vec<i16> = chunk
-                        .chunks_exact(2)
-                        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                        .collect();
-                    at += pcm.len() as u64;
-                    let loud = pcm.iter().any(|s| s.unsigned_abs() > 2000);
-                    if loud {
-                        talking = true;
-                        quiet = 0;
-                    } else if talking {
-                        quiet += pcm.len() as u64;
-                        if quiet >= u64::from(rate) * 3 / 10 {
-                            talking = false;
-                            let t = Transcript {
-                                text: word.into(),
-                                is_final: true,
-                                stability: 1.0,
-                                confidence: 0.9,
-                                end_offset: Duration::from_secs_f64(at as f64 / f64::from(rate)),
-                            };
-                            if tx.send(Ok(t)).await.is_err() {
-                                return;
-                            }
-                        }
-                    }
-                }
-            });
-            Ok(SttStream { audio, results })
-        })
-    }
 }
 
 /// Starts an agent server with recogniser `stt` (no re-prompts within a test's length);
@@ -187,7 +109,7 @@ async fn caller_speech_cuts_the_greeting_within_150_ms_and_the_ledger_says_what_
     if !espeak() {
         return;
     }
-    let (server, config) = agent_server(Arc::new(OneWord::new("hours"))).await;
+    let (server, config) = agent_server(Arc::new(StandIn::one_word("hours"))).await;
     let greeting = config.script.greeting.clone();
     let script = Script::new(ContentType::Mulaw8k)
         .call_id("barge-in")
@@ -232,7 +154,27 @@ async fn caller_speech_cuts_the_greeting_within_150_ms_and_the_ledger_says_what_
         .summary
         .time_to_first_app_audio_ms
         .expect("the caller heard the greeting") as u64);
-    let really = cut - started;
+    // Where the greeting stopped: the clear on the wire (heard.wav's loudness alone cannot
+    // tell a cut inside a pause between words from the pause). heard.wav agrees: nothing of
+    // the greeting after it.
+    let clear = report
+        .entries(Dir::FromApp, "clear_audio_buffer")
+        .next()
+        .expect("the agent cleared")
+        .t_ms;
+    let clear = Duration::from_secs_f64(clear / 1000.0);
+    assert!(
+        clear.saturating_sub(spoke) <= ms(150),
+        "cleared {:?} after speech onset",
+        clear.saturating_sub(spoke)
+    );
+    assert!(
+        heard[at(clear + ms(40))..at(clear + ms(500))]
+            .iter()
+            .all(|&w| w <= LOUD),
+        "the greeting went on after the clear"
+    );
+    let really = clear - started;
     eprintln!("ledger: {first:?}; heard.wav: {really:?}");
     assert!(
         first.played.abs_diff(really) <= ms(100),
@@ -250,7 +192,7 @@ async fn goodbye_plays_to_its_end_then_the_agent_hangs_up() {
     if !espeak() {
         return;
     }
-    let (server, config) = agent_server(Arc::new(OneWord::new("goodbye"))).await;
+    let (server, config) = agent_server(Arc::new(StandIn::one_word("goodbye"))).await;
     let script = Script::new(ContentType::Mulaw8k)
         .call_id("goodbye")
         .say(
@@ -389,9 +331,9 @@ async fn recogniser_failing_mid_call_falls_back_to_keys_and_logs_one_error() {
     }
     let logs = Logs::default();
     let _guard = tracing::subscriber::set_default(subscriber(&logs));
-    let stt = OneWord {
+    let stt = StandIn {
         break_after: Some(secs(4)),
-        ..OneWord::new("hours")
+        ..StandIn::one_word("hours")
     };
     let (_, m) = call_with_failing_stt(Arc::new(stt), "mid-call").await;
     // It understood the caller before the service went away.

@@ -5,7 +5,7 @@
 //! Every call but the last runs in virtual time (the app in-process, tokio's clock paused):
 //! exact and repeatable, whatever the machine is doing. Prompts are tones (no voice needed);
 //! the caller's speech is the emulator's babble, heard by the energy VAD; the recogniser is a
-//! stand-in that hears a scripted answer per utterance, so these tests check the dialog's
+//! stand-in (`common::stand_in`) that hears a scripted answer per utterance, so these tests check the dialog's
 //! decisions, not recognition (`tests/agent_accuracy*.rs` run real recognisers). The last
 //! test times barge-in on the real clock over loopback TCP, 20 calls at once, and prints the
 //! latencies at the server and at the caller.
@@ -14,18 +14,15 @@ mod common;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
 use common::*;
 use fcstream::{Audio, Call, CallConfig, ContentType, EndCause, Heard, PlayOutcome};
 use fcstream_dialog::{Answer, BargeIn, BargeInTiming, Dialog, Expect, Prompt, VadChoice};
 use fcstream_emulator::{in_process, CallOutcome, CallReport, Hangup, Script, Source};
 use fcstream_speech::vad::VadConfig;
-use fcstream_speech::{BoxFuture, SttConfig, SttError, SttStream, Transcriber, Transcript};
-use tokio::sync::mpsc;
+use fcstream_speech::Transcriber;
 
 /// What a dialog handler saw, for the test to check.
 #[derive(Debug, Default)]
@@ -311,76 +308,9 @@ async fn no_input_reprompts_then_gives_up() {
     assert!(at >= secs(6) && at < ms(6500), "gave up at {at:?}");
 }
 
-/// A stand-in recogniser: utterance N of the call (loud audio, then 300 ms of quiet) is heard
-/// as `answers[N]`. It keeps the phrase hints it was given.
-struct Scripted {
-    answers: Vec<&'static str>,
-    utterances: Arc<AtomicUsize>,
-    hints: Arc<Mutex<Vec<Vec<String>>>>,
-}
-
-impl Scripted {
-    fn new(answers: Vec<&'static str>) -> Arc<Self> {
-        Arc::new(Self {
-            answers,
-            utterances: Arc::default(),
-            hints: Arc::default(),
-        })
-    }
-}
-
-impl Transcriber for Scripted {
-    fn open(&self, config: &SttConfig) -> BoxFuture<'_, Result<SttStream, SttError>> {
-        self.hints.lock().unwrap().push(config.phrases.clone());
-        let (answers, utterances, rate) = (
-            self.answers.clone(),
-            self.utterances.clone(),
-            config.sample_rate,
-        );
-        Box::pin(async move {
-            let (audio, mut rx) = mpsc::channel::<Bytes>(256);
-            let (tx, results) = mpsc::channel(16);
-            tokio::spawn(async move {
-                let (mut talking, mut quiet, mut at) = (false, 0u64, 0u64);
-                while let Some(chunk) = rx.recv().await {
-                    let pcm: Vec<i16> = chunk
-                        .chunks_exact(2)
-                        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                        .collect();
-                    at += pcm.len() as u64;
-                    if pcm.iter().any(|s| s.unsigned_abs() > 2000) {
-                        talking = true;
-                        quiet = 0;
-                    } else if talking {
-                        quiet += pcm.len() as u64;
-                        if quiet >= u64::from(rate) * 3 / 10 {
-                            talking = false;
-                            let n = utterances.fetch_add(1, Ordering::SeqCst);
-                            let text = answers.get(n).copied().unwrap_or("");
-                            let t = Transcript {
-                                text: text.into(),
-                                is_final: true,
-                                stability: 1.0,
-                                confidence: 0.9,
-                                // Where in the stream it ends (the bridge drops results
-                                // that end inside audio a previous stream recognised).
-                                end_offset: Duration::from_secs_f64(at as f64 / f64::from(rate)),
-                            };
-                            if tx.send(Ok(t)).await.is_err() {
-                                return;
-                            }
-                        }
-                    }
-                }
-            });
-            Ok(SttStream { audio, results })
-        })
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_hinted_spoken_answer_is_taken_and_no_speech_is_no_input() {
-    let stt = Scripted::new(vec!["i need support please"]);
+    let stt = Arc::new(StandIn::new(vec!["i need support please", ""]));
     let body: Body = Arc::new(|mut d, seen| {
         Box::pin(async move {
             let start = d.call().clock().now();
@@ -417,7 +347,7 @@ async fn a_hinted_spoken_answer_is_taken_and_no_speech_is_no_input() {
 
 #[tokio::test(start_paused = true)]
 async fn an_unrecognised_answer_is_reprompted_and_the_next_one_taken() {
-    let stt = Scripted::new(vec!["banana", "sales"]);
+    let stt = Arc::new(StandIn::new(vec!["banana", "sales"]));
     let body: Body = Arc::new(|mut d, seen| {
         Box::pin(async move {
             let start = d.call().clock().now();

@@ -33,6 +33,10 @@ pub use speech_support::skip_speech;
 
 /// What the agent's accuracy tests share.
 pub mod accuracy;
+/// A stand-in recogniser for the agent's and the dialog's tests.
+pub mod stand_in;
+#[allow(unused_imports)]
+pub use stand_in::StandIn;
 
 pub async fn channel(server: &TestServer) -> Channel {
     fcstream_emulator::connect(&server.url, &Default::default())
