@@ -156,6 +156,34 @@ pub fn delay(reference: &[i16], signal: &[i16], max_lag: usize) -> Option<(usize
     best
 }
 
+/// How alike `a` and `b` are at the best lag within `-max_lag..=max_lag` samples (`b`
+/// shifted by the lag): the normalised cross-correlation over the whole of both signals
+/// (1.0: the same samples, up to a gain; a part missing from either counts against it), and
+/// that lag. `None` if either is silent. The recording tests compare a recording's channels
+/// with what the emulator sent and heard so.
+pub fn correlation(a: &[i16], b: &[i16], max_lag: i64) -> Option<(f64, i64)> {
+    let energy = |x: &[i16]| x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>();
+    let norm = (energy(a) * energy(b)).sqrt();
+    if norm == 0.0 {
+        return None;
+    }
+    let mut best = (f64::MIN, 0);
+    for lag in -max_lag..=max_lag {
+        let sum: f64 = a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &x)| {
+                let j = usize::try_from(i as i64 + lag).ok()?;
+                b.get(j).map(|&y| f64::from(x) * f64::from(y))
+            })
+            .sum();
+        if sum / norm > best.0 {
+            best = (sum / norm, lag);
+        }
+    }
+    Some(best)
+}
+
 /// A rough pitch in Hz (from zero crossings): right for tones, a ballpark for the rest.
 /// `None` for silence.
 pub fn pitch(samples: &[i16], rate: u32) -> Option<f64> {
@@ -211,6 +239,11 @@ mod tests {
         let mut b = vec![0i16; 123];
         b.extend(&a);
         let (lag, c) = delay(&a, &b, 400).unwrap();
+        let (whole, shift) = correlation(&a, &b, 400).unwrap();
+        assert_eq!(shift, lag as i64);
+        assert!(whole > 0.99, "{whole}");
+        assert_eq!(correlation(&b, &a, 400).map(|c| c.1), Some(-123));
+        assert_eq!(correlation(&a, &[0; 10], 5), None);
         assert_eq!(lag, 123);
         assert!(c > 0.99);
         assert!((pitch(&tone, 8000).unwrap() - 500.0).abs() < 10.0);

@@ -151,24 +151,7 @@ fn only_recording(dir: &Path) -> Recording {
 /// The normalised cross-correlation of `a` and `b` at the best lag within `max_lag` samples
 /// (`b` shifted by the lag), and that lag.
 fn best_correlation(a: &[i16], b: &[i16], max_lag: i64) -> (f64, i64) {
-    let energy = |x: &[i16]| x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>();
-    let (ea, eb) = (energy(a), energy(b));
-    assert!(ea > 0.0 && eb > 0.0, "both signals have sound");
-    let mut best = (f64::MIN, 0);
-    for lag in -max_lag..=max_lag {
-        let mut sum = 0.0;
-        for (i, &x) in a.iter().enumerate() {
-            let j = i as i64 + lag;
-            if j >= 0 && (j as usize) < b.len() {
-                sum += f64::from(x) * f64::from(b[j as usize]);
-            }
-        }
-        let c = sum / (ea * eb).sqrt();
-        if c > best.0 {
-            best = (c, lag);
-        }
-    }
-    best
+    fcstream_emulator::analysis::correlation(a, b, max_lag).expect("both signals have sound")
 }
 
 /// Asserts the recording matches the emulator's report: left = caller, right = heard.
