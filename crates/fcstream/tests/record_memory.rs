@@ -14,8 +14,8 @@ use std::time::Duration;
 use common::*;
 use fcstream::record::Recorder;
 use fcstream::server::ServiceOptions;
-use fcstream::{CallConfig, CallService, ContentType, Handler};
-use tonic::transport::{Channel, Endpoint};
+use fcstream::{CallConfig, ContentType, Handler};
+use tonic::transport::Channel;
 
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
@@ -35,30 +35,11 @@ async fn settle(recorder: &Recorder) {
 
 /// [`serve_in_memory`] with every call recorded by `recorder`.
 async fn serve_recorded<H: Handler>(handler: H, recorder: Recorder) -> Channel {
-    let (client, server) = tokio::io::duplex(1 << 20);
     let options = ServiceOptions {
         recorder: Some(recorder),
         ..ServiceOptions::default()
     };
-    let svc = CallService::with_options(handler, CallConfig::default(), options).into_server();
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .add_service(svc)
-            .serve_with_incoming(tokio_stream::once(Ok::<_, std::io::Error>(server)))
-            .await
-    });
-    let mut client = Some(client);
-    Endpoint::try_from("http://in-memory")
-        .unwrap()
-        .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
-            let pipe = client.take();
-            async move {
-                pipe.map(hyper_util::rt::TokioIo::new)
-                    .ok_or_else(|| std::io::Error::other("one connection"))
-            }
-        }))
-        .await
-        .unwrap()
+    serve_in_memory_with(handler, CallConfig::default(), options).await
 }
 
 #[tokio::test]
@@ -74,16 +55,7 @@ async fn a_hundred_recorded_calls_stay_within_the_bound_plus_the_recording_allow
     settle(&recorder).await;
     let before = counting::live();
     let n = 100;
-    let mut calls = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut p = Platform::start(
-            channel.clone(),
-            call_info(&format!("CA-{}", i + 1), ContentType::Mulaw8k),
-        )
-        .await;
-        echo_acknowledged(&mut p, 100).await;
-        calls.push(p);
-    }
+    let mut calls = echoed_calls(&channel, n, 100).await;
     settle(&recorder).await;
     let after = counting::live();
     let per_call = (after - before) as f64 / n as f64;

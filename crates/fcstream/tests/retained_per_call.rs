@@ -31,16 +31,7 @@ async fn retained_bytes_per_idle_call_stay_within_the_bound() {
     settle().await;
     let before = counting::live();
     let n = 50;
-    let mut calls = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut p = Platform::start(
-            channel.clone(),
-            call_info(&format!("CA-{}", i + 1), ContentType::Mulaw8k),
-        )
-        .await;
-        echo_acknowledged(&mut p, 100).await;
-        calls.push(p);
-    }
+    let calls = echoed_calls(&channel, n, 100).await;
     settle().await;
     let after = counting::live();
     let per_call = (after - before) as f64 / n as f64;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use fcstream::proto::grpc_stream_service_client::GrpcStreamServiceClient;
 use fcstream::proto::{AppMessage, PlatformMessage};
+use fcstream::server::ServiceOptions;
 use fcstream::{
     Ack, AudioFrame, CallConfig, CallEnd, CallInfo, CallService, Command, ContentType, Direction,
     EndReason, Event, Handler, Server,
@@ -52,8 +53,17 @@ pub async fn connect(url: &str) -> Channel {
 /// A server reached through in-memory pipes: nothing waits on the OS, so a paused tokio clock
 /// advances deterministically (virtual time).
 pub async fn serve_in_memory<H: Handler>(handler: H, config: CallConfig) -> Channel {
+    serve_in_memory_with(handler, config, ServiceOptions::default()).await
+}
+
+/// [`serve_in_memory`] with the service's `options` (a recorder, a clock).
+pub async fn serve_in_memory_with<H: Handler>(
+    handler: H,
+    config: CallConfig,
+    options: ServiceOptions,
+) -> Channel {
     let (client, server) = tokio::io::duplex(1 << 20);
-    let svc = CallService::new(handler, config).into_server();
+    let svc = CallService::with_options(handler, config, options).into_server();
     tokio::spawn(async move {
         tonic::transport::Server::builder()
             .add_service(svc)
@@ -73,6 +83,19 @@ pub async fn serve_in_memory<H: Handler>(handler: H, config: CallConfig) -> Chan
         }))
         .await
         .unwrap()
+}
+
+/// Places `n` µ-law calls (`CA-1`..`CA-n`) on `channel`, each having echoed `frames`
+/// acknowledged frames, and keeps them open: what the memory tests count per call.
+pub async fn echoed_calls(channel: &Channel, n: usize, frames: usize) -> Vec<Platform> {
+    let mut calls = Vec::with_capacity(n);
+    for i in 0..n {
+        let info = call_info(&format!("CA-{}", i + 1), ContentType::Mulaw8k);
+        let mut p = Platform::start(channel.clone(), info).await;
+        echo_acknowledged(&mut p, frames).await;
+        calls.push(p);
+    }
+    calls
 }
 
 pub fn call_info(call_id: &str, content_type: ContentType) -> CallInfo {
