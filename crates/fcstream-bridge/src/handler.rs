@@ -206,6 +206,7 @@ enum Step {
     Event(Option<Event>),
     Bot(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
     Played,
+    HeldDue,
 }
 
 /// A play handed to the library, with the marks to answer when it resolves.
@@ -258,6 +259,77 @@ impl Inbound {
     }
 }
 
+/// Bot audio on its way to the call: µ-law 8 kHz converted to the call's content type as it
+/// arrives, with one streaming resampler per call for 16 kHz calls (resampling each 20 ms
+/// clip on its own would restart the filter at every clip edge).
+struct Outbound {
+    ct: ContentType,
+    resampler: Option<StreamResampler>,
+    /// Input samples taken and output samples given since the resampler (re)started.
+    taken: usize,
+    given: usize,
+}
+
+impl Outbound {
+    fn new(ct: ContentType) -> Self {
+        let mut o = Self {
+            ct,
+            resampler: None,
+            taken: 0,
+            given: 0,
+        };
+        o.reset();
+        o
+    }
+
+    /// Drops what the resampler holds (after a clear).
+    fn reset(&mut self) {
+        self.taken = 0;
+        self.given = 0;
+        self.resampler = if self.ct.sample_rate() == 8000 {
+            None
+        } else {
+            StreamResampler::new(8000, self.ct.sample_rate()).ok()
+        };
+    }
+
+    /// `mulaw` in the call's content type (a 16 kHz call's last ~40 ms wait in the resampler).
+    fn convert(&mut self, mulaw: &[u8]) -> Vec<u8> {
+        if self.ct.is_mulaw() {
+            return mulaw.to_vec();
+        }
+        let samples = mulaw::decode_all(mulaw);
+        match &mut self.resampler {
+            Some(r) => {
+                let out = r.process(&samples).unwrap_or_default();
+                self.taken += samples.len();
+                self.given += out.len();
+                l16::encode(&out)
+            }
+            None => l16::encode(&samples),
+        }
+    }
+
+    /// Output samples owed for the input taken so far (held in the resampler).
+    fn owed(&self) -> usize {
+        if self.resampler.is_none() {
+            return 0;
+        }
+        fcstream::audio::resample::output_len(self.taken, 8000, self.ct.sample_rate())
+            .saturating_sub(self.given)
+    }
+
+    /// What the resampler still holds, so that audio before a mark is queued whole.
+    fn flush(&mut self) -> Vec<u8> {
+        self.taken = 0;
+        self.given = 0;
+        match &mut self.resampler {
+            Some(r) => l16::encode(&r.flush().unwrap_or_default()),
+            None => Vec::new(),
+        }
+    }
+}
+
 struct Session<'a> {
     control: CallControl,
     events: fcstream::call::CallEvents,
@@ -267,12 +339,20 @@ struct Session<'a> {
     out: Outgoing,
     start: StartInfo,
     inbound: Inbound,
+    outbound: Outbound,
     in_flight: VecDeque<InFlight>,
     queued: VecDeque<Queued>,
     queued_bytes: usize,
     pending_marks: usize,
     dropped_warned: bool,
     keys: KeyPresses,
+    /// Marks whose audio is partly still in the outbound resampler (16 kHz calls): they are
+    /// placed once the next bot audio pushes that out (`held_owed` samples), or when
+    /// `held_due` passes (then the resampler is flushed). Flushing at every mark instead would
+    /// click when the bot's audio goes on right after it.
+    held: Vec<String>,
+    held_owed: usize,
+    held_due: Option<tokio::time::Instant>,
 }
 
 impl<'a> Session<'a> {
@@ -299,12 +379,16 @@ impl<'a> Session<'a> {
                 custom_parameters,
             },
             inbound: Inbound::new(info.content_type),
+            outbound: Outbound::new(info.content_type),
             in_flight: VecDeque::new(),
             queued: VecDeque::new(),
             queued_bytes: 0,
             pending_marks: 0,
             dropped_warned: false,
             keys: KeyPresses::default(),
+            held: Vec::new(),
+            held_owed: 0,
+            held_due: None,
         }
     }
 
@@ -334,11 +418,17 @@ impl<'a> Session<'a> {
                 event = self.events.next() => Step::Event(event),
                 msg = self.ws.next() => Step::Bot(msg),
                 _ = front(&mut self.in_flight) => Step::Played,
+                _ = due(self.held_due) => Step::HeldDue,
             };
             let done = match step {
                 Step::Event(event) => self.on_event(event).await,
                 Step::Bot(msg) => self.on_bot(msg).await,
                 Step::Played => self.resolve_front().await,
+                Step::HeldDue => {
+                    let tail = self.outbound.flush();
+                    self.queue_audio(tail);
+                    self.place_held().await
+                }
             };
             if let Err(end) = done {
                 return end;
@@ -408,7 +498,21 @@ impl<'a> Session<'a> {
         match twilio::parse(text.as_str()) {
             Ok(BotMessage::Media(audio)) => {
                 self.stats.media_from_bot.fetch_add(1, Relaxed);
-                self.queue_audio(audio);
+                let audio = self.outbound.convert(&audio);
+                if self.held.is_empty() {
+                    self.queue_audio(audio);
+                    return Ok(());
+                }
+                let owed = self.held_owed * 2; // l16: two bytes a sample
+                if audio.len() < owed {
+                    self.held_owed -= audio.len() / 2;
+                    self.queue_audio(audio);
+                    return Ok(());
+                }
+                let (before, after) = audio.split_at(owed);
+                self.queue_audio(before.to_vec());
+                self.place_held().await?;
+                self.queue_audio(after.to_vec());
                 Ok(())
             }
             Ok(BotMessage::Mark(name)) => self.mark(name).await,
@@ -443,11 +547,11 @@ impl<'a> Session<'a> {
         if audio.is_empty() {
             return;
         }
-        let limit = ContentType::Mulaw8k.bytes_for(self.cfg.max_buffered_audio);
+        let ct = self.outbound.ct;
+        let limit = ct.bytes_for(self.cfg.max_buffered_audio);
         if self.queued_bytes + audio.len() > limit {
-            self.stats
-                .audio_dropped_bytes
-                .fetch_add(audio.len() as u64, Relaxed);
+            let ms = u64::try_from(ct.duration_of(audio.len()).as_millis()).unwrap_or(u64::MAX);
+            self.stats.audio_dropped_ms.fetch_add(ms, Relaxed);
             if !self.dropped_warned {
                 self.dropped_warned = true;
                 warn!(
@@ -459,7 +563,7 @@ impl<'a> Session<'a> {
             return;
         }
         self.queued_bytes += audio.len();
-        let max_play = ContentType::Mulaw8k.bytes_for(self.cfg.max_play).max(160);
+        let max_play = ct.bytes_for(self.cfg.max_play).max(ct.frame_bytes());
         if let Some(last) = self.queued.back_mut() {
             if last.marks.is_empty() && last.audio.len() + audio.len() <= max_play {
                 last.audio.extend_from_slice(&audio);
@@ -478,6 +582,32 @@ impl<'a> Session<'a> {
             self.bot_warning("too many marks pending; answered at once", &name);
             return self.answer(&name).await;
         }
+        self.pending_marks += 1;
+        self.stats.marks_outstanding.fetch_add(1, Relaxed);
+        let owed = self.outbound.owed();
+        if owed > 0 || !self.held.is_empty() {
+            if self.held.is_empty() {
+                self.held_owed = owed;
+                self.held_due = Some(tokio::time::Instant::now() + Duration::from_millis(60));
+            }
+            self.held.push(name);
+            return Ok(());
+        }
+        self.place(name).await
+    }
+
+    /// Marks held for the resampler's tail, placed now (that audio is queued).
+    async fn place_held(&mut self) -> Result<(), End> {
+        self.held_due = None;
+        self.held_owed = 0;
+        for name in std::mem::take(&mut self.held) {
+            self.place(name).await?;
+        }
+        Ok(())
+    }
+
+    /// A counted mark rides on the last audio queued, or is answered when there is none.
+    async fn place(&mut self, name: String) -> Result<(), End> {
         let slot = match self.queued.back_mut() {
             Some(q) => Some(&mut q.marks),
             None => self.in_flight.back_mut().map(|p| &mut p.marks),
@@ -485,12 +615,10 @@ impl<'a> Session<'a> {
         match slot {
             Some(marks) => {
                 marks.push(name);
-                self.pending_marks += 1;
-                self.stats.marks_outstanding.fetch_add(1, Relaxed);
                 Ok(())
             }
             // Nothing queued before it: it has "played" already.
-            None => self.answer(&name).await,
+            None => self.answer_all(vec![name]).await,
         }
     }
 
@@ -522,6 +650,10 @@ impl<'a> Session<'a> {
 
     async fn clear(&mut self) -> Result<(), End> {
         self.stats.clears.fetch_add(1, Relaxed);
+        self.outbound.reset();
+        let held = std::mem::take(&mut self.held);
+        self.held_due = None;
+        self.held_owed = 0;
         let queued: Vec<Queued> = self.queued.drain(..).collect();
         self.queued_bytes = 0;
         if !self.in_flight.is_empty() {
@@ -547,6 +679,7 @@ impl<'a> Session<'a> {
         for q in queued {
             self.answer_all(q.marks).await?;
         }
+        self.answer_all(held).await?;
         Ok(())
     }
 
@@ -557,9 +690,9 @@ impl<'a> Session<'a> {
                 break;
             };
             self.queued_bytes -= q.audio.len();
-            let audio = match Audio::from_wire(ContentType::Mulaw8k, q.audio) {
+            let audio = match Audio::from_wire(self.outbound.ct, q.audio) {
                 Ok(a) => a,
-                Err(_) => continue, // µ-law is one byte a sample: cannot fail
+                Err(_) => continue, // whole samples by construction: cannot fail
             };
             match self.control.start_play(audio).await {
                 Ok(playback) => self.in_flight.push_back(InFlight {
@@ -578,6 +711,10 @@ impl<'a> Session<'a> {
 
     /// Waits (bounded) for the audio already queued to play, answering marks as it does.
     async fn drain(&mut self) {
+        let tail = self.outbound.flush();
+        self.queue_audio(tail);
+        let held = std::mem::take(&mut self.held).len();
+        self.forget(held);
         let deadline = tokio::time::Instant::now() + self.cfg.drain_timeout;
         loop {
             if self.refill().await.is_err() {
@@ -630,11 +767,21 @@ impl<'a> Session<'a> {
                 }
             }
         }
-        let left: usize = self.in_flight.iter().map(|p| p.marks.len()).sum::<usize>()
+        let left: usize = self.held.len()
+            + self.in_flight.iter().map(|p| p.marks.len()).sum::<usize>()
             + self.queued.iter().map(|q| q.marks.len()).sum::<usize>();
         self.forget(left);
+        self.held.clear();
         self.in_flight.clear();
         self.queued.clear();
+    }
+}
+
+/// Resolves at `at`, or never.
+async fn due(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -19,7 +19,7 @@ pub struct BridgeStats {
     pub(crate) bad_messages: AtomicU64,
     pub(crate) oversize_messages: AtomicU64,
     pub(crate) unknown_events: AtomicU64,
-    pub(crate) audio_dropped_bytes: AtomicU64,
+    pub(crate) audio_dropped_ms: AtomicU64,
     pub(crate) marks_outstanding: AtomicI64,
     pub(crate) marks_answered: AtomicU64,
     pub(crate) marks_overflow: AtomicU64,
@@ -53,7 +53,7 @@ pub struct StatsSnapshot {
     /// Bot events this bridge does not act on.
     pub unknown_events: u64,
     /// Bot audio dropped because the call's bound on buffered audio was reached (bytes).
-    pub audio_dropped_bytes: u64,
+    pub audio_dropped_ms: u64,
     /// Marks waiting for their audio to play, over every call.
     pub marks_outstanding: i64,
     /// Marks answered.
@@ -81,7 +81,7 @@ impl BridgeStats {
             bad_messages: self.bad_messages.load(Relaxed),
             oversize_messages: self.oversize_messages.load(Relaxed),
             unknown_events: self.unknown_events.load(Relaxed),
-            audio_dropped_bytes: self.audio_dropped_bytes.load(Relaxed),
+            audio_dropped_ms: self.audio_dropped_ms.load(Relaxed),
             marks_outstanding: self.marks_outstanding.load(Relaxed),
             marks_answered: self.marks_answered.load(Relaxed),
             marks_overflow: self.marks_overflow.load(Relaxed),
@@ -163,10 +163,10 @@ impl BridgeStats {
                 s.unknown_events.into(),
             ),
             (
-                "audio_dropped_bytes_total",
+                "audio_dropped_ms_total",
                 "counter",
-                "Bot audio dropped over the buffer bound",
-                s.audio_dropped_bytes.into(),
+                "Bot audio dropped over the buffer bound (milliseconds)",
+                s.audio_dropped_ms.into(),
             ),
             (
                 "marks_outstanding",
