@@ -512,7 +512,9 @@ impl<'a> Run<'a> {
         let start = self.t0 + FRAME * u32::try_from(k).unwrap_or(u32::MAX);
         let frame = AudioFrame {
             data,
-            sequence: u32::try_from(k).unwrap_or(u32::MAX),
+            sequence: u32::try_from(k)
+                .unwrap_or(u32::MAX)
+                .wrapping_add(self.script.platform.first_sequence),
             start: Some(self.wall(start)),
             end: Some(self.wall(start + FRAME)),
         };

@@ -196,6 +196,9 @@ pub struct PlatformConfig {
     /// Whether a depth answer counts the entry playing (default true; the specification is
     /// silent: an assumption, see `docs/PROTOCOL-NOTES.md`).
     pub depth_counts_playing: bool,
+    /// The `sequence_num` of the first caller frame (default 0; the specification does not
+    /// say, and its example frame is numbered 1: an assumption).
+    pub first_sequence: u32,
 }
 
 impl Default for PlatformConfig {
@@ -208,6 +211,7 @@ impl Default for PlatformConfig {
             acks: crate::buffers::AckShape::PerEntry,
             end_stream: crate::rules::EndStreamMode::Refuse,
             depth_counts_playing: true,
+            first_sequence: 0,
         }
     }
 }
@@ -716,6 +720,7 @@ struct PlatformFile {
     acks: Option<crate::buffers::AckShape>,
     end_stream: Option<crate::rules::EndStreamMode>,
     depth_counts_playing: Option<bool>,
+    first_sequence: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -870,6 +875,9 @@ impl ScriptFile {
         }
         if let Some(v) = p.depth_counts_playing {
             s.platform.depth_counts_playing = v;
+        }
+        if let Some(v) = p.first_sequence {
+            s.platform.first_sequence = v;
         }
         let f = self.faults;
         s.faults = Faults {

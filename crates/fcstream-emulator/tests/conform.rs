@@ -74,6 +74,9 @@ enum Flaw {
     CrossTalk,
     /// Fails the stream with a status whose message is hostile text (for the outputs).
     HostileStatus,
+    /// Counts frames from 0 and fails the stream when a frame's `sequence_num` is not its
+    /// count.
+    SequenceFromZero,
 }
 
 /// A decoded platform message with its encoded length (to see unknown fields).
@@ -249,6 +252,7 @@ async fn echo_call(
         ct.as_str()
     };
     let mut seq: u32 = 0;
+    let mut frames: u32 = 0;
     let mut held: Option<AppMessage> = None;
     let mut waiting: VecDeque<AppMessage> = VecDeque::new();
     let mut in_flight = 0usize;
@@ -286,6 +290,16 @@ async fn echo_call(
                 }
             }
             Some(In::NotifyAudioData(a)) => {
+                if flaw == Flaw::SequenceFromZero && a.sequence_num != frames {
+                    let _ = tx
+                        .send(Err(Status::data_loss(format!(
+                            "frame {} arrived as number {}",
+                            frames, a.sequence_num
+                        ))))
+                        .await;
+                    return;
+                }
+                frames += 1;
                 let mut audio = a.audio_data.clone();
                 if flaw == Flaw::WrongSize {
                     audio = audio.slice(..audio.len().saturating_sub(2));
@@ -726,6 +740,18 @@ async fn an_echo_with_cross_talk_fails_concurrent_calls() {
     o.jobs = 1;
     let r = judge(Flaw::CrossTalk, &o).await;
     assert_fails(&r, &[("load/concurrent-calls", "cross-talk between calls")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_counting_frames_from_zero_fails_first_sequence() {
+    let r = judge(Flaw::SequenceFromZero, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "caller/first-sequence-1",
+            "with frames numbered from 1: the server failed the stream",
+        )],
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -174,6 +174,13 @@ pub static CASES: &[Case] = &[
         run: |c| -> Body { Box::pin(overlapping_keys(c)) },
     },
     Case {
+        name: "caller/first-sequence-1",
+        description: "caller frames numbered from 1, not 0 (sequence_num): the server carries on",
+        basis: "assumed platform variant: the spec does not say where sequence_num starts; its example frame is numbered 1",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(first_sequence(c)) },
+    },
+    Case {
         name: "future/unknown-field",
         description: "the call starts with the golden vector future_unknown_field (an unknown field 99): the server carries on",
         basis: "protobuf: unknown fields are skipped; golden vector platform/future_unknown_field.bin",
@@ -453,6 +460,23 @@ async fn overlapping_keys(ctx: Arc<Ctx>) -> CaseOutcome {
         // must not stop.
         let stats = check::echo_flows(&r, FLOW_GAP)?;
         extra = format!("{extra}; {stats}");
+    }
+    passed(&r, &extra)
+}
+
+async fn first_sequence(ctx: Arc<Ctx>) -> CaseOutcome {
+    let mut script = ctx
+        .script(ContentType::Mulaw8k, "first-sequence")
+        .say(Duration::ZERO, voice(secs(3.0)))
+        .hangup_after(secs(3.0));
+    script.platform.first_sequence = 1;
+    let r = ctx.call(&script).await?;
+    let under = |e: String| format!("with frames numbered from 1: {e}");
+    kept_open_and_read(&r, CallOutcome::CallerHangup).map_err(under)?;
+    let mut extra = "frames numbered from 1".to_string();
+    if ctx.options.profile == Profile::Echo {
+        let stats = check::echo_flows(&r, FLOW_GAP).map_err(under)?;
+        extra = format!("{extra}: {stats}");
     }
     passed(&r, &extra)
 }
