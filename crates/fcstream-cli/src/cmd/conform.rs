@@ -1,6 +1,6 @@
 //! `fcstream conform URL`: the conformance suite (`fcstream_emulator::conform`) against a
 //! server in any language: a table by default, `--json`, `--junit FILE`; exit status 1 when
-//! any case fails. See docs/CONFORM.md.
+//! any case fails. See docs/CONFORMANCE.md.
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! The conformance cases: each a name, a one-line description, the basis (what FreeClimb's
-//! specification says or what we assume, see `docs/PROTOCOL-NOTES.md` and `docs/CONFORM.md`),
+//! specification says or what we assume, see `docs/PROTOCOL-NOTES.md` and `docs/CONFORMANCE.md`),
 //! the profiles it applies to, and its body: a scripted call and its expectations.
 
 use std::collections::HashMap;

@@ -22,7 +22,7 @@
 //! # }
 //! ```
 //!
-//! The cases, what each proves and the assumptions behind them are in `docs/CONFORM.md`.
+//! The cases, what each proves and the assumptions behind them are in `docs/CONFORMANCE.md`.
 
 pub mod cases;
 mod check;
