@@ -216,3 +216,72 @@ fn demo_fast_writes_and_lists_heard_png() {
     assert_eq!(png_size(&out.join("heard.png")), (1600, 900));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The kinds of the messages in a `--out` timeline, counted.
+fn timeline_kinds(dir: &Path) -> std::collections::BTreeMap<String, usize> {
+    let text = std::fs::read_to_string(dir.join("timeline.jsonl")).expect("the timeline");
+    let mut kinds = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("a JSON line");
+        *kinds
+            .entry(v["kind"].as_str().unwrap_or_default().to_string())
+            .or_insert(0) += 1;
+    }
+    kinds
+}
+
+#[test]
+fn platform_variants_acks_and_first_sequence_reach_the_platform_model() {
+    let serve = Serve::start("echo");
+    let dir = temp("call-variants");
+    let call = |acks: &str, out: &Path| {
+        let o = run(&[
+            "call",
+            serve.url.as_str(),
+            "--tone",
+            "440",
+            "--tone-duration",
+            "1s",
+            "--hangup-after",
+            "1500ms",
+            "--acks",
+            acks,
+            "--first-sequence",
+            "7",
+            "--depth-counts-playing",
+            "false",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        timeline_kinds(out)
+    };
+    let per_entry = call("per-entry", &dir.join("per-entry"));
+    assert!(
+        per_entry
+            .get("notify_playback_started_data")
+            .is_some_and(|&n| n > 10),
+        "{per_entry:?}"
+    );
+    let none = call("none", &dir.join("none"));
+    assert_eq!(none.get("notify_playback_started_data"), None, "{none:?}");
+    assert_eq!(none.get("notify_playback_completed_data"), None, "{none:?}");
+    // Without acks the library asks the depth.
+    assert!(none.get("notify_buffer").is_some(), "{none:?}");
+    let first = std::fs::read_to_string(dir.join("none/timeline.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["kind"] == "notify_audio_data")
+        .expect("caller audio");
+    assert_eq!(first["fields"]["sequence_num"], 7, "{first}");
+    let bad = run(&["call", serve.url.as_str(), "--acks", "sometimes"]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("--acks"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

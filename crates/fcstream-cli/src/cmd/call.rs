@@ -127,6 +127,17 @@ pub struct CallArgs {
     /// stream and the call goes on in PerCL).
     #[arg(long, value_name = "MODE")]
     pub end_stream: Option<String>,
+    /// Platform variant (the spec is silent): playback acknowledgements per-entry (default:
+    /// a start and a completion per message), per-id (first start, completion on the last
+    /// message), every-N, or none (only depth queries tell what played).
+    #[arg(long, value_name = "SHAPE")]
+    pub acks: Option<String>,
+    /// Platform variant: whether a depth answer counts the entry playing (default true).
+    #[arg(long, value_name = "BOOL")]
+    pub depth_counts_playing: Option<bool>,
+    /// Platform variant: the sequence number of the first caller frame (default 0).
+    #[arg(long, value_name = "N")]
+    pub first_sequence: Option<u32>,
 
     /// Fault: NotifyCallEnded(PLATFORM_ERROR) at this time.
     #[arg(long, value_name = "TIME")]
@@ -261,6 +272,17 @@ impl CallArgs {
             s.platform.end_stream = mode
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!("--end-stream: {e}"))?;
+        }
+        if let Some(shape) = &self.acks {
+            s.platform.acks = shape
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--acks: {e}"))?;
+        }
+        if let Some(b) = self.depth_counts_playing {
+            s.platform.depth_counts_playing = b;
+        }
+        if let Some(n) = self.first_sequence {
+            s.platform.first_sequence = n;
         }
         if let Some(n) = self.buffer_size {
             s.platform.audio_buffer = n;
