@@ -67,6 +67,11 @@ pub struct BridgeConfig {
     pub max_pending_marks: usize,
     /// How long the audio already queued may play after the bot closed.
     pub drain_timeout: Duration,
+    /// A metadata key (as in `customParameters`, e.g. `botUrl`) whose value, when a call has
+    /// it and it is a `ws://` URL, is that call's bot instead of [`url`](Self::url). Off by
+    /// default: only turn it on when the PerCL `AudioStream` metadata is yours (it comes from
+    /// your webhook), since it chooses where the bridge connects.
+    pub url_key: Option<String>,
     /// A write to the bot that takes longer than this ends the bridge (a bot that stopped
     /// reading).
     pub write_timeout: Duration,
@@ -87,6 +92,7 @@ impl BridgeConfig {
             max_play: Duration::from_secs(1),
             max_pending_marks: 1024,
             drain_timeout: Duration::from_secs(10),
+            url_key: None,
             write_timeout: Duration::from_secs(5),
         }
     }
@@ -147,8 +153,9 @@ impl Bridge {
         let ws_config = WebSocketConfig::default()
             .max_message_size(Some(cfg.max_message_bytes.saturating_mul(4)))
             .max_frame_size(Some(cfg.max_message_bytes.saturating_mul(4)));
+        let url = bot_url(cfg, &call.info().metadata);
         let connect =
-            tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), Some(ws_config), true);
+            tokio_tungstenite::connect_async_with_config(url.as_str(), Some(ws_config), true);
         let ws = match tokio::time::timeout(cfg.connect_timeout, connect).await {
             Ok(Ok((ws, _response))) => ws,
             outcome => {
@@ -159,7 +166,7 @@ impl Bridge {
                 self.stats.bot_connect_failures.fetch_add(1, Relaxed);
                 error!(
                     call_id = %shown(call.call_id()),
-                    bot = %shown(&cfg.url),
+                    bot = %shown(&url),
                     error = %shown(&why),
                     "bridge: the bot is down; playing the fallback and hanging up"
                 );
@@ -775,6 +782,18 @@ impl<'a> Session<'a> {
         self.in_flight.clear();
         self.queued.clear();
     }
+}
+
+/// The bot for a call: the metadata's [`BridgeConfig::url_key`] when set and a `ws://` URL,
+/// else [`BridgeConfig::url`].
+pub fn bot_url(cfg: &BridgeConfig, metadata: &[String]) -> String {
+    let Some(key) = &cfg.url_key else {
+        return cfg.url.clone();
+    };
+    twilio::custom_parameters(metadata)
+        .into_iter()
+        .find(|(k, v)| k == key && v.starts_with("ws://"))
+        .map_or_else(|| cfg.url.clone(), |(_, v)| v)
 }
 
 /// Resolves at `at`, or never.

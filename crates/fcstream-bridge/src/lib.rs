@@ -32,5 +32,5 @@ pub mod handler;
 pub mod stats;
 pub mod twilio;
 
-pub use handler::{default_fallback, Bridge, BridgeConfig, OnBotClose};
+pub use handler::{bot_url, default_fallback, Bridge, BridgeConfig, OnBotClose};
 pub use stats::{BridgeStats, StatsSnapshot};

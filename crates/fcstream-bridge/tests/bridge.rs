@@ -579,3 +579,34 @@ async fn a_flood_of_60_s_of_audio_is_bounded_and_plays_in_order() {
     let dropped_s = s.audio_dropped_ms as f64 / 1000.0;
     assert!((30.0..=50.0).contains(&dropped_s), "{dropped_s} s dropped");
 }
+
+#[tokio::test]
+async fn a_call_can_name_its_bot_in_its_metadata() {
+    let (url, seen) = bot(|mut ws, seen: Seen| async move { recv_all(&mut ws, &seen).await }).await;
+    // The default bot is down; the call's metadata names the one that is up.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut config = BridgeConfig::new(format!("ws://127.0.0.1:{port}/ws"));
+    config.url_key = Some("botUrl".into());
+    let script = Script::new(ContentType::Mulaw8k)
+        .metadata(format!("botUrl={url}"))
+        .hangup_after(Duration::from_secs(1));
+    let report = call(Bridge::new(config), &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+    seen.wait_for("start").await;
+    let start = &seen.events("start")[0];
+    assert_eq!(start["start"]["customParameters"]["botUrl"], url.as_str());
+}
+
+#[test]
+fn a_bot_url_from_metadata_is_used_only_when_asked_and_only_ws() {
+    let mut cfg = BridgeConfig::new("ws://default/ws");
+    let md = vec!["botUrl=ws://other/ws".to_string()];
+    assert_eq!(fcstream_bridge::bot_url(&cfg, &md), "ws://default/ws");
+    cfg.url_key = Some("botUrl".into());
+    assert_eq!(fcstream_bridge::bot_url(&cfg, &md), "ws://other/ws");
+    let bad = vec!["botUrl=http://elsewhere/".to_string()];
+    assert_eq!(fcstream_bridge::bot_url(&cfg, &bad), "ws://default/ws");
+}

@@ -39,6 +39,10 @@ pub struct BridgeArgs {
     /// Bot audio held per call beyond what is at the platform; more is dropped and counted.
     #[arg(long, default_value = "120s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub max_buffered_audio: Duration,
+    /// Let each call name its own bot: the metadata item KEY=ws://… (PerCL `AudioStream`
+    /// `metaData`) overrides --ws for that call. Only when that metadata is yours.
+    #[arg(long, value_name = "KEY")]
+    pub ws_metadata_key: Option<String>,
     /// Serve Prometheus metrics (the server's and the bridge's) on this address at /metrics.
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<String>,
@@ -71,6 +75,7 @@ impl BridgeArgs {
         config.connect_timeout = self.connect_timeout;
         config.max_message_bytes = self.max_message_bytes.max(1024);
         config.max_buffered_audio = self.max_buffered_audio;
+        config.url_key = self.ws_metadata_key.clone();
         Ok(config)
     }
 }
