@@ -610,3 +610,30 @@ fn a_bot_url_from_metadata_is_used_only_when_asked_and_only_ws() {
     let bad = vec!["botUrl=http://elsewhere/".to_string()];
     assert_eq!(fcstream_bridge::bot_url(&cfg, &bad), "ws://default/ws");
 }
+
+#[tokio::test]
+async fn a_flood_of_marks_is_bounded_and_every_mark_is_answered() {
+    let (url, seen) = bot(|mut ws, seen: Seen| async move {
+        let _ = recv(&mut ws, &seen).await;
+        let _ = recv(&mut ws, &seen).await;
+        for chunk in tone_mulaw(0.5).chunks(160) {
+            let _ = ws.send(media(chunk)).await;
+        }
+        for i in 0..2000 {
+            let _ = ws.send(mark(&format!("k{i}"))).await;
+        }
+        recv_all(&mut ws, &seen).await;
+    })
+    .await;
+    let mut config = BridgeConfig::new(url);
+    config.max_pending_marks = 100;
+    let bridge = Bridge::new(config);
+    let stats = bridge.stats();
+    let script = Script::new(ContentType::Mulaw8k).hangup_after(Duration::from_secs(2));
+    let report = call(bridge, &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+    let s = stats.snapshot();
+    assert_eq!((s.marks_overflow, s.marks_answered), (1900, 2000));
+    assert_eq!(s.marks_outstanding, 0);
+    assert_eq!(seen.events("mark").len(), 2000);
+}
