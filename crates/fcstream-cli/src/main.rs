@@ -91,6 +91,14 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
+    /// Play a recorded call (`fcstream call --record FILE`) against a server and show what
+    /// the app did differently; exit status 1 when anything did.
+    Replay {
+        #[command(flatten)]
+        args: cmd::replay::ReplayArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Bridge FreeClimb calls to a bot written for Twilio Media Streams (Pipecat and
     /// friends): one WebSocket per call, Twilio's messages both ways.
     Bridge {
@@ -125,7 +133,10 @@ fn init_logs(format: LogFormat, default_level: &str) {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // `call` and `demo` print their own report: only warnings go to the log by default.
-    let quiet = matches!(cli.command, Command::Call { .. } | Command::Demo { .. });
+    let quiet = matches!(
+        cli.command,
+        Command::Call { .. } | Command::Demo { .. } | Command::Replay { .. }
+    );
     // `conform` reports what each call showed in its cases: the platform's own warnings
     // (a server not reading, ...) would repeat them line by line.
     let level = match cli.command {
@@ -140,6 +151,7 @@ async fn main() -> std::process::ExitCode {
         | Command::Demo { wire, .. }
         | Command::Load { wire, .. }
         | Command::Conform { wire, .. }
+        | Command::Replay { wire, .. }
         | Command::Bridge { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
         #[cfg(feature = "whisper")]
@@ -154,6 +166,7 @@ async fn main() -> std::process::ExitCode {
         Command::Demo { args, .. } => cmd::demo::run(args).await,
         Command::Load { args, .. } => cmd::load::run(*args).await,
         Command::Conform { args, .. } => cmd::conform::run(*args).await,
+        Command::Replay { args, .. } => cmd::replay::run(args).await,
         Command::Bridge { args, .. } => cmd::bridge::run(args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,

@@ -285,3 +285,55 @@ fn platform_variants_acks_and_first_sequence_reach_the_platform_model() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_commands() {
+    let ivr = Serve::start("ivr");
+    let echo = Serve::start("echo");
+    let file = temp("replay-ivr.json");
+    let o = run(&[
+        "call",
+        ivr.url.as_str(),
+        "--dtmf",
+        "1@2s",
+        "--wait-for-app",
+        "--max-wait",
+        "30s",
+        "--quiet",
+        "--record",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Real time on a shared machine: a generous tolerance (virtual-time tests are exact).
+    let replay = |url: &str| run(&["replay", file.to_str().unwrap(), url, "--tolerance", "2s"]);
+    let same = replay(&ivr.url);
+    assert!(
+        same.status.success(),
+        "{}{}",
+        text(&same.stdout),
+        text(&same.stderr)
+    );
+    assert!(
+        text(&same.stdout).contains("no differences"),
+        "{}",
+        text(&same.stdout)
+    );
+    let other = replay(&echo.url);
+    assert_eq!(other.status.code(), Some(1), "{}", text(&other.stderr));
+    let shown = text(&other.stdout);
+    assert!(
+        shown.contains("app message #0: recorded audio_data"),
+        "{shown}"
+    );
+    assert!(text(&other.stderr).contains("difference(s) from the recorded call"));
+    // Not a recording: a clear error, not a panic.
+    std::fs::write(&file, b"{\"version\": 1}").unwrap();
+    let bad = replay(&ivr.url);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("not a recording"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let _ = std::fs::remove_file(&file);
+}

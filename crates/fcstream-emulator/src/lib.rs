@@ -51,6 +51,9 @@
 //!   and the two clocks (real time, or tokio's paused clock for virtual time).
 //! - [`conform`]: `fcstream conform`, the emulator as a judge: named cases, each a scripted
 //!   call with expectations of the server under test, reported as a table, JSON or JUnit.
+//! - [`replay`]: record & replay (`fcstream call --record`, `fcstream replay`): a call's
+//!   caller side played again against any server, and a timing-tolerant diff of what the app
+//!   did then and now.
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -67,6 +70,7 @@ pub mod in_process;
 pub mod model;
 pub mod picture;
 pub mod platform;
+pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod script;

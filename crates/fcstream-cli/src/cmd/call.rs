@@ -161,6 +161,10 @@ pub struct CallArgs {
     /// Write heard.wav, heard.png, caller.wav, timeline.jsonl and summary.json into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Record the call for `fcstream replay FILE URL`: the caller's side (audio, keys, when
+    /// they hung up), the platform variant and every app message with its time.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     /// Print the summary as JSON (stdout) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -417,6 +421,11 @@ async fn call(args: CallArgs) -> anyhow::Result<()> {
         Some(dir) => Some(report.write_to(dir)?),
         None => None,
     };
+    if let Some(path) = &args.record {
+        let recording = fcstream_emulator::replay::Recording::new(&script, &report);
+        std::fs::write(path, recording.to_json())
+            .with_context(|| format!("--record {}", path.display()))?;
+    }
     if args.json {
         let mut json = serde_json::to_value(&report.summary)?;
         if args.story {

@@ -7,5 +7,6 @@ pub mod demo;
 pub mod load;
 #[cfg(feature = "whisper")]
 pub mod models;
+pub mod replay;
 pub mod serve;
 pub mod stt;
