@@ -3,61 +3,19 @@
 //! bridge's protocol itself is tested against a real WebSocket bot in
 //! `crates/fcstream-bridge/tests/bridge.rs`.
 
-use std::process::Stdio;
 use std::time::Duration;
 
+mod common;
+
+use common::*;
 use fcstream::ContentType;
 use fcstream_emulator::{CallOutcome, Script};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 const SOON: Duration = Duration::from_secs(60);
 
-/// Starts `fcstream bridge`; returns the child, its gRPC address and its metrics address.
+/// Starts `fcstream bridge ARGS`; returns the child, its gRPC address and its metrics address.
 async fn spawn(args: &[&str]) -> (tokio::process::Child, String, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fcstream"))
-        .arg("bridge")
-        .args(args)
-        .env("RUST_LOG", "info")
-        .env_remove("FCSTREAM_LISTEN")
-        .env_remove("FCSTREAM_BRIDGE_WS")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("fcstream binary");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let (mut grpc, mut metrics) = (None, None);
-    while grpc.is_none() || metrics.is_none() {
-        let line = tokio::time::timeout(SOON, lines.next_line())
-            .await
-            .expect("startup logs")
-            .unwrap()
-            .expect("a log line");
-        let addr = || {
-            line.split("addr=")
-                .nth(1)
-                .map(|a| a.split_whitespace().next().unwrap_or("").to_string())
-        };
-        if line.contains("fcstream listening") {
-            grpc = addr();
-        } else if line.contains("metrics on /metrics") {
-            metrics = addr();
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, grpc.unwrap(), metrics.unwrap())
-}
-
-async fn http_get(addr: &str, path: &str) -> String {
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
+    spawn_server(&[&["bridge"], args].concat()).await
 }
 
 #[tokio::test]

@@ -3,61 +3,15 @@
 
 #[path = "../../fcstream/tests/common/mod.rs"]
 mod common;
+/// The CLI's own test support: the binary started as a server.
+#[path = "common/mod.rs"]
+mod process;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
 use fcstream::{ContentType, EndReason};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-
-/// Starts the binary; returns the child and the address it logged for `what` ("fcstream
-/// listening" or "metrics on /metrics").
-async fn spawn(args: &[&str]) -> (tokio::process::Child, String, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fcstream"))
-        .args(args)
-        .env("RUST_LOG", "info")
-        .env_remove("FCSTREAM_LISTEN")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("fcstream binary");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let (mut grpc, mut metrics) = (None, None);
-    while grpc.is_none() || metrics.is_none() {
-        let line = tokio::time::timeout(SOON, lines.next_line())
-            .await
-            .expect("startup logs")
-            .unwrap()
-            .expect("a log line");
-        let addr = || {
-            line.split("addr=")
-                .nth(1)
-                .map(|a| a.split_whitespace().next().unwrap_or("").to_string())
-        };
-        if line.contains("fcstream listening") {
-            grpc = addr();
-        } else if line.contains("metrics on /metrics") {
-            metrics = addr();
-        }
-    }
-    // Keep draining stderr so the child never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, grpc.unwrap(), metrics.unwrap())
-}
-
-async fn http_get(addr: &str, path: &str) -> String {
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
-}
+use process::{http_get, spawn_server as spawn};
 
 #[tokio::test]
 async fn sigterm_during_twenty_live_calls_lets_them_finish_and_exits_0() {

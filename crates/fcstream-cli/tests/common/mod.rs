@@ -24,6 +24,7 @@ pub fn fcstream() -> Command {
         "FCSTREAM_SIGNING_SECRET",
         "FCSTREAM_CALL_AUTHORIZATION",
         "FCSTREAM_RECORD_DIR",
+        "FCSTREAM_BRIDGE_WS",
     ] {
         c.env_remove(var);
     }
@@ -172,4 +173,56 @@ pub fn webhooks(grpc: &str, status: u16, body: &'static str) -> (String, Arc<Mut
         }
     });
     (format!("{base}/inbound"), seen)
+}
+
+/// Starts `fcstream ARGS` (a server: serve, bridge) with `RUST_LOG=info`; returns the child
+/// (killed when dropped) and the addresses it logged for its gRPC listener ("fcstream
+/// listening") and its metrics ("metrics on /metrics"). stderr keeps being drained, so the
+/// child never blocks on a full pipe.
+pub async fn spawn_server(args: &[&str]) -> (tokio::process::Child, String, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut command = tokio::process::Command::from(fcstream());
+    let mut child = command
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("fcstream binary");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let (mut grpc, mut metrics) = (None, None);
+    while grpc.is_none() || metrics.is_none() {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("startup logs")
+            .unwrap()
+            .expect("a log line");
+        let addr = || {
+            line.split("addr=")
+                .nth(1)
+                .map(|a| a.split_whitespace().next().unwrap_or("").to_string())
+        };
+        if line.contains("fcstream listening") {
+            grpc = addr();
+        } else if line.contains("metrics on /metrics") {
+            metrics = addr();
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, grpc.unwrap(), metrics.unwrap())
+}
+
+/// `GET path` over HTTP/1.1 to `addr`; the whole response, headers included.
+pub async fn http_get(addr: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    out
 }
