@@ -17,6 +17,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::loudness::{first_loud, last_loud};
 use common::*;
 use fcstream::{Audio, Call, CallConfig, ContentType, EndCause, Heard, PlayOutcome};
 use fcstream_dialog::{Answer, BargeIn, BargeInTiming, Dialog, Expect, Prompt, VadChoice};
@@ -111,36 +112,6 @@ fn babble(at: Duration, len: Duration) -> Script {
             duration: len,
         },
     )
-}
-
-/// RMS of 10 ms windows.
-fn windows(samples: &[i16], rate: u32) -> Vec<f64> {
-    samples
-        .chunks(rate as usize / 100)
-        .map(|w| {
-            let sum: f64 = w.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
-            (sum / w.len().max(1) as f64).sqrt()
-        })
-        .collect()
-}
-
-const LOUD: f64 = 300.0;
-
-/// The first loud 10 ms window of `samples` at or after `from`.
-fn first_loud(samples: &[i16], rate: u32, from: Duration) -> Option<Duration> {
-    let w = windows(samples, rate);
-    let first = (from.as_millis() / 10) as usize;
-    (first..w.len())
-        .find(|&i| w[i] > LOUD)
-        .map(|i| ms(i as u64 * 10))
-}
-
-/// The end of the last loud window of `samples` (10 ms resolution).
-fn last_loud(samples: &[i16], rate: u32) -> Duration {
-    let w = windows(samples, rate);
-    w.iter()
-        .rposition(|&x| x > LOUD)
-        .map_or(Duration::ZERO, |i| ms(i as u64 * 10 + 10))
 }
 
 /// Where the prompt started and where it stopped in what the caller heard.

@@ -33,6 +33,8 @@ pub use speech_support::skip_speech;
 
 /// What the agent's accuracy tests share.
 pub mod accuracy;
+/// Loudness in 10 ms windows: where sound starts and stops in a track.
+pub mod loudness;
 /// A stand-in recogniser for the agent's and the dialog's tests.
 pub mod stand_in;
 #[allow(unused_imports)]
