@@ -159,7 +159,12 @@ async fn a_key_cuts_an_interruptible_prompt_and_is_type_ahead_for_the_next_ask()
             let start = d.call().clock().now();
             let heard = d.say(tone(secs(4))).await?;
             seen.lock().unwrap().heard.push(heard);
-            let answer = d.ask(tone(secs(3)), Expect::digits(1)).await?;
+            // The second prompt opens with 500 ms of silence: in heard.wav, the first
+            // prompt's sound ends where the key cut it.
+            let mut quiet_then_tone = vec![0i16; 4000];
+            quiet_then_tone.extend(Audio::tone(440.0, secs(3), 8000).samples());
+            let second = Prompt::audio(Audio::from_pcm(8000, &quiet_then_tone));
+            let answer = d.ask(second, Expect::digits(1)).await?;
             note(&seen, answer, start, &d);
             Ok(d)
         })
@@ -170,7 +175,20 @@ async fn a_key_cuts_an_interruptible_prompt_and_is_type_ahead_for_the_next_ask()
     let (report, seen) = virtual_call(&script, body, None).await;
     let heard = &seen.heard[0];
     assert_eq!(heard.outcome, PlayOutcome::Interrupted, "{heard:?}");
-    assert!(heard.played < secs(2), "{heard:?}");
+    let (start, cut) = prompt_span(&report);
+    let latency = cut.saturating_sub(ms(1000));
+    eprintln!("key at 1 s, prompt {start:?}..{cut:?}: cut {latency:?} after the key");
+    // The prompt played up to the key (it was not cut early) and stopped within 150 ms.
+    assert!(
+        cut >= ms(1000) && latency <= ms(150),
+        "cut at {cut:?}, {latency:?} after the key"
+    );
+    assert!(
+        heard.played.abs_diff(cut - start) <= ms(20),
+        "the ledger says {:?} was heard, heard.wav shows {:?}",
+        heard.played,
+        cut - start
+    );
     // The key that cut the first prompt answers the ask: its prompt is cut at once.
     assert_eq!(
         seen.answers,
