@@ -447,7 +447,15 @@ impl Dialog {
         let takes_digits = expect.is_some_and(|e| e.digits.is_some());
         self.catch_up();
         if self.ended {
+            // The caller hung up between operations: nothing to play.
             turn.handle(Input::CallEnded, self.now());
+            return Ok((
+                match expect {
+                    Some(_) => Outcome::Answered(Answer::HungUp),
+                    None => Outcome::HungUp,
+                },
+                None,
+            ));
         }
         let mut playing: Option<PromptPlayback> = None;
         let mut clearing: Option<Clearing> = None;
@@ -463,7 +471,16 @@ impl Dialog {
                             (Some(r), 1..) => r,
                             _ => prompt,
                         };
-                        playing = Some(self.start(p).await?);
+                        match self.start(p).await {
+                            Ok(playback) => playing = Some(playback),
+                            // The call ended as the prompt was queued: an answer for an ask.
+                            Err(Error::CallEnded(_)) => {
+                                self.ended = true;
+                                turn.handle(Input::CallEnded, self.now());
+                                continue;
+                            }
+                            Err(e) => return Err(e),
+                        }
                         turn.handle(Input::PromptStarted, self.now());
                         if takes_digits && attempt == 0 {
                             for key in std::mem::take(&mut self.type_ahead) {

@@ -211,6 +211,33 @@ async fn a_key_cuts_an_interruptible_prompt_and_is_type_ahead_for_the_next_ask()
 }
 
 #[tokio::test(start_paused = true)]
+async fn after_the_caller_hung_up_say_fails_and_ask_answers_hung_up() {
+    let body: Body = Arc::new(|mut d, seen| {
+        Box::pin(async move {
+            let start = d.call().clock().now();
+            let said = d.say(tone(secs(3))).await;
+            assert!(
+                matches!(said, Err(fcstream::Error::CallEnded(_))),
+                "{said:?}"
+            );
+            let a = d.ask(tone(secs(1)), Expect::digits(1)).await?;
+            note(&seen, a, start, &d);
+            let end = d.say_then_hangup(tone(secs(1))).await?;
+            seen.lock().unwrap().end = Some(end);
+            Ok(d)
+        })
+    });
+    let script = Script::new(ContentType::L16At8k).hangup(Hangup::After(secs(1)));
+    let (_, seen) = virtual_call(&script, body, None).await;
+    assert_eq!(seen.answers, vec![Answer::HungUp]);
+    assert!(
+        matches!(&seen.end, Some(EndCause::Platform(e)) if e.reason.as_str() == "CALLER_DISCONNECT"),
+        "{:?}",
+        seen.end
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_prompt_that_cannot_be_cut_plays_to_its_end() {
     let body: Body = Arc::new(|mut d, seen| {
         Box::pin(async move {
