@@ -288,17 +288,24 @@ fn platform_variants_acks_and_first_sequence_reach_the_platform_model() {
 
 #[test]
 fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_commands() {
-    let ivr = Serve::start("ivr");
+    // The echo, recorded: every caller frame and key answered by exactly one message, so a
+    // replay on the real clock has nothing that depends on timing luck (the IVR's 5 s echo
+    // window can end a frame earlier or later from run to run: a real difference in what it
+    // sent, which replay rightly reports).
     let echo = Serve::start("echo");
-    let file = temp("replay-ivr.json");
+    let ivr = Serve::start("ivr");
+    let file = temp("replay-echo.json");
     let o = run(&[
         "call",
-        ivr.url.as_str(),
+        echo.url.as_str(),
+        "--tone",
+        "440",
+        "--tone-duration",
+        "1s",
         "--dtmf",
-        "1@2s",
-        "--wait-for-app",
-        "--max-wait",
-        "30s",
+        "5@500ms",
+        "--hangup-after",
+        "1500ms",
         "--quiet",
         "--record",
         file.to_str().unwrap(),
@@ -306,7 +313,7 @@ fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_comman
     assert!(o.status.success(), "{}", text(&o.stderr));
     // Real time on a shared machine: a generous tolerance (virtual-time tests are exact).
     let replay = |url: &str| run(&["replay", file.to_str().unwrap(), url, "--tolerance", "2s"]);
-    let same = replay(&ivr.url);
+    let same = replay(&echo.url);
     assert!(
         same.status.success(),
         "{}{}",
@@ -318,7 +325,7 @@ fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_comman
         "{}",
         text(&same.stdout)
     );
-    let other = replay(&echo.url);
+    let other = replay(&ivr.url);
     assert_eq!(other.status.code(), Some(1), "{}", text(&other.stderr));
     let shown = text(&other.stdout);
     assert!(
@@ -328,7 +335,7 @@ fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_comman
     assert!(text(&other.stderr).contains("difference(s) from the recorded call"));
     // Not a recording: a clear error, not a panic.
     std::fs::write(&file, b"{\"version\": 1}").unwrap();
-    let bad = replay(&ivr.url);
+    let bad = replay(&echo.url);
     assert!(!bad.status.success());
     assert!(
         text(&bad.stderr).contains("not a recording"),
