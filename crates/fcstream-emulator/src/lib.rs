@@ -40,6 +40,8 @@
 //!   - the load generator (`fcstream load`) is its own crate, `fcstream-load`, answering
 //!     on these same rules and buffers (timing only).
 //! - [`platform`]: the one task per call that drives it all over a tonic channel.
+//! - [`live`]: a person as the caller (the browser phone, the SIP front door): the caller's
+//!   voice and keys as they happen, what they hear as it is played.
 //! - [`control`]: reaching into a running call: watch its timeline as it is written, hang up
 //!   now (Ctrl-C).
 //! - [`timeline`], [`report`]: the outputs; [`story`] tells them to people;
@@ -67,6 +69,7 @@ pub mod error_ids;
 pub mod faults;
 pub mod flow;
 pub mod in_process;
+pub mod live;
 pub mod model;
 pub mod picture;
 pub mod platform;
@@ -84,7 +87,7 @@ pub use connect::{connect, ConnectOptions};
 pub use control::{HangUp, Observer};
 pub use faults::Faults;
 pub use flow::{run_flow, Flow, FlowError, FlowReport, FlowStep};
-pub use platform::{run, run_with, RunOptions};
+pub use platform::{run, run_live, run_with, RunOptions};
 pub use report::{CallOutcome, CallReport, Summary};
 pub use script::{CallSetup, Hangup, KeyPress, PlatformConfig, Script, Segment, Source};
 pub use timeline::{Dir, TimelineEntry};

@@ -33,6 +33,7 @@ use crate::buffers::Request;
 use crate::caller::CallerAudio;
 use crate::control::{HangUp, Observer};
 use crate::faults::Lcg;
+use crate::live::{LiveCaller, LiveEvent};
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
 use crate::rules::EndStreamMode;
@@ -43,6 +44,9 @@ use crate::EmulatorError;
 
 /// The length of one caller frame.
 const FRAME: Duration = Duration::from_millis(20);
+
+/// The most keys of a live caller kept for the summary (the latest).
+const MAX_LIVE_KEYS: usize = 256;
 
 /// Per-call options that are not part of the script (they concern the transport).
 #[derive(Debug, Clone, Default)]
@@ -74,9 +78,36 @@ pub async fn run_with(
     script: &Script,
     options: &RunOptions,
 ) -> Result<CallReport, EmulatorError> {
+    run_inner(channel, script, options, None).await
+}
+
+/// Plays one call whose caller is live ([`crate::live`]): the caller's voice and keys come
+/// from the [`LivePhone`](crate::live::LivePhone) of `caller`'s pair, what the caller hears
+/// goes to it as it is played, and the phone's hang-up ends the call (it takes the place of
+/// [`RunOptions::hang_up`]). The script gives the call's setup and platform behaviour
+/// ([`Script::live`]); scripted audio and keys, if any, are not played.
+pub async fn run_live(
+    channel: Channel,
+    script: &Script,
+    options: &RunOptions,
+    caller: LiveCaller,
+) -> Result<CallReport, EmulatorError> {
+    run_inner(channel, script, options, Some(caller)).await
+}
+
+async fn run_inner(
+    channel: Channel,
+    script: &Script,
+    options: &RunOptions,
+    live: Option<LiveCaller>,
+) -> Result<CallReport, EmulatorError> {
     script.validate()?;
     let ct = script.call.content_type;
-    let caller = CallerAudio::prepare(script, ct.sample_rate())?;
+    let caller = if live.is_some() {
+        CallerAudio::prepare(&Script::new(ct), ct.sample_rate())?
+    } else {
+        CallerAudio::prepare(script, ct.sample_rate())?
+    };
     let (end_at, end_kind) = planned_end(script, &caller);
 
     let (tx, rx) = mpsc::channel(script.platform.outbound_queue.max(1));
@@ -91,10 +122,19 @@ pub async fn run_with(
     let mut run = Run::new(script, caller, tx, options.clock.clone(), end_at, end_kind);
     run.observer = options.observer.clone();
     run.hang_up = options.hang_up.clone();
+    if let Some(live) = live {
+        run.hang_up = Some(live.hang_up.clone());
+        run.keys.clear();
+        run.live = Some(live);
+    }
     run.announce();
     info!(call_id = %script.call.call_id, content_type = %ct, "call started");
     let opening = async move { client.send_ivr_data(request).await };
     let result = run.main_loop(Box::pin(opening)).await;
+    if let (Some(live), Some(outcome)) = (&mut run.live, run.outcome) {
+        live.heard(run.model.heard());
+        live.ended(outcome).await;
+    }
     Ok(run.finish(result).await)
 }
 
@@ -152,6 +192,8 @@ enum Wake {
     Timer,
     /// The [`HangUp`] button was pressed.
     HangUp,
+    /// The live caller pressed a key.
+    LiveKey(char, Duration),
 }
 
 /// Things due at a time, in the order they fire when due together.
@@ -165,6 +207,8 @@ enum Due {
     Key,
     /// The next delayed acknowledgement.
     Ack,
+    /// The next key of the app's `PressDTMF` starts playing (live callers only).
+    Digit,
     /// The end of the call.
     End,
 }
@@ -221,6 +265,15 @@ struct Run<'a> {
     observer: Option<Observer>,
     /// Hangs up early when pressed.
     hang_up: Option<HangUp>,
+    /// The live caller, when the caller is a person ([`run_live`]).
+    live: Option<LiveCaller>,
+    /// Live calls: the keys the caller pressed.
+    live_keys: String,
+    /// Live calls: the app's admitted `PressDTMF` jobs not yet started (id, keys, tone,
+    /// break), oldest first; bounded by the DTMF buffer.
+    presses: VecDeque<(String, Vec<char>, Duration, Duration)>,
+    /// Live calls: keys of the app's DTMF about to play, in time order.
+    digits_due: VecDeque<(Instant, char, Duration)>,
 }
 
 /// Counters that are not the model's.
@@ -313,6 +366,10 @@ impl<'a> Run<'a> {
             notes: Vec::new(),
             observer: None,
             hang_up: None,
+            live: None,
+            live_keys: String::new(),
+            presses: VecDeque::new(),
+            digits_due: VecDeque::new(),
         }
     }
 
@@ -341,6 +398,9 @@ impl<'a> Run<'a> {
         });
         if let (Some(observer), Some(entry)) = (&self.observer, self.timeline.last()) {
             observer.notify(entry);
+        }
+        if let (Some(live), Some(entry)) = (&self.live, self.timeline.last()) {
+            live.emit(LiveEvent::Timeline(entry.clone()));
         }
     }
 
@@ -417,6 +477,9 @@ impl<'a> Run<'a> {
                     self.counts.playback.push(PlaybackMark::Completed(at))
                 }
                 Note::BufferCleared(_) => self.counts.playback.push(PlaybackMark::Cleared(at)),
+                Note::DtmfPlayStarted(id) if self.live.is_some() => {
+                    self.schedule_digits(id, self.time_of(at))
+                }
                 _ => {}
             }
             let when = Some(self.wall(self.time_of(at)));
@@ -461,6 +524,7 @@ impl<'a> Run<'a> {
         consider(Some(self.frame_due), Due::Frame);
         consider(self.keys.front().map(|k| k.0), Due::Key);
         consider(self.delayed.front().map(|k| k.0), Due::Ack);
+        consider(self.digits_due.front().map(|k| k.0), Due::Digit);
         best
     }
 
@@ -490,6 +554,13 @@ impl<'a> Run<'a> {
                         self.send(event, at);
                     }
                 }
+                Due::Digit => {
+                    if let (Some((_, digit, duration)), Some(live)) =
+                        (self.digits_due.pop_front(), &self.live)
+                    {
+                        live.emit(LiveEvent::Digit { digit, duration });
+                    }
+                }
                 Due::End => self.end(self.end_kind, at),
             }
         }
@@ -506,7 +577,10 @@ impl<'a> Run<'a> {
     fn send_frame(&mut self, now: Instant) {
         let k = self.next_frame;
         let n = self.ct.frame_bytes() / self.ct.bytes_per_sample();
-        let samples = self.caller.render(k * n as u64, n);
+        let samples = match &mut self.live {
+            Some(live) => live.take(n),
+            None => self.caller.render(k * n as u64, n),
+        };
         let data = fcstream::Audio::encode(self.ct, &samples).data().clone();
         self.said.extend_from_slice(&samples);
         let start = self.t0 + FRAME * u32::try_from(k).unwrap_or(u32::MAX);
@@ -523,6 +597,54 @@ impl<'a> Run<'a> {
         let nominal = start + FRAME * 2;
         let jitter = self.jitter.jitter(self.script.faults.jitter);
         self.frame_due = (nominal + jitter).max(self.frame_due);
+    }
+
+    /// A live caller pressed `digit` now: `DtmfStarted` now, `DtmfEnded` after `duration`.
+    fn live_press(&mut self, digit: char, duration: Duration, now: Instant) {
+        if self.outcome.is_some() {
+            return;
+        }
+        self.live_keys.push(digit);
+        if self.live_keys.len() > MAX_LIVE_KEYS {
+            self.live_keys.remove(0);
+        }
+        let at = Some(self.wall(now));
+        self.send(Event::DtmfStarted { digit, at }, now);
+        let end = now + duration;
+        let ended = Event::DtmfEnded {
+            digit,
+            at: Some(self.wall(end)),
+        };
+        // In time order (a short press may end before a long one pressed earlier).
+        let i = self.keys.partition_point(|(t, _)| *t <= end);
+        self.keys.insert(i, (end, ended));
+    }
+
+    /// Remembers an app's `PressDTMF` so that its keys can be told to a live caller when
+    /// it plays (refused jobs are never started, so they are simply never matched).
+    fn remember_press(&mut self, id: &String, digits: &str, press_ms: u32, break_ms: u32) {
+        if let Ok(Some(p)) = crate::rules::check_press(id, digits, press_ms, break_ms) {
+            if self.presses.len() >= self.script.platform.dtmf_buffer.max(1) {
+                self.presses.pop_front();
+            }
+            let keys = digits.chars().map(|c| c.to_ascii_uppercase()).collect();
+            self.presses
+                .push_back((id.to_string(), keys, p.press, p.gap));
+        }
+    }
+
+    /// The app's DTMF job `id` starts at `at`: each of its keys is due in turn.
+    fn schedule_digits(&mut self, id: &str, at: Instant) {
+        let Some(i) = self.presses.iter().position(|(pid, ..)| pid == id) else {
+            return;
+        };
+        let Some((_, keys, press, gap)) = self.presses.remove(i) else {
+            return;
+        };
+        for (k, digit) in keys.into_iter().enumerate() {
+            let t = at + (press + gap) * u32::try_from(k).unwrap_or(u32::MAX);
+            self.digits_due.push_back((t, digit, press));
+        }
     }
 
     /// Ends the call at `now` as `outcome` says.
@@ -590,6 +712,7 @@ impl<'a> Run<'a> {
         self.model.end(s, &mut discard);
         // Acknowledgements still held back die with the call; the caller's side closes.
         self.delayed.clear();
+        self.digits_due.clear();
         self.tx = None;
         self.outcome = Some(outcome);
         self.ended_at = Some(now);
@@ -638,9 +761,18 @@ impl<'a> Run<'a> {
                         }
                         self.counts.last_entry = Some((id.clone(), *sequence));
                     }
-                    Command::PressDtmf { id, digits, .. } => {
+                    Command::PressDtmf {
+                        id,
+                        digits,
+                        press_ms,
+                        break_ms,
+                        ..
+                    } => {
                         self.counts.app_dtmf.push_str(&digits.to_ascii_uppercase());
                         ignored_id.clone_from(id);
+                        if self.live.is_some() {
+                            self.remember_press(id, digits, *press_ms, *break_ms);
+                        }
                     }
                     _ => {}
                 }
@@ -674,17 +806,25 @@ impl<'a> Run<'a> {
             if self.outcome.is_some() {
                 return app;
             }
+            if let Some(live) = &mut self.live {
+                live.heard(self.model.heard());
+            }
             let (wake_at, _) = self.next_due();
             let hang_up = self.hang_up.clone();
             let wake = tokio::select! {
                 biased;
                 w = next_app(&mut app) => w,
                 _ = pressed(hang_up.as_ref()) => Wake::HangUp,
+                Some((digit, d)) = live_key(self.live.as_mut()) => Wake::LiveKey(digit, d),
                 _ = self.clock.sleep_until(wake_at) => Wake::Timer,
             };
             let now = self.clock.now();
             match wake {
                 Wake::Timer => {}
+                Wake::LiveKey(digit, duration) => {
+                    self.catch_up(now);
+                    self.live_press(digit, duration, now);
+                }
                 Wake::HangUp => {
                     info!("hang-up requested: the caller hangs up now");
                     self.catch_up(now);
@@ -742,7 +882,7 @@ impl<'a> Run<'a> {
                     Wake::Message(Err(s)) => app = AppSide::Closed(status_text(&s)),
                     Wake::Message(Ok(Some(msg))) => self.on_app(msg, self.clock.now()),
                     Wake::Message(Ok(None)) => app = AppSide::Closed("OK".into()),
-                    Wake::Timer | Wake::HangUp => {}
+                    Wake::Timer | Wake::HangUp | Wake::LiveKey(..) => {}
                 }
             }
         }
@@ -757,7 +897,12 @@ impl<'a> Run<'a> {
         let to_ms = |samples: u64| samples as f64 * 1000.0 / f64::from(rate);
         // Speech timing: the caller's voice as sent (key presses silenced) against what
         // the app's audio did.
-        let voice = self.caller.render_voice(0, self.said.len());
+        let voice = if self.live.is_some() {
+            // A live caller's keys are out of band: what they said is their voice.
+            self.said.clone()
+        } else {
+            self.caller.render_voice(0, self.said.len())
+        };
         let timing = speech::timing(&voice, &self.counts.playback, rate);
         let (heard, stats) = self.model.into_parts();
         let f = &self.script.faults;
@@ -805,7 +950,11 @@ impl<'a> Run<'a> {
             },
             errors: c.errors,
             dtmf: DtmfSummary {
-                from_caller: self.script.dtmf.iter().map(|k| k.digit).collect(),
+                from_caller: if self.live.is_some() {
+                    std::mem::take(&mut self.live_keys)
+                } else {
+                    self.script.dtmf.iter().map(|k| k.digit).collect()
+                },
                 app_requested: c.app_dtmf,
                 app_played: stats.dtmf_digits_played,
             },
@@ -838,6 +987,17 @@ fn status_text(s: &Status) -> String {
         format!("{:?}", s.code())
     } else {
         format!("{:?}: {}", s.code(), s.message())
+    }
+}
+
+/// The live caller's next key press; never without a live caller, or once its phone is gone.
+async fn live_key(live: Option<&mut LiveCaller>) -> Option<(char, Duration)> {
+    match live {
+        Some(l) => match l.next_key().await {
+            Some(k) => Some(k),
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
     }
 }
 

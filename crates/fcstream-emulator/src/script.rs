@@ -245,6 +245,14 @@ impl Script {
         s
     }
 
+    /// A script for a live caller ([`crate::live`]): nothing scripted; the call ends when
+    /// the app ends it, the caller hangs up, or after `max` (a caller hang-up).
+    pub fn live(content_type: ContentType, max: Duration) -> Self {
+        let mut s = Self::new(content_type);
+        s.hangup = Hangup::After(max);
+        s
+    }
+
     /// Sets the call id.
     pub fn call_id(mut self, id: impl Into<String>) -> Self {
         self.call.call_id = id.into();
