@@ -150,7 +150,13 @@ impl Bridge {
         let cfg = &*self.config;
         call.skip_playback_events();
         let started = Instant::now();
+        // tungstenite's default read buffer is 128 KiB per socket, and it zero-fills the
+        // unused part before every read (one with data, one that would block, 50 times a
+        // second a call): that memset was most of the bridge's CPU and 128 KiB of its memory
+        // per call. A bot message is ~0.5 KiB (40 ms of µ-law); a bigger one still reads
+        // whole (the buffer grows to a frame's length), just in more reads.
         let ws_config = WebSocketConfig::default()
+            .read_buffer_size(WS_READ_BUFFER)
             .max_message_size(Some(cfg.max_message_bytes.saturating_mul(4)))
             .max_frame_size(Some(cfg.max_message_bytes.saturating_mul(4)));
         let url = bot_url(cfg, &call.info().metadata);
@@ -195,6 +201,13 @@ impl fcstream::Handler for Bridge {
 }
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The WebSocket read buffer per call (see `run_inner`).
+const WS_READ_BUFFER: usize = 8 * 1024;
+
+/// Frames stamped further back than this by the platform are not counted in
+/// `platform_to_bot` (its clock is not this host's).
+const MAX_FRAME_AGE: Duration = Duration::from_secs(60);
 
 /// Bot warnings a bot can trigger at will share this budget.
 static BOT_WARNINGS: LogBudget = LogBudget::new(10);
@@ -301,11 +314,11 @@ impl Outbound {
     }
 
     /// `mulaw` in the call's content type (a 16 kHz call's last ~40 ms wait in the resampler).
-    fn convert(&mut self, mulaw: &[u8]) -> Vec<u8> {
+    fn convert(&mut self, mulaw: Vec<u8>) -> Vec<u8> {
         if self.ct.is_mulaw() {
-            return mulaw.to_vec();
+            return mulaw;
         }
-        let samples = mulaw::decode_all(mulaw);
+        let samples = mulaw::decode_all(&mulaw);
         match &mut self.resampler {
             Some(r) => {
                 let out = r.process(&samples).unwrap_or_default();
@@ -360,6 +373,9 @@ struct Session<'a> {
     held: Vec<String>,
     held_owed: usize,
     held_due: Option<tokio::time::Instant>,
+    /// When the bot's `media` now at the front of `queued` was read, if it found nothing
+    /// waiting: its latency is recorded when it goes to the library.
+    media_arrived: Option<Instant>,
 }
 
 impl<'a> Session<'a> {
@@ -396,6 +412,7 @@ impl<'a> Session<'a> {
             held: Vec::new(),
             held_owed: 0,
             held_due: None,
+            media_arrived: None,
         }
     }
 
@@ -450,6 +467,7 @@ impl<'a> Session<'a> {
         match event {
             None | Some(Event::CallEnded(_)) => Err(End::CallEnded),
             Some(Event::Audio(frame)) => {
+                let taken = Instant::now();
                 self.inbound.push(&frame.data);
                 while let Some(f) = self.inbound.framer.pop() {
                     let ts = self.inbound.sent * 20;
@@ -457,6 +475,13 @@ impl<'a> Session<'a> {
                     let msg = self.out.media(&f, ts);
                     self.stats.frames_to_bot.fetch_add(1, Relaxed);
                     self.send(msg).await?;
+                    self.stats.to_bot.record(taken.elapsed());
+                    let age = frame
+                        .end
+                        .and_then(|end| std::time::SystemTime::now().duration_since(end).ok());
+                    if let Some(age) = age.filter(|a| *a < MAX_FRAME_AGE) {
+                        self.stats.platform_to_bot.record(age);
+                    }
                 }
                 Ok(())
             }
@@ -478,6 +503,7 @@ impl<'a> Session<'a> {
         &mut self,
         msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
     ) -> Result<(), End> {
+        let arrived = Instant::now();
         let text = match msg {
             None => return Err(End::BotGone("the bot closed the connection".into())),
             Some(Err(e)) => return Err(End::BotGone(format!("read failed: {e}"))),
@@ -505,9 +531,16 @@ impl<'a> Session<'a> {
         match twilio::parse(text.as_str()) {
             Ok(BotMessage::Media(audio)) => {
                 self.stats.media_from_bot.fetch_add(1, Relaxed);
-                let audio = self.outbound.convert(&audio);
+                // Audio that finds nothing waiting goes straight to the library (the loop's
+                // `refill`): that is the latency the bridge adds toward the platform.
+                let idle = self.queued.is_empty()
+                    && self.in_flight.len() < self.cfg.max_plays_in_flight.max(1);
+                let audio = self.outbound.convert(audio);
                 if self.held.is_empty() {
                     self.queue_audio(audio);
+                    if idle && !self.queued.is_empty() {
+                        self.media_arrived = Some(arrived);
+                    }
                     return Ok(());
                 }
                 let owed = self.held_owed * 2; // l16: two bytes a sample
@@ -661,6 +694,7 @@ impl<'a> Session<'a> {
         let held = std::mem::take(&mut self.held);
         self.held_due = None;
         self.held_owed = 0;
+        self.media_arrived = None;
         let queued: Vec<Queued> = self.queued.drain(..).collect();
         self.queued_bytes = 0;
         if !self.in_flight.is_empty() {
@@ -702,10 +736,15 @@ impl<'a> Session<'a> {
                 Err(_) => continue, // whole samples by construction: cannot fail
             };
             match self.control.start_play(audio).await {
-                Ok(playback) => self.in_flight.push_back(InFlight {
-                    playback,
-                    marks: q.marks,
-                }),
+                Ok(playback) => {
+                    if let Some(arrived) = self.media_arrived.take() {
+                        self.stats.to_platform.record(arrived.elapsed());
+                    }
+                    self.in_flight.push_back(InFlight {
+                        playback,
+                        marks: q.marks,
+                    })
+                }
                 Err(fcstream::Error::CallEnded(_)) => return Err(End::CallEnded),
                 Err(e) => {
                     warn!(call_id = %shown(self.control.call_id()), error = %e, "bridge: play refused");

@@ -1,8 +1,133 @@
-//! Per-bridge counters (atomics, no labels): bot connect time, marks outstanding, and every
-//! refusal of bad bot input, so that an operator sees a misbehaving bot without reading logs.
+//! Per-bridge counters (atomics, no labels): bot connect time, the latency the bridge adds in
+//! each direction, marks outstanding, and every refusal of bad bot input, so that an operator
+//! sees a slow or misbehaving bot without reading logs.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+/// Linear sub-buckets per power of two of a [`Latency`] histogram (so a quantile is within
+/// 1/16 = 6 % of the true value).
+const SUB: u32 = 16;
+/// log2(SUB).
+const SUB_BITS: u32 = 4;
+/// Octaves kept: values up to 2^40 µs (12 days) have their own bucket; larger ones share the
+/// last.
+const OCTAVES: u32 = 40;
+/// Buckets: values below `SUB` µs exactly, then `SUB` per octave.
+const BUCKETS: usize = (SUB + (OCTAVES - SUB_BITS) * SUB) as usize;
+
+fn bucket(us: u64) -> usize {
+    if us < u64::from(SUB) {
+        return us as usize;
+    }
+    let octave = (63 - us.leading_zeros()).min(OCTAVES - 1);
+    let shift = octave - SUB_BITS;
+    let sub = ((us >> shift) as u32).saturating_sub(SUB).min(SUB - 1);
+    (SUB + (octave - SUB_BITS) * SUB + sub) as usize
+}
+
+/// The largest value that lands in bucket `i`.
+fn upper(i: usize) -> u64 {
+    let i = i as u32;
+    if i < SUB {
+        return u64::from(i);
+    }
+    let octave = (i - SUB) / SUB + SUB_BITS;
+    let sub = (i - SUB) % SUB;
+    let shift = octave - SUB_BITS;
+    (u64::from(SUB + sub) << shift) + ((1u64 << shift) - 1)
+}
+
+/// A histogram of latencies in microseconds, shared by every call of a bridge: one relaxed
+/// atomic increment per value, no lock, no allocation, a fixed 4.6 KiB. Log-linear buckets
+/// (HDR-style, 16 per power of two) keep any quantile within 6 %. Kept by hand: the
+/// histogram crates (`hdrhistogram`, `prometheus`'s) need a lock or fixed bucket edges chosen
+/// in advance, and this one is read as quantiles (`p50`, `p99`) as well as summed.
+pub struct Latency {
+    buckets: Box<[AtomicU64]>,
+    count: AtomicU64,
+    sum_us: AtomicU64,
+    max_us: AtomicU64,
+}
+
+impl std::fmt::Debug for Latency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Latency").field(&self.snapshot()).finish()
+    }
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Self {
+            buckets: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            count: AtomicU64::new(0),
+            sum_us: AtomicU64::new(0),
+            max_us: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Latency {
+    /// Records one latency.
+    pub fn record(&self, d: Duration) {
+        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        self.buckets[bucket(us)].fetch_add(1, Relaxed);
+        self.count.fetch_add(1, Relaxed);
+        self.sum_us.fetch_add(us, Relaxed);
+        self.max_us.fetch_max(us, Relaxed);
+    }
+
+    /// The latencies recorded so far, as quantiles.
+    pub fn snapshot(&self) -> LatencySnapshot {
+        let counts: Vec<u64> = self.buckets.iter().map(|b| b.load(Relaxed)).collect();
+        let count: u64 = counts.iter().sum();
+        let max_us = self.max_us.load(Relaxed);
+        let quantile = |q: f64| {
+            if count == 0 {
+                return 0;
+            }
+            let rank = ((q * count as f64).ceil() as u64).max(1);
+            let mut seen = 0;
+            for (i, c) in counts.iter().enumerate() {
+                seen += c;
+                if seen >= rank {
+                    return upper(i).min(max_us);
+                }
+            }
+            max_us
+        };
+        LatencySnapshot {
+            count,
+            sum_us: self.sum_us.load(Relaxed),
+            max_us,
+            p50_us: quantile(0.5),
+            p90_us: quantile(0.9),
+            p99_us: quantile(0.99),
+            p999_us: quantile(0.999),
+        }
+    }
+}
+
+/// A [`Latency`] histogram at one instant: count, sum, max and quantiles (each the upper edge
+/// of its bucket, never above the max), in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LatencySnapshot {
+    /// Values recorded.
+    pub count: u64,
+    /// Their sum.
+    pub sum_us: u64,
+    /// The largest.
+    pub max_us: u64,
+    /// The median.
+    pub p50_us: u64,
+    /// The 90th percentile.
+    pub p90_us: u64,
+    /// The 99th percentile.
+    pub p99_us: u64,
+    /// The 99.9th percentile.
+    pub p999_us: u64,
+}
 
 /// Counters shared by every call of one [`crate::Bridge`]. Read with [`BridgeStats::snapshot`]
 /// or [`BridgeStats::render`] (Prometheus text).
@@ -25,6 +150,12 @@ pub struct BridgeStats {
     pub(crate) marks_overflow: AtomicU64,
     pub(crate) clears: AtomicU64,
     pub(crate) bot_closed: AtomicU64,
+    /// Caller frame taken from the library → its `media` written to the bot's socket.
+    pub(crate) to_bot: Latency,
+    /// The end of a caller frame by the platform's clock → its `media` written to the bot.
+    pub(crate) platform_to_bot: Latency,
+    /// A bot `media` read from its socket → its audio handed to the library's pacer.
+    pub(crate) to_platform: Latency,
 }
 
 /// The counters at one instant.
@@ -64,6 +195,20 @@ pub struct StatsSnapshot {
     pub clears: u64,
     /// Bots that closed their socket before the call ended.
     pub bot_closed: u64,
+    /// The bridge's own latency toward the bot: from a caller frame taken from the library
+    /// (fcstream's `Call`) to its `media` message written and flushed to the bot's socket
+    /// (conversion, framing, JSON, base64, the WebSocket write).
+    pub to_bot: LatencySnapshot,
+    /// From the end of a caller frame's span by the platform's clock (its `end_tstamp`) to its
+    /// `media` written to the bot: the gRPC hop, the library and the bridge together. Only
+    /// meaningful when the platform's clock is this host's (the emulator on the same host);
+    /// frames stamped in the future or over a minute old are not counted.
+    pub platform_to_bot: LatencySnapshot,
+    /// The bridge's own latency toward the platform: from a bot `media` message read off the
+    /// socket to its audio handed to the library's pacer (a `PlayAudioMessage` on its way),
+    /// for audio that went straight out (audio that waits behind the bridge's flow control,
+    /// because the bot sent it ahead of time, is pacing, not latency, and is not counted).
+    pub to_platform: LatencySnapshot,
 }
 
 impl BridgeStats {
@@ -87,6 +232,9 @@ impl BridgeStats {
             marks_overflow: self.marks_overflow.load(Relaxed),
             clears: self.clears.load(Relaxed),
             bot_closed: self.bot_closed.load(Relaxed),
+            to_bot: self.to_bot.snapshot(),
+            platform_to_bot: self.platform_to_bot.snapshot(),
+            to_platform: self.to_platform.snapshot(),
         }
     }
 
@@ -204,6 +352,101 @@ impl BridgeStats {
             let _ = writeln!(out, "# TYPE fcstream_bridge_{name} {kind}");
             let _ = writeln!(out, "fcstream_bridge_{name} {value}");
         }
+        let latencies = [
+            (
+                "to_bot",
+                "Caller frame from the library to the bot's socket",
+                s.to_bot,
+            ),
+            (
+                "platform_to_bot",
+                "Caller frame end (platform clock) to the bot's socket",
+                s.platform_to_bot,
+            ),
+            (
+                "to_platform",
+                "Bot media from its socket to the library's pacer",
+                s.to_platform,
+            ),
+        ];
+        for (name, help, l) in latencies {
+            let name = format!("fcstream_bridge_latency_{name}_seconds");
+            let _ = writeln!(out, "# HELP {name} {help} (since start)");
+            let _ = writeln!(out, "# TYPE {name} summary");
+            for (q, us) in [
+                ("0.5", l.p50_us),
+                ("0.9", l.p90_us),
+                ("0.99", l.p99_us),
+                ("0.999", l.p999_us),
+            ] {
+                let _ = writeln!(out, "{name}{{quantile=\"{q}\"}} {}", seconds(us));
+            }
+            let _ = writeln!(out, "{name}_sum {}", seconds(l.sum_us));
+            let _ = writeln!(out, "{name}_count {}", l.count);
+        }
         out
+    }
+}
+
+fn seconds(us: u64) -> String {
+    format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_cover_every_value_within_six_percent() {
+        let mut last = 0;
+        for us in (0..200_000u64).chain([1 << 39, (1 << 40) - 1]) {
+            let i = bucket(us);
+            assert!(i < BUCKETS && i >= last, "{us}");
+            last = i;
+            assert!(upper(i) >= us, "{us}");
+            assert!(upper(i) - us <= us / u64::from(SUB), "{us} -> {}", upper(i));
+        }
+        assert_eq!(bucket(u64::MAX), BUCKETS - 1);
+    }
+
+    #[test]
+    fn quantiles_of_known_latencies() {
+        let l = Latency::default();
+        assert_eq!(l.snapshot(), LatencySnapshot::default());
+        for ms in 1..=1000u64 {
+            l.record(Duration::from_micros(ms * 100));
+        }
+        let s = l.snapshot();
+        assert_eq!(s.count, 1000);
+        assert_eq!(s.max_us, 100_000);
+        assert_eq!(s.sum_us, 100 * 1000 * 1001 / 2);
+        let near = |got: u64, want: u64| got >= want && got <= want + want / 16;
+        assert!(near(s.p50_us, 50_000), "{s:?}");
+        assert!(near(s.p90_us, 90_000), "{s:?}");
+        assert!(near(s.p99_us, 99_000), "{s:?}");
+        assert!(s.p999_us <= s.max_us);
+    }
+
+    #[test]
+    fn latencies_render_as_prometheus_summaries() {
+        let stats = BridgeStats::default();
+        stats.to_bot.record(Duration::from_micros(1500));
+        let text = stats.render();
+        assert!(
+            text.contains("# TYPE fcstream_bridge_latency_to_bot_seconds summary"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fcstream_bridge_latency_to_bot_seconds{quantile=\"0.5\"} 0.001"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fcstream_bridge_latency_to_bot_seconds_count 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fcstream_bridge_latency_to_platform_seconds_count 0"),
+            "{text}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! [`BotMessageError`] the bridge counts and logs, and the call goes on.
 
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The one media format a Twilio stream carries both ways: µ-law, 8 kHz, mono.
@@ -34,6 +34,32 @@ pub struct Outgoing {
     sequence: u64,
     /// Media chunks sent.
     chunk: u64,
+    /// Reused text for one `media` message's numbers and payload.
+    scratch: String,
+}
+
+/// How many decimal digits `n` has.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// A `media` message to the bot, borrowed from its parts.
+#[derive(Serialize)]
+struct MediaOut<'a> {
+    event: &'static str,
+    #[serde(rename = "sequenceNumber")]
+    sequence_number: &'a str,
+    #[serde(rename = "streamSid")]
+    stream_sid: &'a str,
+    media: MediaOutBody<'a>,
+}
+
+#[derive(Serialize)]
+struct MediaOutBody<'a> {
+    track: &'static str,
+    chunk: &'a str,
+    timestamp: &'a str,
+    payload: &'a str,
 }
 
 impl Outgoing {
@@ -43,6 +69,7 @@ impl Outgoing {
             stream_sid: stream_sid.into(),
             sequence: 0,
             chunk: 0,
+            scratch: String::new(),
         }
     }
 
@@ -80,20 +107,33 @@ impl Outgoing {
     }
 
     /// `media`: one chunk of caller audio (µ-law), `timestamp_ms` from the stream's start.
+    ///
+    /// The hot path (50 a second per call): serialised from borrowed fields in one pass, with
+    /// the numbers and the base64 written into one reused buffer, rather than through a
+    /// `serde_json::Value` tree (a map and a string per field).
     pub fn media(&mut self, mulaw: &[u8], timestamp_ms: u64) -> String {
+        use std::fmt::Write as _;
         self.chunk += 1;
-        json!({
-            "event": "media",
-            "sequenceNumber": self.next_sequence(),
-            "streamSid": self.stream_sid,
-            "media": {
-                "track": "inbound",
-                "chunk": self.chunk.to_string(),
-                "timestamp": timestamp_ms.to_string(),
-                "payload": base64::engine::general_purpose::STANDARD.encode(mulaw),
-            }
-        })
-        .to_string()
+        self.sequence += 1;
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        let _ = write!(scratch, "{}{}{}", self.sequence, self.chunk, timestamp_ms);
+        let sequence_end = digits(self.sequence);
+        let chunk_end = sequence_end + digits(self.chunk);
+        base64::engine::general_purpose::STANDARD.encode_string(mulaw, scratch);
+        let timestamp_end = chunk_end + digits(timestamp_ms);
+        let message = MediaOut {
+            event: "media",
+            sequence_number: &scratch[..sequence_end],
+            stream_sid: &self.stream_sid,
+            media: MediaOutBody {
+                track: "inbound",
+                chunk: &scratch[sequence_end..chunk_end],
+                timestamp: &scratch[chunk_end..timestamp_end],
+                payload: &scratch[timestamp_end..],
+            },
+        };
+        serde_json::to_string(&message).unwrap_or_default()
     }
 
     /// `dtmf`: a caller key press.
@@ -276,6 +316,43 @@ mod tests {
             Ok(BotMessage::Mark(n)) => assert!(n.len() <= MAX_MARK_NAME),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn media_messages_have_twilios_fields_and_count_up() {
+        let mut out = Outgoing::new("MZ1");
+        for (i, (ts, audio)) in [(0u64, vec![0xffu8; 160]), (9_999_980, vec![1, 2, 3])]
+            .into_iter()
+            .enumerate()
+        {
+            let text = out.media(&audio, ts);
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let n = (i + 1).to_string();
+            assert_eq!(
+                v,
+                json!({
+                    "event": "media",
+                    "sequenceNumber": n,
+                    "streamSid": "MZ1",
+                    "media": {
+                        "track": "inbound",
+                        "chunk": n,
+                        "timestamp": ts.to_string(),
+                        "payload": base64::engine::general_purpose::STANDARD.encode(&audio),
+                    }
+                })
+            );
+        }
+        // The sequence goes on across message kinds; chunks count media only.
+        let v: Value = serde_json::from_str(&out.dtmf('5')).unwrap();
+        assert_eq!(v["sequenceNumber"], "3");
+        let v: Value = serde_json::from_str(&out.media(&[0; 160], 40)).unwrap();
+        assert_eq!(v["sequenceNumber"], "4");
+        assert_eq!(v["media"]["chunk"], "3");
+        assert_eq!(digits(0), 1);
+        assert_eq!(digits(9), 1);
+        assert_eq!(digits(10), 2);
+        assert_eq!(digits(u64::MAX), 20);
     }
 
     #[test]

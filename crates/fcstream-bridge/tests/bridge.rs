@@ -637,3 +637,69 @@ async fn a_flood_of_marks_is_bounded_and_every_mark_is_answered() {
     assert_eq!(s.marks_outstanding, 0);
     assert_eq!(seen.events("mark").len(), 2000);
 }
+
+/// The latency the bridge adds is measured each way, per frame: every caller frame toward the
+/// bot (and its age by the platform's clock, the emulator's being this host's), and the bot's
+/// echo toward the platform whenever it found nothing waiting (an echo always does).
+#[tokio::test]
+async fn the_latency_added_each_way_is_measured() {
+    let (url, _) = bot(echo_bot).await;
+    let bridge = Bridge::new(BridgeConfig::new(url));
+    let stats = bridge.stats();
+    let script = Script::new(ContentType::Mulaw8k)
+        .say(
+            Duration::ZERO,
+            Source::Tone {
+                hz: 440.0,
+                duration: None,
+            },
+        )
+        .hangup_after(Duration::from_secs(2));
+    let report = call(bridge, &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+    let s = stats.snapshot();
+    assert!(s.frames_to_bot >= 90, "{s:?}");
+    assert_eq!(s.to_bot.count, s.frames_to_bot);
+    assert_eq!(s.platform_to_bot.count, s.frames_to_bot);
+    // The echo's frames arrive 20 ms apart and play in 20 ms: most find the queue empty.
+    assert!(s.to_platform.count >= s.media_from_bot / 2, "{s:?}");
+    assert!(s.to_platform.count <= s.media_from_bot, "{s:?}");
+    for l in [s.to_bot, s.platform_to_bot, s.to_platform] {
+        // Generous: a loaded CI machine, a debug build. The point is that they are recorded.
+        assert!(l.p50_us > 0 && l.p50_us < 200_000, "{l:?}");
+        assert!(l.p50_us <= l.p99_us && l.p99_us <= l.max_us, "{l:?}");
+    }
+    let page = stats.render();
+    assert!(page.contains(&format!(
+        "fcstream_bridge_latency_to_bot_seconds_count {}",
+        s.frames_to_bot
+    )));
+}
+
+/// One bot message far larger than the bridge's WebSocket read buffer (3 s of audio, 32 KB
+/// of base64) is read whole and played whole.
+#[tokio::test]
+async fn a_message_larger_than_the_read_buffer_plays_whole() {
+    let (url, _) = bot(|mut ws, seen: Seen| async move {
+        let _ = recv(&mut ws, &seen).await;
+        let _ = recv(&mut ws, &seen).await;
+        let _ = ws.send(media(&tone_mulaw(3.0))).await;
+        recv_all(&mut ws, &seen).await;
+    })
+    .await;
+    let bridge = Bridge::new(BridgeConfig::new(url));
+    let stats = bridge.stats();
+    let script = Script::new(ContentType::Mulaw8k).hangup_after(Duration::from_secs(4));
+    let report = call(bridge, &script).await;
+    let s = stats.snapshot();
+    assert_eq!(
+        (s.media_from_bot, s.bad_messages, s.oversize_messages),
+        (1, 0, 0)
+    );
+    assert!(
+        rms(&report, 0.2, 2.9) > 2000.0,
+        "{}",
+        rms(&report, 0.2, 2.9)
+    );
+    assert!(rms(&report, 3.3, 3.9) < 100.0);
+}
