@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use fcstream::proto::app_message::{
-    Payload as Out, PlayAudioMessage, PressDtmfMessage, QueryBufferDepthMessage,
+    ClearAudioBufferMessage, Payload as Out, PlayAudioMessage, PressDtmfMessage,
+    QueryBufferDepthMessage,
 };
 use fcstream::proto::platform_message::Payload as In;
 use fcstream::proto::{AppMessage, PlatformMessage};
@@ -31,7 +32,9 @@ use tonic::server::NamedService;
 use tonic::{Request, Response, Status, Streaming};
 
 // ---------------------------------------------------------------------------------------
-// A plain echo on raw gRPC, with one optional flaw.
+// A plain echo on raw gRPC, with one optional flaw. Like an IVR letting the caller skip a
+// prompt, it clears its audio buffer when the caller presses `*` (then asks the buffer's
+// depth), so that `buffer/clear-during-playback` has a clear to judge.
 
 /// What is wrong with the test server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +80,9 @@ enum Flaw {
     /// Counts frames from 0 and fails the stream when a frame's `sequence_num` is not its
     /// count.
     SequenceFromZero,
+    /// After its clear (on the caller's `*`), echoes nothing more until the platform reports
+    /// the completion of the last entry it played before the clear (which the clear dropped).
+    StallsAfterClear,
 }
 
 /// A decoded platform message with its encoded length (to see unknown fields).
@@ -260,6 +266,9 @@ async fn echo_call(
     let mut keys_down = 0u32;
     let mut dtmf_seq = 0u32;
     let mut queried = false;
+    let mut last_id: Option<String> = None;
+    let mut stalled_on: Option<String> = None;
+    let mut clears = 0u32;
     loop {
         let (msg, len) = match inbound.message().await {
             Ok(Some(m)) => m,
@@ -319,6 +328,9 @@ async fn echo_call(
                     }
                     continue;
                 }
+                if stalled_on.is_some() {
+                    continue;
+                }
                 let id = format!("e{seq}");
                 let m = if flaw == Flaw::WaitsForCompletion {
                     play("stream", audio, label, seq, false)
@@ -348,6 +360,7 @@ async fn echo_call(
                     }
                     _ => {
                         last_sent = Some(m.clone());
+                        last_id = Some(id);
                         send(m).await;
                     }
                 }
@@ -358,6 +371,11 @@ async fn echo_call(
                     let Some(m) = waiting.pop_front() else { break };
                     in_flight += 1;
                     send(m).await;
+                }
+            }
+            Some(In::NotifyPlaybackCompletedData(c)) if flaw == Flaw::StallsAfterClear => {
+                if stalled_on.as_deref() == Some(c.id.as_str()) {
+                    stalled_on = None;
                 }
             }
             Some(In::NotifyBuffer(d)) if flaw == Flaw::FillsByDepth => {
@@ -391,6 +409,19 @@ async fn echo_call(
             }
             Some(In::NotifyDtmfReceivedEndData(k)) => {
                 keys_down = keys_down.saturating_sub(1);
+                if k.digit == "*" && flaw != Flaw::FillsByDepth {
+                    clears += 1;
+                    let clear = AppMessage {
+                        payload: Some(Out::ClearAudioBuffer(ClearAudioBufferMessage {
+                            id: format!("clear-{clears}"),
+                        })),
+                    };
+                    send(clear).await;
+                    send(query_depth()).await;
+                    if flaw == Flaw::StallsAfterClear {
+                        stalled_on = last_id.clone();
+                    }
+                }
                 if flaw != Flaw::DropsDtmf && flaw != Flaw::FillsByDepth {
                     let press = AppMessage {
                         payload: Some(Out::DtmfData(PressDtmfMessage {
@@ -511,6 +542,13 @@ async fn the_real_fcstream_echo_passes_every_case() {
     assert_eq!(report.cases.len(), conform::CASES.len());
     assert_fails(&report, &[]);
     assert!(report.passed());
+    // The echo never clears: the clear case has nothing to judge.
+    let clear = report
+        .cases
+        .iter()
+        .find(|c| c.name == "buffer/clear-during-playback")
+        .unwrap();
+    assert_eq!(clear.verdict, Verdict::Skip, "{}", clear.detail);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -518,6 +556,19 @@ async fn a_plain_echo_on_raw_grpc_passes_every_case() {
     let report = judge(Flaw::None, &options(Profile::Echo, None)).await;
     assert_eq!(report.cases.len(), conform::CASES.len());
     assert_fails(&report, &[]);
+    // It clears on `*`: the clear case judged it (not skipped), the depth answer seen.
+    let clear = report
+        .cases
+        .iter()
+        .find(|c| c.name == "buffer/clear-during-playback")
+        .unwrap();
+    assert_eq!(clear.verdict, Verdict::Pass, "{}", clear.detail);
+    assert!(clear.detail.contains("echo resumed"), "{}", clear.detail);
+    assert!(
+        clear.detail.contains("depth answered after it"),
+        "{}",
+        clear.detail
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -752,6 +803,26 @@ async fn a_server_counting_frames_from_zero_fails_first_sequence() {
             "with frames numbered from 1: the server failed the stream",
         )],
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_waiting_for_a_completion_its_clear_dropped_fails_clear_during_playback() {
+    let r = judge(Flaw::StallsAfterClear, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "buffer/clear-during-playback",
+            "does the server wait for a completion of an entry its clear dropped?",
+        )],
+    );
+    // As an app (no echo expected), stopping after a clear is its right.
+    let r = judge(
+        Flaw::StallsAfterClear,
+        &options(Profile::App, Some("buffer/clear-during-playback")),
+    )
+    .await;
+    assert_fails(&r, &[]);
+    assert_eq!(r.cases[0].verdict, Verdict::Pass, "{}", r.cases[0].detail);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -585,12 +585,7 @@ impl Lane {
                 messages_in: 0,
                 messages_out: 0,
                 deframer: Deframer::default(),
-                playout: load_buffers(
-                    plan.content_type,
-                    plan.audio_buffer,
-                    plan.dtmf_buffer,
-                    plan.acks,
-                ),
+                playout: load_buffers(&plan),
                 scheduled: None,
                 outcome: None,
                 closing_as: None,
@@ -1022,7 +1017,9 @@ impl Lane {
                 tail,
                 start,
                 end,
-                seq,
+                // On the wire numbered from the platform variant's first number; the tag
+                // keeps the call's own count (echoes are matched by it).
+                seq.wrapping_add(plan.first_sequence),
             );
             call.next_seq += 1;
             call.messages_out += 1;
@@ -1339,7 +1336,7 @@ impl Lane {
         live.lost
             .fetch_add(if expect_echo { sent - echoed } else { 0 }, Relaxed);
         // Drop the state a finished call no longer needs.
-        call.playout = load_buffers(self.ct, 1, 1, AckShape::PerEntry);
+        call.playout = spent_buffers(self.ct);
         call.deframer = Deframer::default();
     }
 }
@@ -1396,13 +1393,26 @@ mod smallvec_lite {
     }
 }
 
-/// A load call's platform buffers (audio/DTMF sizes and ack shape as planned).
-fn load_buffers(ct: ContentType, audio: usize, dtmf: usize, acks: AckShape) -> LoadBuffers {
+/// A load call's platform buffers (audio/DTMF sizes, ack shape and depth counting as planned).
+fn load_buffers(plan: &Plan) -> LoadBuffers {
+    let mut b = answer::buffers(BufferConfig {
+        content_type: plan.content_type,
+        audio: plan.audio_buffer.max(1),
+        dtmf: plan.dtmf_buffer.max(1),
+        acks: plan.acks,
+        ticks_per_second: 1_000_000,
+    });
+    b.set_depth_counts_playing(plan.depth_counts_playing);
+    b
+}
+
+/// The smallest buffers, for a finished call (drops what its buffers held).
+fn spent_buffers(ct: ContentType) -> LoadBuffers {
     answer::buffers(BufferConfig {
         content_type: ct,
-        audio: audio.max(1),
-        dtmf: dtmf.max(1),
-        acks,
+        audio: 1,
+        dtmf: 1,
+        acks: AckShape::PerEntry,
         ticks_per_second: 1_000_000,
     })
 }

@@ -105,6 +105,12 @@ pub struct LoadConfig {
     /// How the platform acknowledges entries (default: the emulator's, one per entry); e.g.
     /// `AckShape::EveryNth(10)` for a soak against a platform that loses acknowledgements.
     pub acks: fcstream_emulator::buffers::AckShape,
+    /// Whether the platform's depth answers count the entry playing (default: the
+    /// emulator's, true; the specification is silent, a platform variant).
+    pub depth_counts_playing: bool,
+    /// The `sequence_num` of each call's first caller frame (default: the emulator's, 0; the
+    /// specification does not say, a platform variant).
+    pub first_sequence: u32,
     /// p99 tick lateness above which the run is generator-limited (default 2 ms).
     pub lateness_threshold: Duration,
     /// SLO: p99 added latency (default 20 ms, one frame).
@@ -144,6 +150,8 @@ impl LoadConfig {
             audio_buffer: platform.audio_buffer,
             dtmf_buffer: platform.dtmf_buffer,
             acks: platform.acks,
+            depth_counts_playing: platform.depth_counts_playing,
+            first_sequence: platform.first_sequence,
             lateness_threshold: Duration::from_millis(2),
             slo_p99: Duration::from_millis(20),
             slo_max_loss_pct: 0.0,
@@ -198,6 +206,10 @@ pub(crate) struct Plan {
     pub dtmf_buffer: usize,
     /// How the platform acknowledges entries.
     pub acks: fcstream_emulator::buffers::AckShape,
+    /// Whether depth answers count the entry playing.
+    pub depth_counts_playing: bool,
+    /// The wire `sequence_num` of a call's first frame.
+    pub first_sequence: u32,
     /// Read each message as it arrives (see [`LoadConfig::precise_receive`]).
     pub precise_receive: bool,
     /// Test hook (see [`LoadConfig::tick_stall`]).
@@ -378,6 +390,8 @@ async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, Lo
         audio_buffer: config.audio_buffer,
         dtmf_buffer: config.dtmf_buffer,
         acks: config.acks,
+        depth_counts_playing: config.depth_counts_playing,
+        first_sequence: config.first_sequence,
         tick_stall: config.tick_stall,
         precise_receive: config.precise_receive,
         window_us: (0, 0),

@@ -1,14 +1,16 @@
 //! `fcstream load`'s engine against real servers on loopback (127.0.0.1, OS-chosen ports):
 //! fcstream's echo app, a server that drops every 10th frame, one that accepts the stream and
-//! never answers, and a generator forced to be late. Nothing here asserts a speed: counts,
-//! loss and verdicts only, with generous time-outs.
+//! never answers, one that reports what the platform told it (the platform variants reach
+//! the wire), and a generator forced to be late. Nothing here asserts a speed: counts, loss
+//! and verdicts only, with generous time-outs.
 
 mod common;
 
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fcstream::proto::app_message::{Payload as Out, PlayAudioMessage};
+use fcstream::proto::app_message::{Payload as Out, PlayAudioMessage, QueryBufferDepthMessage};
 use fcstream::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
 use fcstream::proto::platform_message::Payload as In;
 use fcstream::proto::{AppMessage, PlatformMessage};
@@ -26,12 +28,25 @@ async fn fcstream_echo() -> common::AppServer {
 }
 
 /// How a test server treats the caller's frames.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Behaviour {
+    /// Plays one 2 s entry at the first frame, asks the audio buffer's depth at the 10th
+    /// (200 ms into that entry), and writes down each call's first `sequence_num` and the
+    /// depth answers.
+    Probe(Arc<Mutex<Probed>>),
     /// Echo all but every 10th frame (sequence 9, 19, ...).
     DropEveryTenth,
     /// Accept the stream, read it, never send anything, never end it.
     Silent,
+}
+
+/// What [`Behaviour::Probe`] was told by the platform.
+#[derive(Debug, Default)]
+struct Probed {
+    /// Each call's first caller frame's `sequence_num`.
+    first_sequences: Vec<u32>,
+    /// Each depth answer's `depth`.
+    depths: Vec<u32>,
 }
 
 struct TestServer(Behaviour);
@@ -44,15 +59,49 @@ impl GrpcStreamService for TestServer {
         &self,
         request: Request<Streaming<PlatformMessage>>,
     ) -> Result<Response<Self::SendIVRDataStream>, Status> {
-        let behaviour = self.0;
+        let behaviour = self.0.clone();
         let mut inbound = request.into_inner();
         let (tx, rx) = mpsc::channel(64);
         tokio::spawn(async move {
             let mut content_type = String::new();
             let mut n = 0u64;
             while let Some(Ok(msg)) = inbound.next().await {
-                match (behaviour, msg.payload) {
+                match (&behaviour, msg.payload) {
                     (_, Some(In::NotifyCallStarted(m))) => content_type = m.content_type,
+                    (Behaviour::Probe(seen), Some(In::NotifyAudioData(m))) => {
+                        n += 1;
+                        let reply = match n {
+                            1 => {
+                                seen.lock()
+                                    .expect("probe")
+                                    .first_sequences
+                                    .push(m.sequence_num);
+                                Out::AudioData(PlayAudioMessage {
+                                    id: "long".into(),
+                                    // 2 s of µ-law silence.
+                                    audio_data: vec![0xFF; 16_000].into(),
+                                    content_type: content_type.clone(),
+                                    sequence_num: 0,
+                                    last_message: true,
+                                })
+                            }
+                            10 => Out::QueryBuffer(QueryBufferDepthMessage { buffer_type: 1 }),
+                            _ => continue,
+                        };
+                        if tx
+                            .send(Ok(AppMessage {
+                                payload: Some(reply),
+                            }))
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                    (Behaviour::Probe(seen), Some(In::NotifyBuffer(d))) => {
+                        seen.lock().expect("probe").depths.push(d.depth);
+                    }
+                    (Behaviour::Probe(_), Some(In::NotifyCallEnded(_))) => return,
                     (Behaviour::DropEveryTenth, Some(In::NotifyAudioData(m))) => {
                         if m.sequence_num % 10 == 9 {
                             continue;
@@ -75,7 +124,7 @@ impl GrpcStreamService for TestServer {
                     _ => {}
                 }
             }
-            if matches!(behaviour, Behaviour::Silent) {
+            if matches!(&behaviour, Behaviour::Silent) {
                 // Never answer, never end: hold the response open until the client goes.
                 tx.closed().await;
             }
@@ -217,4 +266,34 @@ async fn unusable_urls_and_unreachable_apps_are_errors() {
     c.connect_timeout = Duration::from_secs(5);
     let err = run(c).await.unwrap_err().to_string();
     assert!(err.contains("cannot connect"), "{err}");
+}
+
+/// Runs 3 calls of 1 s against a probing server with `tune` applied; what it was told.
+async fn probe(tune: impl FnOnce(&mut LoadConfig)) -> Probed {
+    let seen = Arc::new(Mutex::new(Probed::default()));
+    let url = test_server(Behaviour::Probe(seen.clone())).await;
+    let mut c = config(&url, 3, 1);
+    c.expect_echo = false;
+    c.drain = Duration::from_millis(500);
+    tune(&mut c);
+    let r = load(c).await;
+    assert_eq!(r.calls.ok, 3, "{}", r.render());
+    let mut seen = seen.lock().expect("probe");
+    std::mem::take(&mut *seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_platform_variants_reach_the_wire() {
+    // The platform model's defaults: frames from 0, the entry playing counted.
+    let p = probe(|_| {}).await;
+    assert_eq!(p.first_sequences, vec![0, 0, 0]);
+    assert_eq!(p.depths, vec![1, 1, 1]);
+    // --first-sequence 1 --depth-counts-playing false.
+    let p = probe(|c| {
+        c.first_sequence = 1;
+        c.depth_counts_playing = false;
+    })
+    .await;
+    assert_eq!(p.first_sequences, vec![1, 1, 1]);
+    assert_eq!(p.depths, vec![0, 0, 0]);
 }

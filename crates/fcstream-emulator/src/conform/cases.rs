@@ -16,6 +16,7 @@ use super::{CaseFn, CaseOutcome, Ctx, Outcome, Profile};
 use crate::buffers::AckShape;
 use crate::report::{CallOutcome, CallReport};
 use crate::script::Source;
+use crate::timeline::Dir;
 
 /// One conformance case.
 #[derive(Debug, Clone, Copy)]
@@ -165,6 +166,13 @@ pub static CASES: &[Case] = &[
         basis: "spec: NotifyErrorMessage when the buffer is full; the emulator's ids (docs/EMULATOR.md)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(overflow(c)) },
+    },
+    Case {
+        name: "buffer/clear-during-playback",
+        description: "the caller presses * and keeps talking while the server's audio plays; if the server clears, the platform drops the rest (no completions) and answers NotifyAudioBufferClearedMessage: the server must carry on (echo: resume with the audio after the clear)",
+        basis: "spec: ClearAudioBufferMessage clears what is buffered and not yet played, answered by NotifyAudioBufferClearedMessage; assumed: dropped entries get no completion (PROTOCOL-NOTES.md#playback-playbackconfig); skipped for a server that never clears",
+        profiles: BOTH,
+        run: |c| -> Body { Box::pin(clear_during_playback(c)) },
     },
     Case {
         name: "caller/overlapping-keys",
@@ -442,6 +450,79 @@ async fn overflow(ctx: Arc<Ctx>) -> CaseOutcome {
         ));
     }
     passed(&r, &format!("{refused} refused with audio-buffer-full"))
+}
+
+/// When the caller presses `*` in `buffer/clear-during-playback`, and how long the call lasts.
+const CLEAR_KEY_AT: f64 = 1.5;
+const CLEAR_CALL: f64 = 4.5;
+
+async fn clear_during_playback(ctx: Arc<Ctx>) -> CaseOutcome {
+    let script = ctx
+        .script(ContentType::Mulaw8k, "clear-during-playback")
+        .say(Duration::ZERO, voice(secs(CLEAR_CALL)))
+        .press('*', secs(CLEAR_KEY_AT), Duration::from_millis(120))
+        .hangup_after(secs(CLEAR_CALL));
+    let r = ctx.call(&script).await?;
+    let at = |kind: &str, dir: Dir| {
+        r.timeline
+            .iter()
+            .find(|e| e.dir == dir && e.kind == kind)
+            .map(|e| e.t_ms)
+    };
+    let Some(cleared_at) = at("clear_audio_buffer", Dir::FromApp) else {
+        kept_open_and_read(&r, CallOutcome::CallerHangup)?;
+        return Ok(Outcome::Skip(format!(
+            "the server sent no ClearAudioBufferMessage ({} messages, the caller pressed * at {CLEAR_KEY_AT} s): nothing to judge",
+            r.summary.messages_from_app
+        )));
+    };
+    let under = |e: String| format!("after its clear at {cleared_at:.0} ms: {e}");
+    kept_open_and_read(&r, CallOutcome::CallerHangup).map_err(under)?;
+    let p = &r.summary.plays;
+    let mut extra = format!(
+        "cleared at {cleared_at:.0} ms ({} entries dropped unplayed, {} cut while playing)",
+        p.cleared_unplayed, p.interrupted
+    );
+    if let Some(answered) = at("notify_audio_cleared_data", Dir::ToApp) {
+        extra.push_str(&format!(", answered at {answered:.0} ms"));
+    }
+    // A depth query after the clear, answered with what was left.
+    if let Some(d) = r
+        .timeline
+        .iter()
+        .find(|e| e.dir == Dir::ToApp && e.kind == "notify_buffer" && e.t_ms >= cleared_at)
+    {
+        let n = |k: &str| d.fields.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+        extra.push_str(&format!(
+            "; depth answered after it: {} of {}",
+            n("depth"),
+            n("buffer_size")
+        ));
+    }
+    if ctx.options.profile == Profile::Echo {
+        // The caller kept talking: the echo must go on with the audio after the clear (a
+        // server waiting for a completion of an entry the clear dropped stalls here).
+        let stats = check::echo_flows(&r, FLOW_GAP).map_err(|e| {
+            under(format!(
+                "{e} (does the server wait for a completion of an entry its clear dropped?)"
+            ))
+        })?;
+        let resumed = check::played(&r)
+            .iter()
+            .find(|p| p.t_ms > cleared_at)
+            .map(|p| p.t_ms - cleared_at);
+        match resumed {
+            Some(ms) => {
+                extra = format!("{extra}; echo resumed {ms:.0} ms after the clear, {stats}")
+            }
+            None => {
+                return Err(under(
+                    "no audio came back after the clear though the caller kept talking".into(),
+                ))
+            }
+        }
+    }
+    passed(&r, &extra)
 }
 
 async fn overlapping_keys(ctx: Arc<Ctx>) -> CaseOutcome {
