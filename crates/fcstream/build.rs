@@ -16,6 +16,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_client(true)
         // Audio payloads become `bytes::Bytes`: an echoed frame is never copied.
         .bytes(".")
+        // Small codec buffers (see `proto::FrameCodec`): an audio-stream message is a few
+        // hundred bytes, and tonic's default 8 KiB per direction is most of a call's memory.
+        .codec_path("crate::proto::FrameCodec")
         // Kept for gRPC server reflection.
         .file_descriptor_set_path(out_dir.join("freeclimb_descriptor.bin"))
         .compile_protos(&[proto], &[proto_dir.clone(), include.clone()])?;
