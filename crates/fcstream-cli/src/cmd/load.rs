@@ -65,6 +65,14 @@ pub struct LoadArgs {
     /// start and a completion for one entry in N) or none.
     #[arg(long, default_value = "per-entry")]
     pub acks: fcstream_emulator::buffers::AckShape,
+    /// Platform variant: whether the emulated platform's depth answers count the entry
+    /// playing [default: the emulator's, true].
+    #[arg(long, value_name = "BOOL")]
+    pub depth_counts_playing: Option<bool>,
+    /// Platform variant: the sequence number of each call's first caller frame [default:
+    /// the emulator's, 0].
+    #[arg(long, value_name = "N")]
+    pub first_sequence: Option<u32>,
     /// p99 lateness of the generator's ticks above which the run is generator-limited.
     #[arg(long, default_value = "2ms", value_parser = humantime::parse_duration)]
     pub lateness_threshold: Duration,
@@ -120,6 +128,13 @@ impl LoadArgs {
         c.server_pid = self.server_pid;
         c.precise_receive = self.precise_receive;
         c.acks = self.acks;
+        // Unset: LoadConfig::new's, which are the platform model's defaults.
+        if let Some(b) = self.depth_counts_playing {
+            c.depth_counts_playing = b;
+        }
+        if let Some(n) = self.first_sequence {
+            c.first_sequence = n;
+        }
         c
     }
 }
@@ -225,6 +240,31 @@ mod tests {
         assert_eq!(c.content_type, ContentType::L16At16k);
         assert!(cli.load.json);
         assert!(parse_rate("fast").is_err());
+        // The platform variants default to the platform model's.
+        let platform = fcstream_emulator::PlatformConfig::default();
+        assert_eq!(c.depth_counts_playing, platform.depth_counts_playing);
+        assert_eq!(c.first_sequence, platform.first_sequence);
+        assert_eq!(c.acks, platform.acks);
+    }
+
+    #[test]
+    fn platform_variant_flags_reach_the_engine() {
+        let cli = Cli::parse_from([
+            "x",
+            "http://127.0.0.1:1",
+            "--acks",
+            "none",
+            "--depth-counts-playing",
+            "false",
+            "--first-sequence",
+            "7",
+        ]);
+        let c = cli.load.config();
+        assert_eq!(c.acks, fcstream_emulator::buffers::AckShape::None);
+        assert!(!c.depth_counts_playing);
+        assert_eq!(c.first_sequence, 7);
+        let cli = Cli::parse_from(["x", "http://127.0.0.1:1", "--depth-counts-playing", "true"]);
+        assert!(cli.load.config().depth_counts_playing);
         assert_eq!(parse_rate("0").unwrap(), 0.0);
     }
 }
