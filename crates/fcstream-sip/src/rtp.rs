@@ -7,7 +7,7 @@
 //! the rest (latching, flood bucket, pacing, events) is policy, here.
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use rtp_rs::{RtpPacketBuilder, RtpReader, Seq};
@@ -101,6 +101,10 @@ impl Bucket {
 pub struct Receiver {
     /// Where the SDP said the caller's media is.
     expected: SocketAddr,
+    /// The IP the caller's SIP came from: a multi-homed phone (or one behind NAT) may
+    /// advertise one address in its SDP and send from another; the signalling source is
+    /// trusted as much as the SDP.
+    signalling: IpAddr,
     /// The caller's address, once its first packet came (symmetric RTP).
     latched: Option<SocketAddr>,
     /// The caller's SSRC.
@@ -118,10 +122,13 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// A receiver for a caller whose SDP said `expected`.
-    pub fn new(expected: SocketAddr, telephone_event: Option<u8>) -> Self {
+    /// A receiver for a caller whose SDP said `expected` and whose SIP came from
+    /// `signalling`: the first RTP packet from either IP is latched, and only its address
+    /// is heard from then on.
+    pub fn new(expected: SocketAddr, signalling: IpAddr, telephone_event: Option<u8>) -> Self {
         Self {
             expected,
+            signalling,
             latched: None,
             ssrc: None,
             telephone_event,
@@ -156,7 +163,7 @@ impl Receiver {
                 self.counters.wrong_source += 1;
                 return Vec::new();
             }
-            None if from.ip() != self.expected.ip() => {
+            None if from.ip() != self.expected.ip() && from.ip() != self.signalling => {
                 self.counters.wrong_source += 1;
                 return Vec::new();
             }
@@ -408,10 +415,15 @@ mod tests {
 
     const CALLER: &str = "127.0.0.1:10000";
 
+    /// Where the caller's SIP came from.
+    fn sip_ip() -> IpAddr {
+        "192.0.2.7".parse().unwrap()
+    }
+
     #[test]
     fn audio_flows_and_the_first_source_is_latched() {
         let t = Instant::now();
-        let mut r = Receiver::new(CALLER.parse().unwrap(), Some(101));
+        let mut r = Receiver::new(CALLER.parse().unwrap(), sip_ip(), Some(101));
         // Same IP, another port (a NAT'd phone): latched.
         let from: SocketAddr = "127.0.0.1:10002".parse().unwrap();
         assert_eq!(
@@ -433,20 +445,24 @@ mod tests {
     #[test]
     fn a_stranger_cannot_latch_first() {
         let t = Instant::now();
-        let mut r = Receiver::new(CALLER.parse().unwrap(), None);
+        let mut r = Receiver::new(CALLER.parse().unwrap(), sip_ip(), None);
         let stranger: SocketAddr = "10.0.0.9:10000".parse().unwrap();
         assert!(r
             .handle(t, stranger, &rtp(0, 1, 0, 9, &[1; 160]))
             .is_empty());
         assert_eq!(r.remote(), CALLER.parse::<SocketAddr>().unwrap());
         assert_eq!(r.counters().wrong_source, 1);
+        // The SIP source's IP may latch (a phone whose SDP names another interface).
+        let phone: SocketAddr = "192.0.2.7:4000".parse().unwrap();
+        assert_eq!(r.handle(t, phone, &rtp(0, 1, 0, 9, &[1; 160])).len(), 1);
+        assert_eq!(r.remote(), phone);
     }
 
     #[test]
     fn floods_junk_and_other_payloads_are_bounded_and_counted() {
         let t = Instant::now();
         let from: SocketAddr = CALLER.parse().unwrap();
-        let mut r = Receiver::new(from, None);
+        let mut r = Receiver::new(from, sip_ip(), None);
         let mut delivered = 0;
         for i in 0..1000u16 {
             delivered += r.handle(t, from, &rtp(0, i, 0, 9, &[0; 160])).len();
@@ -472,7 +488,7 @@ mod tests {
     fn caller_keys_become_presses() {
         let t = Instant::now();
         let from: SocketAddr = CALLER.parse().unwrap();
-        let mut r = Receiver::new(from, Some(101));
+        let mut r = Receiver::new(from, sip_ip(), Some(101));
         let ev = |end, d| {
             EventPayload {
                 event: 7,

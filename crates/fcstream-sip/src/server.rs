@@ -458,7 +458,7 @@ impl Media {
             )
         };
         Self {
-            receiver: rtp::Receiver::new(offer.negotiated.remote, te),
+            receiver: rtp::Receiver::new(offer.negotiated.remote, offer.source.ip(), te),
             sender: rtp::Sender::new(te),
             up,
             down,
