@@ -107,6 +107,14 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
+    /// A SIP front door: softphones and PBXes call the app (UDP, PCMU, RFC 4733 keys)
+    /// through the platform model, one stream per SIP call, each call's report written.
+    Sip {
+        #[command(flatten)]
+        args: cmd::sip::SipArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Serve Google Speech-to-Text v1 streaming recognition locally (Whisper or PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
     /// Install, list and check the speech models (`fcstream models install`).
@@ -152,7 +160,8 @@ async fn main() -> std::process::ExitCode {
         | Command::Load { wire, .. }
         | Command::Conform { wire, .. }
         | Command::Replay { wire, .. }
-        | Command::Bridge { wire, .. } => Some(*wire),
+        | Command::Bridge { wire, .. }
+        | Command::Sip { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
         #[cfg(feature = "whisper")]
         Command::Models(_) => None,
@@ -168,6 +177,7 @@ async fn main() -> std::process::ExitCode {
         Command::Conform { args, .. } => cmd::conform::run(*args).await,
         Command::Replay { args, .. } => cmd::replay::run(args).await,
         Command::Bridge { args, .. } => cmd::bridge::run(args).await,
+        Command::Sip { args, .. } => cmd::sip::run(args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,
         #[cfg(feature = "whisper")]

@@ -393,12 +393,22 @@ async fn run_call(
         Ok(Ok(report)) => {
             if let Some(out) = &ctx.options.out {
                 let dir = unique_dir(out, &offer.call_id);
-                match report.write_to(&dir) {
-                    Ok(_) => record.dir = Some(dir),
+                // Writing renders heard.png: CPU work kept off the runtime's workers, which
+                // pace the other calls' RTP.
+                let (written, report) = tokio::task::spawn_blocking(move || {
+                    let written = report.write_to(&dir).map(|_| dir);
+                    (written, report)
+                })
+                .await
+                .unwrap_or_else(|e| panic!("the report writer panicked: {e}"));
+                match written {
+                    Ok(dir) => record.dir = Some(dir),
                     Err(e) => warn!(call_id = %offer.call_id, error = %e, "report not written"),
                 }
+                record.report = Some(report);
+            } else {
+                record.report = Some(report);
             }
-            record.report = Some(report);
         }
         Ok(Err(e)) => warn!(call_id = %offer.call_id, error = %e, "the stream did not run"),
         Err(e) => warn!(call_id = %offer.call_id, error = %e, "the stream's task failed"),

@@ -9,4 +9,5 @@ pub mod load;
 pub mod models;
 pub mod replay;
 pub mod serve;
+pub mod sip;
 pub mod stt;
