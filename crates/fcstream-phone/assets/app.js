@@ -27,6 +27,7 @@
     ended: null,
     errors: [],
     digitsSent: [],
+    frameTimes: [], // [performance.now(), context time] of each microphone frame
     contextRate: null,
     outputLatency: null,
     receivedPcm() {
@@ -58,7 +59,6 @@
   let timer = null;
   let muted = false;
   let lastSpeech = -1e9;
-  let lastLog = null;
 
   function setState(s) {
     fcphone.state = s;
@@ -78,7 +78,12 @@
   }
 
   function db(x) { return x > 0 ? 20 * Math.log10(x) : -Infinity; }
-  function meter(id, rms) {
+  // Levels are painted ten times a second, not per frame: the main thread relays the audio
+  // and must stay free.
+  const levels = { mic: 0, app: 0 };
+  function meter(id, rms) { levels[id] = Math.max(levels[id], rms); }
+  setInterval(() => { paintMeter('mic', levels.mic); paintMeter('app', levels.app); levels.mic = 0; levels.app = 0; }, 100);
+  function paintMeter(id, rms) {
     const d = db(rms);
     const pct = Math.max(0, Math.min(100, ((d + 60) / 60) * 100));
     $(id + '-level').style.width = pct + '%';
@@ -116,12 +121,31 @@
     }
   }
 
+  // Lines are queued and added to the page five times a second (the echo's plays come 50 a
+  // second, and layout work on every one would delay the audio relayed by this thread).
+  let pending = [];
   function log(cls, t, text) {
+    pending.push([cls, t, text]);
+    if (pending.length > LOG_MAX) pending.splice(0, pending.length - LOG_MAX);
+  }
+  setInterval(flushLog, 200);
+  function flushLog() {
+    if (!pending.length) return;
+    const lines = pending;
+    pending = [];
+    for (const [cls, t, text] of lines) addLine(cls, t, text);
+    $('log').scrollTop = $('log').scrollHeight;
+  }
+  // Repeating chatter (the echo's play, started, completed, 50 times a second) folds into the
+  // last few lines with a count, so the log keeps the events that matter in view.
+  let recentLines = [];
+  function addLine(cls, t, text) {
     const ol = $('log');
-    // Runs of the same line (the echo's plays, 50 a second) fold into one with a count.
-    if (lastLog && lastLog.text === text.replace(/ id=\S+/, '') && lastLog.cls === cls && lastLog.el.parentNode) {
-      lastLog.count++;
-      lastLog.countEl.textContent = ` ×${lastLog.count}`;
+    const key = cls + '|' + text.replace(/ id=\S+/, '');
+    const same = recentLines.find((l) => l.key === key && l.el.parentNode);
+    if (same) {
+      same.count++;
+      same.countEl.textContent = ` ×${same.count}`;
       return;
     }
     const li = document.createElement('li');
@@ -136,8 +160,8 @@
     li.append(ts, body, count);
     ol.append(li);
     while (ol.children.length > LOG_MAX) ol.firstChild.remove();
-    ol.scrollTop = ol.scrollHeight;
-    lastLog = { text: text.replace(/ id=\S+/, ''), cls, el: li, countEl: count, count: 1 };
+    recentLines.push({ key, el: li, countEl: count, count: 1 });
+    if (recentLines.length > 4) recentLines.shift();
   }
 
   // ---- status and recent calls -----------------------------------------------------------
@@ -190,10 +214,11 @@
     banner(null);
     $('result').classList.add('hidden');
     $('log').replaceChildren();
-    lastLog = null;
+    pending = [];
+    recentLines = [];
     fcphone.received = []; fcphone.receivedSamples = 0; fcphone.sentSamples = 0;
     fcphone.onsets = { mic: [], played: [] }; fcphone.events = []; fcphone.ended = null;
-    fcphone.errors = []; fcphone.digitsSent = [];
+    fcphone.errors = []; fcphone.digitsSent = []; fcphone.frameTimes = [];
     setState('connecting');
     const processing = $('voice-processing').checked;
     try {
@@ -261,6 +286,7 @@
     capture.port.onmessage = (e) => {
       const d = e.data;
       if (d.frame) {
+        if (fcphone.frameTimes.length < 100000) fcphone.frameTimes.push([performance.now(), ctx ? ctx.currentTime : 0]);
         if (ws && ws.readyState === WebSocket.OPEN) ws.send(d.frame);
         fcphone.sentSamples += d.frame.byteLength / 2;
         meter('mic', d.rms);
@@ -271,7 +297,7 @@
     player.port.onmessage = (e) => {
       const d = e.data;
       if (d.onsets) { fcphone.onsets.played.push(...d.onsets); showLatency(); }
-      if (d.stats) $('jb').textContent = `${d.stats.depthMs.toFixed(0)} ms queued, ${d.stats.underruns} underruns, ${d.stats.droppedMs.toFixed(0)} ms dropped`;
+      if (d.stats) $('jb').textContent = `${d.stats.depthMs.toFixed(0)} ms queued (cushion ${d.stats.targetMs.toFixed(0)} ms), ${d.stats.underruns} underruns, ${d.stats.droppedMs.toFixed(0)} ms dropped`;
     };
     ctx.resume();
     fcphone.outputLatency = (ctx.baseLatency || 0) + (ctx.outputLatency || 0);
@@ -305,7 +331,7 @@
   }
 
   function showLink(s) {
-    $('link-stats').textContent = `${s.audio_in} frames up (${s.audio_in_dropped} dropped), ${s.audio_out} down (${s.out_dropped} dropped)`;
+    $('link-stats').textContent = `${s.audio_in} frames up (${s.audio_in_dropped} dropped; server cushion ${s.caller_cushion_ms} ms, ${s.caller_underruns} underruns), ${s.audio_out} down (${s.out_dropped} dropped)`;
   }
 
   function onEnded(m) {
@@ -320,6 +346,7 @@
     if (summary.response_latency_ms && summary.response_latency_ms.length) bits.push(`response ${summary.response_latency_ms.map((x) => x.toFixed(0)).join(', ')} ms`);
     $('outcome').textContent = bits.join(' · ');
     log('call', summary.duration_ms || null, `call over: ${m.outcome}`);
+    flushLog();
     const files = $('files');
     files.replaceChildren();
     if (m.files) {

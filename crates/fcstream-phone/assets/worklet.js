@@ -5,8 +5,9 @@
 //   each frame's level and the context time of sound onsets (for the latency measurement).
 // fc-player: 16-bit PCM chunks at the call's rate from the page -> FcResampler -> a small
 //   jitter buffer -> the speakers. It waits for `targetMs` of audio before it starts, plays
-//   silence (and waits again) when it runs dry, and drops the oldest audio when more than
-//   `maxMs` has piled up, so the delay stays bounded whatever the network does.
+//   silence (and waits again, for 50% more, up to 400 ms) when it runs dry, and drops the
+//   oldest audio when more than `maxMs` beyond that has piled up, so the delay stays bounded
+//   whatever the network does.
 //
 // Needs resampler.js loaded first into the same worklet (addModule), for globalThis.FcResampler.
 'use strict';
@@ -92,7 +93,9 @@ class FcPlayer extends AudioWorkletProcessor {
     const o = options.processorOptions || {};
     this.callRate = o.callRate || 8000;
     this.target = Math.round(((o.targetMs || 60) / 1000) * sampleRate);
-    this.max = Math.round(((o.maxMs || 300) / 1000) * sampleRate);
+    this.slack = Math.round(((o.maxMs || 300) / 1000) * sampleRate);
+    this.max = this.target + this.slack;
+    this.maxTarget = Math.round(0.4 * sampleRate);
     this.resampler = new globalThis.FcResampler(this.callRate, sampleRate);
     // A ring of two seconds at the device rate.
     this.ring = new Float32Array(Math.max(this.max * 2, sampleRate * 2));
@@ -153,6 +156,8 @@ class FcPlayer extends AudioWorkletProcessor {
         out.fill(0, i);
         this.playing = false;
         this.underruns++;
+        this.target = Math.min(this.maxTarget, Math.round(this.target * 1.5));
+        this.max = this.target + this.slack;
       }
       this.played += i;
     } else {
@@ -166,6 +171,7 @@ class FcPlayer extends AudioWorkletProcessor {
       this.port.postMessage({
         stats: {
           depthMs: (this.depth / sampleRate) * 1000,
+          targetMs: (this.target / sampleRate) * 1000,
           underruns: this.underruns,
           droppedMs: (this.droppedSamples / sampleRate) * 1000,
           playedS: this.played / sampleRate,

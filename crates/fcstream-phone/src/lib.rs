@@ -20,7 +20,9 @@
 //!   JSON control messages), its limits and the audio budget.
 //! - [`server`]: the HTTP side: the embedded page, `/ws`, `/api/status`, the calls' files,
 //!   loopback-only checks; [`router`] and [`serve`].
-//! - [`session`] (private): one socket, one call: the live caller relayed both ways.
+//! - `session` (private): one socket, one call: the live caller relayed both ways.
+//! - [`jitter`]: the caller's jitter buffer between the page's bursty frames and the
+//!   platform's 20 ms clock.
 //! - [`calls`]: the bounded store of recent calls' output directories.
 //!
 //! The page itself is in `assets/` (HTML, JS, the AudioWorklet and its resampler), embedded
@@ -28,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod calls;
+pub mod jitter;
 pub mod protocol;
 pub mod server;
 mod session;

@@ -104,6 +104,12 @@ pub struct LinkStats {
     pub caller_samples_dropped: u64,
     /// See `caller_samples_dropped`.
     pub caller_samples_padded: u64,
+    /// Times the caller's jitter buffer ran dry ([`crate::jitter`]).
+    pub caller_underruns: u64,
+    /// Caller samples the jitter buffer dropped (over its cap, or trimmed to its cushion).
+    pub caller_jitter_dropped: u64,
+    /// The jitter buffer's cushion, in ms.
+    pub caller_cushion_ms: u64,
 }
 
 /// A message from the server.

@@ -19,6 +19,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use fcstream::ContentType;
 use fcstream_emulator::ConnectOptions;
@@ -117,6 +118,9 @@ pub struct PhoneOptions {
     pub limits: Limits,
     /// Serve beyond loopback: any listener address and any `Host` header.
     pub allow_remote: bool,
+    /// The caller's jitter buffer's starting cushion ([`crate::jitter`]): more absorbs a
+    /// burstier page (a loaded machine, Wi-Fi) at the cost of delay.
+    pub caller_cushion: Duration,
 }
 
 impl PhoneOptions {
@@ -132,6 +136,7 @@ impl PhoneOptions {
             content_type: ContentType::Mulaw8k,
             limits: Limits::default(),
             allow_remote: false,
+            caller_cushion: Duration::from_millis(100),
         }
     }
 }
@@ -146,6 +151,7 @@ pub(crate) struct Shared {
     pub(crate) content_type: ContentType,
     pub(crate) limits: Limits,
     pub(crate) allow_remote: bool,
+    pub(crate) caller_cushion: Duration,
 }
 
 /// The phone as an axum router: `/` (the page), `/ws` (one call per socket), `/api/status`,
@@ -165,6 +171,7 @@ pub fn router(options: PhoneOptions) -> Result<Router, PhoneError> {
         content_type: options.content_type,
         limits: options.limits,
         allow_remote: options.allow_remote,
+        caller_cushion: options.caller_cushion,
     });
     Ok(Router::new()
         .route("/", get(index))
@@ -217,6 +224,10 @@ pub async fn serve_with_shutdown(
     })?;
     check_listen(addr, options.allow_remote)?;
     let app = router(options)?;
+    // 20 ms frames both ways: no Nagle delay.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

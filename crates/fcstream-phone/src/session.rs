@@ -24,6 +24,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
+use crate::jitter::CallerJitter;
 use crate::protocol::{
     dtmf_key, pcm_from_le, pcm_to_le, press_duration, CallFiles, ClientMsg, FrameBudget, Limits,
     LinkStats, ServerMsg, VERSION,
@@ -246,7 +247,7 @@ async fn call(request: CallRequest, stream: &mut Incoming, out: &mut Out, shared
     })
     .await;
 
-    let ended = relay(&mut phone, stream, out, &shared.limits, rate).await;
+    let ended = relay(&mut phone, stream, out, shared, rate).await;
     let report = match (&mut task).await {
         Ok(Ok(report)) => report,
         Ok(Err(e)) => {
@@ -305,10 +306,15 @@ async fn relay(
     phone: &mut LivePhone,
     stream: &mut Incoming,
     out: &mut Out,
-    limits: &Limits,
+    shared: &Shared,
     rate: u32,
 ) -> Option<fcstream_emulator::CallOutcome> {
+    let limits = &shared.limits;
     let mut budget = FrameBudget::new(rate, limits, Instant::now());
+    let mut jitter = CallerJitter::new(rate, shared.caller_cushion);
+    // One caller frame per 20 ms from the jitter buffer (late ticks catch up in a burst,
+    // which the platform's own backlog absorbs).
+    let mut frame_tick = tokio::time::interval(Duration::from_millis(20));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut page_open = true;
     let mut refused_text = 0u64;
@@ -349,7 +355,7 @@ async fn relay(
                     };
                     if budget.admit_audio(Instant::now(), samples.len()) {
                         out.stats.audio_in += 1;
-                        phone.speak(&samples);
+                        jitter.push(&samples);
                     } else {
                         out.stats.audio_in_dropped += 1;
                     }
@@ -384,6 +390,15 @@ async fn relay(
                 }
                 Some(Ok(_)) => {}
             },
+            _ = frame_tick.tick() => {
+                if let Some(frame) = jitter.tick() {
+                    phone.speak(&frame);
+                }
+                let j = jitter.stats();
+                out.stats.caller_underruns = j.underruns;
+                out.stats.caller_jitter_dropped = j.dropped;
+                out.stats.caller_cushion_ms = (j.target as u64) * 1000 / u64::from(rate.max(1));
+            }
             _ = tick.tick() => {
                 collect_counters(phone, &mut out.stats);
                 let stats = out.stats.clone();
