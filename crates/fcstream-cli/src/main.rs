@@ -115,6 +115,14 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
+    /// Talk to an app from a browser tab: a page with the microphone as the caller, the
+    /// app's audio played back, a keypad, an event log and each call's files.
+    Phone {
+        #[command(flatten)]
+        args: cmd::phone::PhoneArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
     /// Serve Google Speech-to-Text v1 streaming recognition locally (Whisper or PocketSphinx).
     SttServe(cmd::stt::SttServeArgs),
     /// Install, list and check the speech models (`fcstream models install`).
@@ -161,6 +169,7 @@ async fn main() -> std::process::ExitCode {
         | Command::Conform { wire, .. }
         | Command::Replay { wire, .. }
         | Command::Bridge { wire, .. }
+        | Command::Phone { wire, .. }
         | Command::Sip { wire, .. } => Some(*wire),
         Command::SttServe(_) | Command::Transcribe(_) => None,
         #[cfg(feature = "whisper")]
@@ -177,6 +186,7 @@ async fn main() -> std::process::ExitCode {
         Command::Conform { args, .. } => cmd::conform::run(*args).await,
         Command::Replay { args, .. } => cmd::replay::run(args).await,
         Command::Bridge { args, .. } => cmd::bridge::run(args).await,
+        Command::Phone { args, .. } => cmd::phone::run(args).await,
         Command::Sip { args, .. } => cmd::sip::run(args).await,
         Command::SttServe(args) => cmd::stt::serve(args).await,
         Command::Transcribe(args) => cmd::stt::transcribe(args).await,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod load;
 #[cfg(feature = "whisper")]
 pub mod models;
+pub mod phone;
 pub mod replay;
 pub mod serve;
 pub mod sip;
