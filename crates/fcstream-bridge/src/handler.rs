@@ -21,10 +21,12 @@ use fcstream::call::{CallControl, KeyPresses, Playback};
 use fcstream::untrusted::{shown, LogBudget};
 use fcstream::{Audio, Call, ContentType, Event};
 use futures_util::{SinkExt, StreamExt};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use tracing::{debug, error, info, warn};
 
 use crate::stats::BridgeStats;
@@ -44,7 +46,7 @@ pub enum OnBotClose {
 /// How a bridge reaches its bot and the bounds it keeps.
 #[derive(Debug, Clone)]
 pub struct BridgeConfig {
-    /// The bot's WebSocket URL (`ws://`).
+    /// The bot's WebSocket URL (`ws://`, or `wss://` for TLS).
     pub url: String,
     /// The `accountSid` the bot is told.
     pub account_sid: String,
@@ -68,13 +70,16 @@ pub struct BridgeConfig {
     /// How long the audio already queued may play after the bot closed.
     pub drain_timeout: Duration,
     /// A metadata key (as in `customParameters`, e.g. `botUrl`) whose value, when a call has
-    /// it and it is a `ws://` URL, is that call's bot instead of [`url`](Self::url). Off by
+    /// it and it is a `ws://` or `wss://` URL, is that call's bot instead of [`url`](Self::url). Off by
     /// default: only turn it on when the PerCL `AudioStream` metadata is yours (it comes from
     /// your webhook), since it chooses where the bridge connects.
     pub url_key: Option<String>,
     /// A write to the bot that takes longer than this ends the bridge (a bot that stopped
     /// reading).
     pub write_timeout: Duration,
+    /// Certificates (DER) trusted for `wss://` bots besides the Mozilla roots (webpki-roots),
+    /// e.g. a private CA: set with [`BridgeConfig::with_ca_pem`].
+    pub extra_roots: Vec<CertificateDer<'static>>,
 }
 
 impl BridgeConfig {
@@ -94,8 +99,50 @@ impl BridgeConfig {
             drain_timeout: Duration::from_secs(10),
             url_key: None,
             write_timeout: Duration::from_secs(5),
+            extra_roots: Vec::new(),
         }
     }
+
+    /// Also trusts the certificates of `pem` (one or more `CERTIFICATE` blocks) for `wss://`
+    /// bots. An error if it holds none, or one that does not parse.
+    pub fn with_ca_pem(mut self, pem: &[u8]) -> Result<Self, String> {
+        let mut n = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| format!("not a PEM certificate: {e}"))?;
+            self.extra_roots.push(cert);
+            n += 1;
+        }
+        if n == 0 {
+            return Err("no CERTIFICATE in the PEM text".into());
+        }
+        Ok(self)
+    }
+}
+
+/// The TLS settings for `wss://` bots: rustls with ring (the provider fcstream's own TLS
+/// uses), the Mozilla roots and `extra`.
+fn tls_config(extra: &[CertificateDer<'static>]) -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in extra {
+        if let Err(e) = roots.add(cert.clone()) {
+            warn!(error = %e, "bridge: a --ws-ca certificate is not a usable root; skipped");
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = match rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+    {
+        Ok(builder) => builder.with_root_certificates(roots).with_no_client_auth(),
+        // ring supports TLS 1.2 and 1.3, so this cannot fail; without versions, no wss://.
+        Err(e) => {
+            error!(error = %e, "bridge: no TLS protocol version for wss:// bots");
+            rustls::ClientConfig::builder_with_protocol_versions(&[])
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth()
+        }
+    };
+    Arc::new(config)
 }
 
 /// Two short low beeps: "this line is not working", without a speech engine.
@@ -121,12 +168,15 @@ pub fn default_fallback() -> Audio {
 pub struct Bridge {
     config: Arc<BridgeConfig>,
     stats: Arc<BridgeStats>,
+    /// For `wss://` bots, built once.
+    tls: Arc<rustls::ClientConfig>,
 }
 
 impl Bridge {
     /// A bridge to the bot of `config`.
     pub fn new(config: BridgeConfig) -> Self {
         Self {
+            tls: tls_config(&config.extra_roots),
             config: Arc::new(config),
             stats: Arc::new(BridgeStats::default()),
         }
@@ -160,8 +210,15 @@ impl Bridge {
             .max_message_size(Some(cfg.max_message_bytes.saturating_mul(4)))
             .max_frame_size(Some(cfg.max_message_bytes.saturating_mul(4)));
         let url = bot_url(cfg, &call.info().metadata);
-        let connect =
-            tokio_tungstenite::connect_async_with_config(url.as_str(), Some(ws_config), true);
+        let tls = url
+            .starts_with("wss://")
+            .then(|| Connector::Rustls(self.tls.clone()));
+        let connect = tokio_tungstenite::connect_async_tls_with_config(
+            url.as_str(),
+            Some(ws_config),
+            true,
+            tls,
+        );
         let ws = match tokio::time::timeout(cfg.connect_timeout, connect).await {
             Ok(Ok((ws, _response))) => ws,
             outcome => {
@@ -823,15 +880,15 @@ impl<'a> Session<'a> {
     }
 }
 
-/// The bot for a call: the metadata's [`BridgeConfig::url_key`] when set and a `ws://` URL,
-/// else [`BridgeConfig::url`].
+/// The bot for a call: the metadata's [`BridgeConfig::url_key`] when set and a `ws://` or
+/// `wss://` URL, else [`BridgeConfig::url`].
 pub fn bot_url(cfg: &BridgeConfig, metadata: &[String]) -> String {
     let Some(key) = &cfg.url_key else {
         return cfg.url.clone();
     };
     twilio::custom_parameters(metadata)
         .into_iter()
-        .find(|(k, v)| k == key && v.starts_with("ws://"))
+        .find(|(k, v)| k == key && (v.starts_with("ws://") || v.starts_with("wss://")))
         .map_or_else(|| cfg.url.clone(), |(_, v)| v)
 }
 

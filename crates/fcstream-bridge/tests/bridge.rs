@@ -703,3 +703,109 @@ async fn a_message_larger_than_the_read_buffer_plays_whole() {
     );
     assert!(rms(&report, 3.3, 3.9) < 100.0);
 }
+
+/// A CA (PEM) and a certificate for 127.0.0.1 signed by it (DER, with its key), made now.
+fn test_pki() -> (
+    String,
+    rustls::pki_types::CertificateDer<'static>,
+    rustls::pki_types::PrivateKeyDer<'static>,
+) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    (ca.pem(), cert.der().clone(), key)
+}
+
+/// An echo bot behind TLS on 127.0.0.1 (OS-chosen port); its `wss://` URL and what it saw.
+async fn wss_echo_bot(
+    cert: rustls::pki_types::CertificateDer<'static>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> (String, Seen) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Seen::default();
+    let seen_out = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, seen) = (acceptor.clone(), seen.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    seen.push(json!({"event": "<tls refused>"}));
+                    return;
+                };
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tls).await else {
+                    return;
+                };
+                while let Some(v) = recv_from(&mut ws, &seen).await {
+                    if v["event"] == "media" {
+                        let payload = v["media"]["payload"].clone();
+                        let reply = json!({"event":"media","media":{"payload":payload}});
+                        if ws.send(Message::text(reply.to_string())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (format!("wss://{addr}/ws"), seen_out)
+}
+
+/// A `wss://` bot is reached over TLS when its CA is trusted (`with_ca_pem`), and refused,
+/// like a bot that is down, when it is not.
+#[tokio::test]
+async fn a_wss_bot_is_reached_over_tls_and_its_certificate_checked() {
+    let (ca_pem, cert, key) = test_pki();
+    let (url, seen) = wss_echo_bot(cert, key).await;
+    let script = Script::new(ContentType::Mulaw8k)
+        .say(
+            Duration::ZERO,
+            Source::Tone {
+                hz: 440.0,
+                duration: None,
+            },
+        )
+        .hangup_after(Duration::from_secs(2));
+
+    let config = BridgeConfig::new(url.clone())
+        .with_ca_pem(ca_pem.as_bytes())
+        .unwrap();
+    let bridge = Bridge::new(config);
+    let stats = bridge.stats();
+    let report = call(bridge, &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+    seen.wait_for("start").await;
+    assert!(
+        rms(&report, 0.5, 1.8) > 2000.0,
+        "the echo came back over TLS"
+    );
+    let s = stats.snapshot();
+    assert_eq!((s.bot_connects, s.bot_connect_failures), (1, 0));
+
+    // Only the Mozilla roots: the bot's certificate is not trusted, the caller gets the fallback.
+    let bridge = Bridge::new(BridgeConfig::new(url));
+    let stats = bridge.stats();
+    let report = call(bridge, &script).await;
+    assert_eq!(report.summary.outcome, CallOutcome::AppHangup);
+    let s = stats.snapshot();
+    assert_eq!((s.bot_connects, s.bot_connect_failures), (0, 1));
+
+    assert!(BridgeConfig::new("wss://x")
+        .with_ca_pem(b"not pem")
+        .is_err());
+}

@@ -62,19 +62,19 @@ async fn a_call_while_the_bot_is_down_gets_the_fallback_and_a_hangup() {
 }
 
 #[tokio::test]
-async fn a_wss_bot_url_is_refused_at_start() {
+async fn a_bot_url_that_is_not_a_websocket_is_refused_at_start() {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_fcstream"))
         .args([
             "bridge",
             "--listen",
             "127.0.0.1:0",
             "--ws",
-            "wss://bot.invalid/ws",
+            "https://bot.invalid/ws",
         ])
         .output()
         .await
         .expect("fcstream binary");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("wss:// is not supported"), "{err}");
+    assert!(err.contains("expected a ws:// or wss:// URL"), "{err}");
 }

@@ -82,11 +82,11 @@ def main():
     checks["each key press reached the bot as dtmf (1, 2)"] = digits == ["1", "2"]
     notes.append(f"bot events: {[e['event'] for e in events]}")
 
-    # 1. The echo: what the caller said comes back. Correlated window by window (250 ms, each
+    # 1. The echo: what the caller said comes back. Correlated window by window (125 ms, each
     # at its own lag), since a real-time echo may slip by a few samples where a reply arrived
     # a hair after the previous one finished playing; weighted by the windows' energy.
     speech_end = min(a.key1 - 0.2, len(caller) / rate)
-    win = s(0.25)
+    win = s(0.125)
     total, weighted, lags = 0.0, 0.0, []
     for w0 in range(0, s(speech_end) - win + 1, win):
         ref = caller[w0 : w0 + win]

@@ -15,7 +15,7 @@ pub struct BridgeArgs {
     /// Where the gRPC server listens for FreeClimb's streams.
     #[arg(long, default_value = "0.0.0.0:50051", env = "FCSTREAM_LISTEN")]
     pub listen: String,
-    /// The bot's WebSocket URL (ws://), opened once per call.
+    /// The bot's WebSocket URL (ws://, or wss:// for TLS), opened once per call.
     #[arg(long, value_name = "URL", env = "FCSTREAM_BRIDGE_WS")]
     pub ws: String,
     /// When the bot closes its socket first: hang up, or end the stream and keep the call
@@ -39,10 +39,14 @@ pub struct BridgeArgs {
     /// Bot audio held per call beyond what is at the platform; more is dropped and counted.
     #[arg(long, default_value = "120s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub max_buffered_audio: Duration,
-    /// Let each call name its own bot: the metadata item KEY=ws://… (PerCL `AudioStream`
-    /// `metaData`) overrides --ws for that call. Only when that metadata is yours.
+    /// Let each call name its own bot: the metadata item KEY=ws://… or KEY=wss://… (PerCL
+    /// `AudioStream` `metaData`) overrides --ws for that call. Only when that metadata is yours.
     #[arg(long, value_name = "KEY")]
     pub ws_metadata_key: Option<String>,
+    /// For wss:// bots: also trust the CA certificates of this PEM file (besides the Mozilla
+    /// roots), e.g. a private CA's.
+    #[arg(long, value_name = "FILE")]
+    pub ws_ca: Option<std::path::PathBuf>,
     /// Serve Prometheus metrics (the server's and the bridge's) on this address at /metrics.
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<String>,
@@ -61,12 +65,16 @@ impl BridgeArgs {
     /// The bridge's settings.
     pub fn config(&self) -> anyhow::Result<BridgeConfig> {
         if !(self.ws.starts_with("ws://") || self.ws.starts_with("wss://")) {
-            anyhow::bail!("--ws: expected a ws:// URL, got {:?}", self.ws);
-        }
-        if self.ws.starts_with("wss://") {
-            anyhow::bail!("--ws: wss:// is not supported yet (run the bot beside the bridge on ws://, or put a TLS proxy in front of it)");
+            anyhow::bail!("--ws: expected a ws:// or wss:// URL, got {:?}", self.ws);
         }
         let mut config = BridgeConfig::new(self.ws.clone());
+        if let Some(path) = &self.ws_ca {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("--ws-ca: cannot read {}", path.display()))?;
+            config = config
+                .with_ca_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("--ws-ca {}: {e}", path.display()))?;
+        }
         config.on_bot_close = match self.on_bot_close {
             BotClose::Hangup => OnBotClose::Hangup,
             BotClose::KeepCall => OnBotClose::KeepCall,
