@@ -44,6 +44,7 @@ use tokio::time::{sleep_until, Instant};
 use crate::answer::{self, LoadBuffers};
 use crate::histogram::Histogram;
 use crate::tag::{self, Tag};
+use crate::tls::TickStream;
 use crate::wire::{self, AppMsg, Deframer, Stamp};
 use crate::{Live, Plan};
 
@@ -248,11 +249,40 @@ pub(crate) struct Counters {
     pub messages_in: u64,
 }
 
+/// What a lane counted in one second of the run (the report's per-second series; the
+/// distributions of the same second are in [`crate::LiveHistograms::seconds`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SecondCounts {
+    /// Calls in progress when the lane crossed the second's end.
+    pub calls_up: u64,
+    /// Caller frames sent in it.
+    pub frames_sent: u64,
+    /// Echoes received in it.
+    pub echoed: u64,
+    /// Echoes received in it later than the SLO's p99.
+    pub late: u64,
+    /// Echoes (received at any time) of frames sent in it.
+    pub echoed_of_sent: u64,
+}
+
+impl SecondCounts {
+    /// Adds another lane's.
+    pub fn add(&mut self, o: &SecondCounts) {
+        self.calls_up += o.calls_up;
+        self.frames_sent += o.frames_sent;
+        self.echoed += o.echoed;
+        self.late += o.late;
+        self.echoed_of_sent += o.echoed_of_sent;
+    }
+}
+
 /// What a lane hands back.
 #[derive(Debug, Default)]
 pub(crate) struct LaneResult {
     /// The sums.
     pub totals: Totals,
+    /// Second by second.
+    pub seconds: Vec<SecondCounts>,
     /// Counters when the steady window opened and closed.
     pub window: (Option<Counters>, Option<Counters>),
 }
@@ -350,6 +380,8 @@ impl Wheel {
 pub(crate) struct LaneSetup {
     /// Where the app is.
     pub addr: SocketAddr,
+    /// TLS, for an `https://` app.
+    pub tls: Option<crate::tls::LoadTls>,
     /// `:authority`/URI of the method.
     pub uri: http::Uri,
     /// `authorization` request header.
@@ -365,7 +397,7 @@ pub(crate) struct LaneSetup {
 /// so everything that arrived in a millisecond is read in one `read`, and the generator's
 /// thread is woken by the ticker only, never once per incoming segment. Returning `Pending`
 /// without registering a waker is sound here because that tick always comes.
-pub(crate) struct TickIo(std::net::TcpStream);
+pub(crate) struct TickIo(pub(crate) std::net::TcpStream);
 
 impl tokio::io::AsyncRead for TickIo {
     fn poll_read(
@@ -430,7 +462,7 @@ impl tokio::io::AsyncWrite for TickIo {
 }
 
 /// A connection the lane drives itself.
-pub(crate) type OwnConn = Pin<Box<h2::client::Connection<TickIo, Bytes>>>;
+pub(crate) type OwnConn = Pin<Box<h2::client::Connection<TickStream, Bytes>>>;
 
 /// Who pumps a lane's HTTP/2 connection (h2's `Connection` future does the socket I/O and
 /// must be polled by someone).
@@ -463,34 +495,65 @@ pub(crate) async fn connect(setup: &LaneSetup) -> Result<(SendRequest<Bytes>, Co
         Ok(Ok(tcp)) => tcp,
     };
     let _ = tcp.set_nodelay(true);
-    let failed = |e: h2::Error| {
-        format!(
-            "HTTP/2 handshake with {addr} failed: {e} (is it a gRPC server speaking plain HTTP/2?)"
-        )
-    };
+    let tls_timed_out = || format!("TLS handshake with {addr} timed out after {timeout:?}");
+    let with = |e: String| format!("{addr}: {e}");
     if setup.plan.precise_receive {
-        let (send, conn) = match tokio::time::timeout(timeout, h2_builder().handshake(tcp)).await {
-            Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
-            Ok(r) => r.map_err(failed)?,
-        };
-        let task = tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "load connection ended");
+        return match &setup.tls {
+            None => spawn_conn(tcp, addr, timeout).await,
+            Some(tls) => {
+                let tls = tokio::time::timeout(timeout, tls.handshake(tcp))
+                    .await
+                    .map_err(|_| tls_timed_out())?
+                    .map_err(with)?;
+                spawn_conn(tls, addr, timeout).await
             }
-        });
-        return Ok((send, ConnPump::Task(task)));
+        };
     }
     let std = tcp
         .into_std()
         .and_then(|s| s.set_nonblocking(true).map(|()| s))
         .map_err(|e| format!("cannot use the connection to {addr}: {e}"))?;
-    // The handshake only writes the preface; the server's settings are read by the lane.
-    let (send, conn) =
-        match tokio::time::timeout(timeout, h2_builder().handshake(TickIo(std))).await {
-            Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
-            Ok(r) => r.map_err(failed)?,
-        };
+    let io = match &setup.tls {
+        None => TickStream::Plain(TickIo(std)),
+        Some(tls) => TickStream::Tls(Box::new(
+            tokio::time::timeout(timeout, tls.handshake_polled(TickIo(std)))
+                .await
+                .map_err(|_| tls_timed_out())?
+                .map_err(with)?,
+        )),
+    };
+    // The handshake only writes the preface (into the TLS session, with TLS); the server's
+    // settings are read by the lane.
+    let (send, conn) = match tokio::time::timeout(timeout, h2_builder().handshake(io)).await {
+        Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
+        Ok(r) => r.map_err(|e| h2_failed(addr, e))?,
+    };
     Ok((send, ConnPump::Ticks(Box::pin(conn))))
+}
+
+fn h2_failed(addr: SocketAddr, e: h2::Error) -> String {
+    format!("HTTP/2 handshake with {addr} failed: {e} (is it a gRPC server speaking HTTP/2?)")
+}
+
+/// The HTTP/2 handshake over `io`, the connection pumped by its own task.
+async fn spawn_conn<IO>(
+    io: IO,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<(SendRequest<Bytes>, ConnPump), String>
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (send, conn) = match tokio::time::timeout(timeout, h2_builder().handshake(io)).await {
+        Err(_) => return Err(format!("HTTP/2 handshake with {addr} timed out")),
+        Ok(r) => r.map_err(|e| h2_failed(addr, e))?,
+    };
+    let task = tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(error = %e, "load connection ended");
+        }
+    });
+    Ok((send, ConnPump::Task(task)))
 }
 
 /// One lane. See the module docs.
@@ -537,6 +600,12 @@ pub(crate) struct Lane {
     live_published: Counters,
     /// When the lane last published, µs.
     live_at_us: u64,
+    /// The second of the run the lane is in (what it records and publishes belongs to it).
+    sec_cur: u64,
+    /// Its counts, second by second.
+    seconds: Vec<SecondCounts>,
+    /// Calls started and not over.
+    active_calls: u64,
     /// Running counters (frames/messages both ways).
     counters: Counters,
     /// Snapshots at the steady window's edges.
@@ -626,6 +695,9 @@ impl Lane {
             live_lateness: Histogram::new(),
             live_published: Counters::default(),
             live_at_us: 0,
+            sec_cur: 0,
+            seconds: Vec::new(),
+            active_calls: 0,
             counters: Counters::default(),
             window: (None, None),
             ct,
@@ -711,6 +783,7 @@ impl Lane {
                 // Test hook: a generator too busy to fire its ticks on time.
                 std::thread::sleep(stall);
             }
+            self.roll_second(now_us);
             let ticked = self.cursor_ms <= now_ms;
             while self.cursor_ms <= now_ms {
                 self.process_slot(self.cursor_ms);
@@ -779,8 +852,34 @@ impl Lane {
     fn result(&mut self) -> LaneResult {
         LaneResult {
             totals: std::mem::take(&mut self.totals),
+            seconds: std::mem::take(&mut self.seconds),
             window: self.window,
         }
+    }
+
+    /// Second `s`'s counts (made as needed; `s` is never past the lane's current second).
+    fn second(&mut self, s: u64) -> &mut SecondCounts {
+        let s = s.min(self.sec_cur) as usize;
+        if self.seconds.len() <= s {
+            self.seconds.resize_with(s + 1, SecondCounts::default);
+        }
+        &mut self.seconds[s]
+    }
+
+    /// At `now_us`: if a second (or more) ended since the lane last looked, publishes what it
+    /// recorded in the one it was in, writes down the calls up at each end, and moves on.
+    #[inline]
+    fn roll_second(&mut self, now_us: u64) {
+        let s = now_us / 1_000_000;
+        if s <= self.sec_cur {
+            return;
+        }
+        self.publish_live(false);
+        let up = self.active_calls;
+        for k in self.sec_cur..s {
+            self.second(k).calls_up = up;
+        }
+        self.sec_cur = s;
     }
 
     /// Records the counters when the steady window opens and closes.
@@ -797,10 +896,13 @@ impl Lane {
     /// Hands the numbers since the last call to the live view.
     fn publish_live(&mut self, last: bool) {
         let live = &self.setup.live;
-        {
+        if !self.live_latency.is_empty() || !self.live_lateness.is_empty() {
             let mut g = live.lock();
             g.latency.merge(&self.live_latency);
             g.lateness.merge(&self.live_lateness);
+            let sec = g.second(self.sec_cur);
+            sec.latency.merge(&self.live_latency);
+            sec.lateness.merge(&self.live_lateness);
         }
         self.live_latency.clear();
         self.live_lateness.clear();
@@ -972,6 +1074,7 @@ impl Lane {
         wire::put_event(&mut self.buf, &Event::CallStarted(info));
         call.messages_out += 1;
         self.counters.messages_out += 1;
+        self.active_calls += 1;
         self.setup
             .live
             .active
@@ -984,6 +1087,9 @@ impl Lane {
         let plan = self.setup.plan.clone();
         let frame_bytes = self.ct.frame_bytes();
         let voice_frames = (self.voice.len() / frame_bytes).max(1);
+        self.roll_second(now);
+        let sec = now / 1_000_000;
+        let mut sent = 0;
         let call = &mut self.calls[i];
         while call.phase == CallPhase::Talking {
             if call.next_seq >= call.frames_total {
@@ -1025,6 +1131,10 @@ impl Lane {
             call.messages_out += 1;
             self.counters.frames_out += 1;
             self.counters.messages_out += 1;
+            sent += 1;
+        }
+        if sent > 0 {
+            self.second(sec).frames_sent += sent;
         }
     }
 
@@ -1229,7 +1339,11 @@ impl Lane {
     /// One message from the app on call `i`, received at `now`.
     fn on_message(&mut self, i: usize, msg: Bytes, now: u64) {
         self.counters.messages_in += 1;
+        self.roll_second(now);
         let wall0 = self.wall0_ns;
+        let slo_us = self.setup.plan.slo_p99_us;
+        // An echo of ours: when its frame was sent, its latency.
+        let mut echo: Option<(u64, u64)> = None;
         let call = &mut self.calls[i];
         call.messages_in += 1;
         if call.phase == CallPhase::Closing {
@@ -1254,6 +1368,7 @@ impl Lane {
                         let latency = now.saturating_sub(t.sent_us);
                         self.totals.latency.record(latency);
                         self.live_latency.record(latency);
+                        echo = Some((t.sent_us, latency));
                     } else if t.seq >= call.next_seq {
                         call.untagged += 1;
                     }
@@ -1267,6 +1382,15 @@ impl Lane {
         let hang_up = applied == Applied::Terminate;
         call.messages_out += out_n;
         self.counters.messages_out += out_n;
+        if let Some((sent_us, latency)) = echo {
+            let here = self.second(now / 1_000_000);
+            here.echoed += 1;
+            if latency > slo_us {
+                here.late += 1;
+            }
+            // The tag's send time is the app's to echo: `second` keeps it in the past.
+            self.second(sent_us / 1_000_000).echoed_of_sent += 1;
+        }
         if hang_up {
             self.hang_up(i, now, EndReason::ApplicationDisconnect, Outcome::AppHangup);
         }
@@ -1327,6 +1451,7 @@ impl Lane {
         use std::sync::atomic::Ordering::Relaxed;
         let live = &self.setup.live;
         if was_started {
+            self.active_calls -= 1;
             live.active.fetch_sub(1, Relaxed);
         }
         match outcome {

@@ -38,8 +38,11 @@
 //!   `CallPhase`), driven by one task; the connection itself is pumped by its own task or at
 //!   the lane's ticks (`ConnPump`).
 //! - `ticker` (private): the run's precise 1 ms clock, one thread.
-//! - [`histogram`]: log-linear histograms of µs, merged across lanes.
-//! - [`report`]: the [`LoadReport`], as JSON and as a table.
+//! - [`histogram`]: log-linear histograms of µs, merged across lanes, exported as buckets.
+//! - [`report`]: the [`LoadReport`], as JSON (with the latency histogram's buckets and the
+//!   per-second series) and as a table.
+//! - `tls` (private): `https://` apps: the rustls client (trust, ALPN `h2`) and the handshake in
+//!   either way of reading.
 //! - [`procstat`]: CPU and memory from `/proc` (the generator's threads, the server's process).
 //!
 //! Lanes are spread over generator threads, each a current-thread runtime that shares nothing
@@ -53,6 +56,7 @@ pub mod procstat;
 pub mod report;
 pub mod tag;
 mod ticker;
+mod tls;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -64,7 +68,7 @@ use fcstream::ContentType;
 use tokio::sync::{oneshot, watch};
 
 use histogram::Histogram;
-use lane::{Counters, Lane, LaneResult, LaneSetup, Totals};
+use lane::{Counters, Lane, LaneResult, LaneSetup, SecondCounts, Totals};
 pub use report::LoadReport;
 use report::{CallCounts, FrameCounts, GeneratorStats, Percentiles, Rates, ServerStats, SloResult};
 
@@ -74,8 +78,14 @@ const METHOD_PATH: &str = "/freeclimb.GRPCStreamService/SendIVRData";
 /// What to run. [`LoadConfig::new`] gives the defaults.
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
-    /// The app, `http://host:port` (plain HTTP/2; TLS is not supported by the load generator).
+    /// The app, `http://host:port` (plain HTTP/2) or `https://host:port` (HTTP/2 over TLS,
+    /// see [`tls`]).
     pub url: String,
+    /// Extra CA certificate (PEM) to trust for `https://` (e.g. a self-signed test server's);
+    /// the public web roots are always trusted, as by `fcstream call`.
+    pub ca_cert_pem: Option<Vec<u8>>,
+    /// The name to verify the server's certificate against, when not the URL's host.
+    pub tls_domain: Option<String>,
     /// Concurrent calls.
     pub calls: u32,
     /// Calls started per second (default 200).
@@ -136,6 +146,8 @@ impl LoadConfig {
         let platform = fcstream_emulator::PlatformConfig::default();
         Self {
             url: url.into(),
+            ca_cert_pem: None,
+            tls_domain: None,
             calls,
             ramp_per_s: 200.0,
             duration: Duration::from_secs(30),
@@ -212,6 +224,9 @@ pub(crate) struct Plan {
     pub first_sequence: u32,
     /// Read each message as it arrives (see [`LoadConfig::precise_receive`]).
     pub precise_receive: bool,
+    /// The SLO's p99 added latency, µs: an echo later than this counts as late in the
+    /// per-second series.
+    pub slo_p99_us: u64,
     /// Test hook (see [`LoadConfig::tick_stall`]).
     pub tick_stall: Duration,
     /// The steady window, µs since the run's start.
@@ -229,16 +244,42 @@ impl Plan {
     }
 }
 
-/// Numbers since the last [`Live::snapshot`], for a progress display.
+/// Numbers since the last [`Live::snapshot`], for a progress display, and the run's
+/// distributions second by second, for the report's series.
 #[derive(Debug, Default)]
 pub(crate) struct LiveHistograms {
     /// Added latency, µs.
     pub latency: Histogram,
     /// Tick lateness, µs.
     pub lateness: Histogram,
+    /// Second `s` of the run: its added latency and tick lateness. Its own accumulation, never
+    /// cleared by [`Live::snapshot`]: a lane publishes at every second it crosses (and four
+    /// times a second), so everything it publishes belongs to the second it is in.
+    pub seconds: Vec<SecondHistograms>,
 }
 
-/// The run as it goes, for a progress display: lanes publish into it four times a second.
+/// One second's distributions (see [`LiveHistograms::seconds`]).
+#[derive(Debug, Default)]
+pub(crate) struct SecondHistograms {
+    /// Added latency of the echoes received in it, µs.
+    pub latency: Histogram,
+    /// Lateness of the caller frames due in it, µs.
+    pub lateness: Histogram,
+}
+
+impl LiveHistograms {
+    /// Second `s`'s histograms, made as needed.
+    pub fn second(&mut self, s: u64) -> &mut SecondHistograms {
+        let s = s as usize;
+        if self.seconds.len() <= s {
+            self.seconds.resize_with(s + 1, SecondHistograms::default);
+        }
+        &mut self.seconds[s]
+    }
+}
+
+/// The run as it goes, for a progress display: lanes publish into it four times a second
+/// (and at every second they cross, for the report's per-second series). One per run.
 #[derive(Debug, Default)]
 pub struct Live {
     /// Interval histograms.
@@ -329,11 +370,12 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport, LoadError> {
 /// start time for every lane, the ticker), collect (every thread's results, the server's
 /// readings); then the report.
 pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadReport, LoadError> {
-    let planned = plan_run(&config, live).await?;
+    let planned = plan_run(&config, live.clone()).await?;
     let rss_before = config.server_pid.and_then(procstat::process_rss_kib);
     let generators = connect_lanes(&config, &planned).await?;
     let started = start_run(&config, &planned, generators)?;
     let (results, server) = collect(started).await?;
+    let seconds = std::mem::take(&mut live.lock().seconds);
     Ok(build_report(
         &config,
         &planned.setup.plan,
@@ -341,6 +383,7 @@ pub async fn run_with_live(config: LoadConfig, live: Arc<Live>) -> Result<LoadRe
         planned.lanes,
         planned.threads,
         results,
+        seconds,
         server,
         rss_before,
     ))
@@ -371,6 +414,15 @@ async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, Lo
     }
     let threads = config.threads.max(1);
     let (uri, addr) = resolve(&config.url).await?;
+    let tls = if uri.scheme_str() == Some("https") {
+        let host = uri.host().unwrap_or_default();
+        Some(tls::LoadTls::new(
+            config.ca_cert_pem.as_deref(),
+            config.tls_domain.as_deref().unwrap_or(host),
+        )?)
+    } else {
+        None
+    };
     let lanes = config
         .connections
         .unwrap_or_else(|| (config.calls as usize).div_ceil(config.calls_per_connection.max(1)))
@@ -394,6 +446,7 @@ async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, Lo
         first_sequence: config.first_sequence,
         tick_stall: config.tick_stall,
         precise_receive: config.precise_receive,
+        slo_p99_us: config.slo_p99.as_micros() as u64,
         window_us: (0, 0),
     };
     let last_start = plan.start_us(config.calls - 1);
@@ -414,6 +467,7 @@ async fn plan_run(config: &LoadConfig, live: Arc<Live>) -> Result<PlannedRun, Lo
         };
     let setup = Arc::new(LaneSetup {
         addr,
+        tls,
         uri,
         authorization,
         plan: Arc::new(plan),
@@ -459,7 +513,7 @@ async fn connect_lanes(config: &LoadConfig, planned: &PlannedRun) -> Result<Gene
             .step_by(threads)
             .map(|l| (l as u32..config.calls).step_by(lanes).collect())
             .collect();
-        let (ready_tx, ready_rx) = oneshot::channel::<usize>();
+        let (ready_tx, ready_rx) = oneshot::channel::<Ready>();
         let (done_tx, done_rx) = oneshot::channel::<ThreadResult>();
         let thread = GeneratorThread {
             setup: planned.setup.clone(),
@@ -477,16 +531,20 @@ async fn connect_lanes(config: &LoadConfig, planned: &PlannedRun) -> Result<Gene
         done.push(done_rx);
     }
     let mut connected = 0;
+    let mut why = None;
     for r in ready {
-        connected += r
+        let (n, e) = r
             .await
             .map_err(|_| LoadError::Thread("a generator thread stopped".into()))?;
+        connected += n;
+        why = why.or(e);
     }
     if connected == 0 {
-        return Err(LoadError::Connect(format!(
-            "cannot connect to {} ({})",
-            planned.setup.addr, config.url
-        )));
+        return Err(LoadError::Connect(match why {
+            Some(why) if why.starts_with("cannot connect") => format!("{why} ({})", config.url),
+            Some(why) => format!("cannot connect to {}: {why}", config.url),
+            None => format!("cannot connect to {} ({})", planned.setup.addr, config.url),
+        }));
     }
     Ok(Generators {
         start_tx,
@@ -496,14 +554,17 @@ async fn connect_lanes(config: &LoadConfig, planned: &PlannedRun) -> Result<Gene
     })
 }
 
+/// A generator thread's lanes connected, and the first reason one could not.
+type Ready = (usize, Option<String>);
+
 /// One generator thread: a current-thread runtime running its lanes.
 struct GeneratorThread {
     /// What every lane shares.
     setup: Arc<LaneSetup>,
     /// The call numbers of each of its lanes.
     numbers: Vec<Vec<u32>>,
-    /// How many of its lanes connected.
-    ready_tx: oneshot::Sender<usize>,
+    /// How many of its lanes connected, and why one did not.
+    ready_tx: oneshot::Sender<Ready>,
     /// Its results.
     done_tx: oneshot::Sender<ThreadResult>,
     /// The start.
@@ -540,7 +601,10 @@ impl GeneratorThread {
         for _ in &numbers {
             conns.push(lane::connect(&setup).await);
         }
-        let _ = ready_tx.send(conns.iter().filter(|c| c.is_ok()).count());
+        let _ = ready_tx.send((
+            conns.iter().filter(|c| c.is_ok()).count(),
+            conns.iter().find_map(|c| c.as_ref().err().cloned()),
+        ));
         let Ok(Some((t0, wall0_ns))) = start_rx.wait_for(Option::is_some).await.map(|v| *v) else {
             return;
         };
@@ -662,23 +726,23 @@ async fn collect(
     Ok((results, server))
 }
 
-/// `http://host:port` → the method's URI and a socket address.
+/// `http://host:port` or `https://host:port` → the method's URI (same scheme) and a socket
+/// address.
 async fn resolve(url: &str) -> Result<(http::Uri, SocketAddr), LoadError> {
     let bad = |why: &str| LoadError::Url {
         url: url.to_string(),
         why: why.to_string(),
     };
-    if url.starts_with("https://") {
-        return Err(bad("https:// is not supported by the load generator yet; load the app's plain HTTP/2 port (http://)"));
-    }
     let parsed: http::Uri = url
         .parse()
         .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
-    if parsed.scheme_str() != Some("http") {
-        return Err(bad("it must start with http://"));
-    }
+    let (scheme, default_port) = match parsed.scheme_str() {
+        Some("http") => ("http", 80),
+        Some("https") => ("https", 443),
+        _ => return Err(bad("it must start with http:// or https://")),
+    };
     let authority = parsed.authority().ok_or_else(|| bad("no host"))?.clone();
-    let port = authority.port_u16().unwrap_or(80);
+    let port = authority.port_u16().unwrap_or(default_port);
     let host = authority
         .host()
         .trim_start_matches('[')
@@ -690,7 +754,7 @@ async fn resolve(url: &str) -> Result<(http::Uri, SocketAddr), LoadError> {
         .next()
         .ok_or_else(|| bad(&format!("{host} resolves to no address")))?;
     let uri = http::Uri::builder()
-        .scheme("http")
+        .scheme(scheme)
         .authority(authority)
         .path_and_query(METHOD_PATH)
         .build()
@@ -706,10 +770,12 @@ fn build_report(
     connections: usize,
     threads: usize,
     results: Vec<ThreadResult>,
+    seconds: Vec<SecondHistograms>,
     server: Option<ServerReading>,
     rss_before: Option<u64>,
 ) -> LoadReport {
     let mut t = Totals::default();
+    let mut counts: Vec<SecondCounts> = Vec::new();
     let mut w0 = Counters::default();
     let mut w1 = Counters::default();
     let mut cpu_ns: Option<u64> = Some(0);
@@ -738,6 +804,12 @@ fn build_report(
             t.messages_in += x.messages_in;
             t.messages_out += x.messages_out;
             t.overflows += x.overflows;
+            if counts.len() < l.seconds.len() {
+                counts.resize_with(l.seconds.len(), SecondCounts::default);
+            }
+            for (a, b) in counts.iter_mut().zip(&l.seconds) {
+                a.add(b);
+            }
             if let (Some(a), Some(b)) = l.window {
                 w0.frames_out += a.frames_out;
                 w0.plays_in += a.plays_in;
@@ -867,12 +939,47 @@ fn build_report(
         rates,
         generator,
         server,
+        latency_histogram: report::HistogramExport::of(&t.latency),
         slo: SloResult {
             p99_ms: slo_p99,
             max_loss_pct: config.slo_max_loss_pct,
             met,
         },
+        series: series(&counts, &seconds, config.expect_echo),
     }
+}
+
+/// The per-second series: the lanes' counts and the seconds' distributions, side by side.
+fn series(
+    counts: &[SecondCounts],
+    seconds: &[SecondHistograms],
+    expect_echo: bool,
+) -> Vec<report::SecondRow> {
+    let ms = |us: u64| us as f64 / 1000.0;
+    let q = |h: &Histogram, q: f64| (!h.is_empty()).then(|| ms(h.quantile(q)));
+    let empty = SecondHistograms::default();
+    (0..counts.len().max(seconds.len()))
+        .map(|s| {
+            let c = counts.get(s).copied().unwrap_or_default();
+            let h = seconds.get(s).unwrap_or(&empty);
+            report::SecondRow {
+                t_s: s as u64,
+                calls_up: c.calls_up,
+                frames_sent: c.frames_sent,
+                echoed: c.echoed,
+                p50_ms: q(&h.latency, 0.5),
+                p99_ms: q(&h.latency, 0.99),
+                max_ms: (!h.latency.is_empty()).then(|| ms(h.latency.max())),
+                late: c.late,
+                lost: if expect_echo {
+                    c.frames_sent.saturating_sub(c.echoed_of_sent)
+                } else {
+                    0
+                },
+                lateness_p99_ms: q(&h.lateness, 0.99),
+            }
+        })
+        .collect()
 }
 
 fn round1(v: f64) -> f64 {

@@ -1,13 +1,19 @@
 //! What a load run found: [`LoadReport`], serialisable for machines (`--json`) and rendered
 //! as a table for people. A run whose generator could not keep its own clock is labelled
 //! generator-limited everywhere, and its numbers are never presented as the server's.
+//!
+//! Besides the percentiles, the JSON carries the whole added-latency distribution
+//! ([`LoadReport::latency_histogram`]: the histogram's non-empty buckets, from which any
+//! quantile or a CDF can be recomputed exactly as the report's) and the run second by second
+//! ([`LoadReport::series`]: calls up, p99, frames lost and late in each second), for plots
+//! (`bench/run` draws both) and for spotting when in a run the tail grew.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::histogram::Histogram;
+use crate::histogram::{Bucket, Histogram};
 
 /// Percentiles of a distribution, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -42,6 +48,58 @@ impl Percentiles {
             mean: (h.mean()).round() / 1000.0,
         }
     }
+}
+
+/// A whole distribution of µs, as exported: its non-empty buckets (see
+/// [`crate::histogram`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistogramExport {
+    /// Values recorded (the sum of the buckets' counts).
+    pub count: u64,
+    /// The largest value, µs (the last bucket's `le_us`).
+    pub max_us: u64,
+    /// The non-empty buckets, lowest first: `le_us` is a bucket's inclusive upper edge (values
+    /// are within ~3 % of it), `count` how many values fell in it. The value at quantile `q`
+    /// is the `le_us` of the first bucket whose running count reaches `ceil(q * count)`,
+    /// exactly the report's percentiles (in ms there).
+    pub buckets: Vec<Bucket>,
+}
+
+impl HistogramExport {
+    /// From a histogram of µs.
+    pub(crate) fn of(h: &Histogram) -> Self {
+        Self {
+            count: h.len(),
+            max_us: h.max(),
+            buckets: h.buckets(),
+        }
+    }
+}
+
+/// One second of the run (`t_s` .. `t_s + 1` seconds after the run's start).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecondRow {
+    /// The second, counted from the run's start (0: the first).
+    pub t_s: u64,
+    /// Calls in progress at the second's end (started, not yet over).
+    pub calls_up: u64,
+    /// Caller frames sent in it.
+    pub frames_sent: u64,
+    /// Echoes (distinct frames) received in it.
+    pub echoed: u64,
+    /// Median added latency of the echoes received in it, ms (`None`: no echo).
+    pub p50_ms: Option<f64>,
+    /// 99th percentile of the same, ms.
+    pub p99_ms: Option<f64>,
+    /// Largest of the same, ms.
+    pub max_ms: Option<f64>,
+    /// Echoes received in it later than the SLO's p99 (`slo.p99_ms` after their frame).
+    pub late: u64,
+    /// Frames sent in it that were never echoed (0 when not expecting an echo): the seconds'
+    /// `lost` add up to `frames.lost`.
+    pub lost: u64,
+    /// p99 of the generator's tick lateness in it, ms (`None`: no frame due in it).
+    pub lateness_p99_ms: Option<f64>,
 }
 
 /// How the calls went.
@@ -174,6 +232,8 @@ pub struct LoadReport {
     pub calls: CallCounts,
     /// Added latency per echoed frame (caller frame sent → its echo received), ms.
     pub latency_ms: Percentiles,
+    /// The same distribution, whole: its histogram's buckets, µs.
+    pub latency_histogram: HistogramExport,
     /// Stream opened → response headers, per call, ms.
     pub connect_ms: Percentiles,
     /// Call start → first `PlayAudio`, per call, ms.
@@ -188,6 +248,8 @@ pub struct LoadReport {
     pub server: Option<ServerStats>,
     /// The SLO.
     pub slo: SloResult,
+    /// The run second by second, from its start to its last call's end.
+    pub series: Vec<SecondRow>,
 }
 
 fn opt(v: Option<f64>, unit: &str) -> String {
@@ -260,6 +322,24 @@ impl LoadReport {
                 p.p50, p.p90, p.p99, p.p999, p.max, p.count
             );
         }
+        if let Some(worst) = self
+            .series
+            .iter()
+            .filter_map(|r| r.p99_ms.map(|p| (p, r)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+        {
+            let lossy = self.series.iter().filter(|r| r.lost > 0).count();
+            let late = self.series.iter().filter(|r| r.late > 0).count();
+            let _ = writeln!(
+                w,
+                "\nper second (--json: series)  worst p99 {:.2} ms in second {} ({} calls up); seconds with loss {lossy}, with echoes over {} ms {late} of {}",
+                worst.0,
+                worst.1.t_s,
+                worst.1.calls_up,
+                self.slo.p99_ms,
+                self.series.len()
+            );
+        }
         let g = &self.generator;
         let _ = writeln!(
             w,
@@ -284,5 +364,61 @@ impl LoadReport {
             );
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value at quantile `q` of exported buckets, as a reader of the JSON would find it.
+    fn quantile_ms(h: &HistogramExport, q: f64) -> f64 {
+        let rank = ((q * h.count as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for b in &h.buckets {
+            seen += b.count;
+            if seen >= rank {
+                return b.le_us as f64 / 1000.0;
+            }
+        }
+        f64::NAN
+    }
+
+    #[test]
+    fn the_exported_latency_histogram_gives_the_reports_percentiles() {
+        let mut h = Histogram::new();
+        // 10,000 "frames": a body around 0.3-1.5 ms, a tail to 45 ms.
+        for i in 0..10_000u64 {
+            let v = if i % 250 == 0 {
+                20_000 + i * 2
+            } else {
+                300 + (i * 7919) % 1200
+            };
+            h.record(v);
+        }
+        let p = Percentiles::of_us(&h);
+        let e = HistogramExport::of(&h);
+        assert_eq!(e.count, 10_000);
+        assert_eq!(e.buckets.iter().map(|b| b.count).sum::<u64>(), p.count);
+        assert_eq!(e.max_us as f64 / 1000.0, p.max);
+        for (q, want) in [
+            (0.5, p.p50),
+            (0.9, p.p90),
+            (0.99, p.p99),
+            (0.999, p.p999),
+            (1.0, p.max),
+        ] {
+            assert_eq!(quantile_ms(&e, q), want, "q = {q}");
+        }
+        // As JSON: `[{le_us, count}]`.
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(
+            json["buckets"][0]["count"].as_u64(),
+            Some(e.buckets[0].count)
+        );
+        assert_eq!(
+            json["buckets"][0]["le_us"].as_u64(),
+            Some(e.buckets[0].le_us)
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! `fcstream load`'s engine against real servers on loopback (127.0.0.1, OS-chosen ports):
-//! fcstream's echo app, a server that drops every 10th frame, one that accepts the stream and
-//! never answers, one that reports what the platform told it (the platform variants reach
-//! the wire), and a generator forced to be late. Nothing here asserts a speed: counts, loss
-//! and verdicts only, with generous time-outs.
+//! fcstream's echo app (in plain HTTP/2 and over TLS), a server that drops every 10th frame,
+//! one that accepts the stream and never answers, one that reports what the platform told it
+//! (the platform variants reach the wire), and a generator forced to be late; the report's
+//! latency histogram and per-second series. Nothing here asserts a speed: counts, loss and
+//! verdicts only, with generous time-outs.
 
 mod common;
 
@@ -215,6 +216,11 @@ async fn a_server_that_drops_every_tenth_frame_shows_ten_percent_loss() {
     );
     assert_eq!(r.frames.lost, 10 * 15);
     assert_eq!(r.calls.ok, 10, "{:?}", r.calls.failures);
+    // The series puts the loss in the seconds its frames were sent: every one of the three.
+    assert_eq!(r.series.iter().map(|s| s.lost).sum::<u64>(), r.frames.lost);
+    for s in &r.series[..3] {
+        assert!(s.lost > 0 && s.lost < s.frames_sent, "{s:?}");
+    }
     // Loss breaks the SLO (a busy test machine may also make the run generator-limited;
     // either way it is never a pass).
     assert_ne!(r.verdict, "pass");
@@ -254,10 +260,8 @@ async fn late_ticks_flag_the_run_as_generator_limited() {
 
 #[tokio::test]
 async fn unusable_urls_and_unreachable_apps_are_errors() {
-    let bad = run(LoadConfig::new("https://127.0.0.1:1", 1)).await;
-    assert!(bad.unwrap_err().to_string().contains("https://"));
     let bad = run(LoadConfig::new("grpc://x", 1)).await;
-    assert!(bad.is_err());
+    assert!(bad.unwrap_err().to_string().contains("https://"));
     // A port nobody listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -296,4 +300,164 @@ async fn the_platform_variants_reach_the_wire() {
     .await;
     assert_eq!(p.first_sequences, vec![1, 1, 1]);
     assert_eq!(p.depths, vec![0, 0, 0]);
+}
+
+/// The value at quantile `q` of the report's exported buckets, ms, as a reader of the JSON
+/// would compute it.
+fn quantile_ms(buckets: &[serde_json::Value], q: f64) -> f64 {
+    let total: u64 = buckets
+        .iter()
+        .map(|b| b["count"].as_u64().expect("count"))
+        .sum();
+    let rank = ((q * total as f64).ceil() as u64).max(1);
+    let mut seen = 0;
+    for b in buckets {
+        seen += b["count"].as_u64().expect("count");
+        if seen >= rank {
+            return b["le_us"].as_u64().expect("le_us") as f64 / 1000.0;
+        }
+    }
+    f64::NAN
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_json_carries_the_latency_histogram_and_a_series_second_by_second() {
+    let server = fcstream_echo().await;
+    let (calls, seconds) = (20u64, 4u64);
+    let mut c = config(&server.url, calls as u32, seconds);
+    c.calls_per_connection = 8; // 3 lanes: the series adds them up
+    let r = load(c).await;
+    assert_eq!(r.calls.ok, calls, "{}", r.render());
+    let json = serde_json::to_value(&r).expect("json");
+
+    // The histogram: every echoed frame in it, and the report's percentiles from its buckets.
+    let h = &json["latency_histogram"];
+    let buckets = h["buckets"].as_array().expect("buckets");
+    let sum: u64 = buckets
+        .iter()
+        .map(|b| b["count"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(sum, r.frames.echoed);
+    assert_eq!(sum, r.latency_ms.count);
+    assert_eq!(h["count"].as_u64(), Some(sum));
+    let l = &r.latency_ms;
+    for (q, want) in [
+        (0.5, l.p50),
+        (0.9, l.p90),
+        (0.99, l.p99),
+        (0.999, l.p999),
+        (1.0, l.max),
+    ] {
+        assert_eq!(quantile_ms(buckets, q), want, "q = {q}");
+    }
+
+    // The series: one row per second of the run (its 4 s, and the last calls' ends), the
+    // calls up at each end of a second while they talk, the frames adding up.
+    let series = &r.series;
+    assert!(
+        (seconds as usize..=seconds as usize + 3).contains(&series.len()),
+        "{} rows: {series:#?}",
+        series.len()
+    );
+    assert_eq!(json["series"].as_array().map(Vec::len), Some(series.len()));
+    for (i, row) in series.iter().enumerate() {
+        assert_eq!(row.t_s, i as u64);
+        assert!(row.calls_up <= calls, "{row:?}");
+    }
+    // Every call starts within 40 ms and talks for 4 s: up at the end of seconds 1, 2 and 3
+    // (second 0 too, unless the generator stalled for a second, which it would report).
+    for row in &series[1..seconds as usize] {
+        assert_eq!(row.calls_up, calls, "{series:#?}");
+    }
+    assert_eq!(series.last().map(|r| r.calls_up), Some(0));
+    for row in &series[..seconds as usize] {
+        assert!(row.frames_sent > 0 && row.echoed > 0, "{row:?}");
+        let p99 = row.p99_ms.expect("a p99 in every second of talk");
+        assert!(p99 > 0.0 && p99 <= row.max_ms.expect("max"), "{row:?}");
+        assert!(row.lateness_p99_ms.is_some(), "{row:?}");
+    }
+    let total = |f: fn(&fcstream_load::report::SecondRow) -> u64| series.iter().map(f).sum::<u64>();
+    assert_eq!(total(|s| s.frames_sent), r.frames.sent);
+    assert_eq!(total(|s| s.echoed), r.frames.echoed);
+    assert_eq!(total(|s| s.lost), 0);
+    assert!(total(|s| s.late) <= r.frames.echoed);
+    // The seconds' distributions hold every echo too.
+    let worst = series.iter().filter_map(|s| s.max_ms).fold(0.0, f64::max);
+    assert_eq!(worst, r.latency_ms.max);
+    assert!(r.render().contains("per second"), "{}", r.render());
+}
+
+/// A CA, and a certificate for `localhost` signed by it, with its key (PEM).
+fn pki() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca =
+        CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("ca");
+    let key = KeyPair::generate().expect("key");
+    let cert = CertificateParams::new(vec!["localhost".into()])
+        .expect("params")
+        .signed_by(&key, &ca)
+        .expect("cert");
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}
+
+/// fcstream's echo app over TLS on 127.0.0.1 (`fcstream serve --tls-cert --tls-key`'s
+/// server); its `https://` URL. It stops when the sender is dropped.
+async fn fcstream_echo_tls(cert: &str, key: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let tls = fcstream::TlsConfig {
+        cert_pem: cert.as_bytes().to_vec(),
+        key_pem: key.as_bytes().to_vec(),
+        client_ca_pem: None,
+    };
+    tokio::spawn(
+        fcstream::Server::from_listener(listener)
+            .tls(tls)
+            .drain_timeout(Duration::from_secs(1))
+            .serve_with_shutdown(fcstream_apps::echo, async {
+                let _ = stopped.await;
+            }),
+    );
+    (url, stop)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_apps_are_loaded_over_tls_both_ways_of_reading() {
+    let (ca, cert, key) = pki();
+    let (url, _stop) = fcstream_echo_tls(&cert, &key).await;
+    for precise in [false, true] {
+        let mut c = config(&url, 12, 2);
+        c.calls_per_connection = 5;
+        c.precise_receive = precise;
+        c.ca_cert_pem = Some(ca.as_bytes().to_vec());
+        // The URL says 127.0.0.1; the certificate is for localhost.
+        c.tls_domain = Some("localhost".into());
+        let r = load(c).await;
+        assert_eq!(r.calls.ok, 12, "precise {precise}: {}", r.render());
+        assert_eq!(r.frames.sent, 12 * 100);
+        assert_eq!(r.frames.echoed, 12 * 100, "{}", r.render());
+        assert_eq!(r.frames.lost, 0);
+        assert_eq!(r.generator.connections, 3);
+        assert!(r.url.starts_with("https://"));
+    }
+    // The certificate is checked: not trusted without the CA, not valid for another name.
+    let mut c = config(&url, 2, 1);
+    c.connect_timeout = Duration::from_secs(10);
+    c.tls_domain = Some("localhost".into());
+    let err = run(c.clone()).await.unwrap_err().to_string();
+    assert!(
+        err.contains("TLS handshake failed") && err.contains("certificate"),
+        "{err}"
+    );
+    c.ca_cert_pem = Some(ca.as_bytes().to_vec());
+    c.tls_domain = Some("elsewhere.example".into());
+    let err = run(c.clone()).await.unwrap_err().to_string();
+    assert!(err.contains("TLS handshake failed"), "{err}");
+    // A plain HTTP/2 client against the TLS port gets nowhere.
+    c.url = url.replacen("https://", "http://", 1);
+    let r = run(c).await;
+    assert!(r.map(|r| r.calls.ok).unwrap_or(0) == 0);
 }
