@@ -19,6 +19,12 @@ use fcstream_load::{Live, LoadConfig};
   fcstream load http://127.0.0.1:50051 --calls 500 --duration 30s
   fcstream load http://127.0.0.1:50051 --calls 2000 --ramp 200/s --duration 60s --json > run.json
   taskset -c 0 fcstream load http://127.0.0.1:50051 --calls 1000 --server-pid \"$(pgrep -n fcstream)\"
+  fcstream load https://127.0.0.1:50443 --ca-cert ca.pem --tls-domain localhost --calls 200
+
+With --json the report also carries the added-latency histogram (latency_histogram.buckets:
+[{le_us, count}], any quantile recomputable from them) and the run second by second
+(series: calls up, p50/p99/max added latency, frames sent, echoed, late and lost, the
+generator's lateness).
 
 Against an echo app (the default expectation) every caller frame carries a tag, so its echo
 gives the added latency (frame sent → echo received), loss, duplicates and reordering. The
@@ -26,8 +32,15 @@ generator answers every PlayAudio with playback started/completed as the platfor
 If its own 20 ms ticks fire late (p99 above --lateness-threshold) the run is reported as
 GENERATOR-LIMITED: its numbers describe the generator, not the server.")]
 pub struct LoadArgs {
-    /// The app's gRPC URL (plain HTTP/2), e.g. http://127.0.0.1:50051.
+    /// The app's gRPC URL: http://host:port (plain HTTP/2) or https://host:port (TLS).
     pub url: String,
+    /// Extra CA certificate (PEM) to trust for https:// URLs (the public web roots are
+    /// always trusted).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// Name to verify the server certificate against, when not the URL's host.
+    #[arg(long, value_name = "NAME")]
+    pub tls_domain: Option<String>,
     /// Concurrent calls.
     #[arg(long, default_value_t = 100)]
     pub calls: u32,
@@ -109,9 +122,15 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 }
 
 impl LoadArgs {
-    /// The engine's settings.
-    pub fn config(&self) -> LoadConfig {
+    /// The engine's settings (reads `--ca-cert`).
+    pub fn config(&self) -> anyhow::Result<LoadConfig> {
         let mut c = LoadConfig::new(self.url.clone(), self.calls);
+        c.ca_cert_pem = self
+            .ca_cert
+            .as_ref()
+            .map(|p| std::fs::read(p).with_context(|| format!("--ca-cert {}", p.display())))
+            .transpose()?;
+        c.tls_domain = self.tls_domain.clone();
         c.ramp_per_s = self.ramp;
         c.duration = self.duration;
         c.content_type = self.content_type;
@@ -135,7 +154,7 @@ impl LoadArgs {
         if let Some(n) = self.first_sequence {
             c.first_sequence = n;
         }
-        c
+        Ok(c)
     }
 }
 
@@ -144,11 +163,12 @@ pub async fn run(args: LoadArgs) -> anyhow::Result<()> {
     if args.threads == 0 {
         bail!("--threads must be at least 1");
     }
+    let config = args.config()?;
     let live = Arc::new(Live::default());
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| tokio::spawn(show_progress(live.clone(), args.calls)));
-    let result = fcstream_load::run_with_live(args.config(), live).await;
+    let result = fcstream_load::run_with_live(config, live).await;
     if let Some(p) = progress {
         p.abort();
         let _ = p.await;
@@ -233,7 +253,7 @@ mod tests {
             "audio/l16;rate=16000",
             "--json",
         ]);
-        let c = cli.load.config();
+        let c = cli.load.config().unwrap();
         assert_eq!(c.calls, 2000);
         assert_eq!(c.ramp_per_s, 250.0);
         assert_eq!(c.duration, Duration::from_secs(60));
@@ -259,12 +279,39 @@ mod tests {
             "--first-sequence",
             "7",
         ]);
-        let c = cli.load.config();
+        let c = cli.load.config().unwrap();
         assert_eq!(c.acks, fcstream_emulator::buffers::AckShape::None);
         assert!(!c.depth_counts_playing);
         assert_eq!(c.first_sequence, 7);
         let cli = Cli::parse_from(["x", "http://127.0.0.1:1", "--depth-counts-playing", "true"]);
-        assert!(cli.load.config().depth_counts_playing);
+        assert!(cli.load.config().unwrap().depth_counts_playing);
         assert_eq!(parse_rate("0").unwrap(), 0.0);
+    }
+
+    #[test]
+    fn tls_flags_reach_the_engine() {
+        let dir = std::env::temp_dir().join(format!("fcstream-load-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, b"-----BEGIN CERTIFICATE-----\n").unwrap();
+        let cli = Cli::parse_from([
+            "x",
+            "https://127.0.0.1:1",
+            "--ca-cert",
+            ca.to_str().unwrap(),
+            "--tls-domain",
+            "localhost",
+        ]);
+        let c = cli.load.config().unwrap();
+        assert_eq!(c.url, "https://127.0.0.1:1");
+        assert_eq!(
+            c.ca_cert_pem.as_deref(),
+            Some(&b"-----BEGIN CERTIFICATE-----\n"[..])
+        );
+        assert_eq!(c.tls_domain.as_deref(), Some("localhost"));
+        let cli = Cli::parse_from(["x", "https://h:1", "--ca-cert", "/nonexistent/ca.pem"]);
+        let err = cli.load.config().unwrap_err().to_string();
+        assert!(err.contains("--ca-cert"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
