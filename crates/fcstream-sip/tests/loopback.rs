@@ -1,7 +1,8 @@
 //! End to end over loopback: a tiny SIP + RTP client in the test calls `fcstream_sip::serve`
 //! in front of the in-process echo app. It checks the offer/answer, that every marked RTP
 //! frame it sends comes back (and how long that takes: the added latency, printed as p50/p99),
-//! the RTP headers of what comes back, that an RFC 4733 key reaches the app as DTMF, that RTP
+//! the RTP headers of what comes back, that an RFC 4733 key reaches the app as DTMF (and
+//! comes back as telephone-events when the echo app presses it back), that RTP
 //! from a spoofed source is ignored, and that its BYE ends the stream with
 //! CALLER_DISCONNECT.
 
@@ -171,6 +172,9 @@ async fn a_sip_call_through_the_echo_app() {
             spoofer.send_to(&spoof, media).await.unwrap();
         }
     }
+    // Let the echo of the last frames come back first: the echo app presses the caller's
+    // keys back, and while the app's key is sent as telephone-events it replaces the audio.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     // Key 7 for 100 ms, RFC 4733: two updates, then the end three times.
     let ts = FRAMES * 160;
     for (k, (end, d)) in [
@@ -232,6 +236,17 @@ async fn a_sip_call_through_the_echo_app() {
     assert!(readers
         .iter()
         .all(|r| r.payload_type() != 0 || r.payload().len() == 160));
+    // The echo app pressed our key back: RFC 4733 with the offer's payload type, ending.
+    let events: Vec<EventPayload> = readers
+        .iter()
+        .filter(|r| r.payload_type() == 101)
+        .filter_map(|r| EventPayload::parse(r.payload()))
+        .collect();
+    assert!(
+        !events.is_empty() && events.iter().all(|e| e.event == 7),
+        "{events:?}"
+    );
+    assert!(events.iter().any(|e| e.end), "{events:?}");
 
     // Every marked frame came back once, in order; the spoofed one never did.
     let mut stream = Vec::new();
