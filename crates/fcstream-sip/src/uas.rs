@@ -204,6 +204,20 @@ struct Retransmit {
     give_up: Instant,
 }
 
+impl Retransmit {
+    /// RFC 3261's schedule for a datagram sent now over UDP: again after T1, the interval
+    /// doubling up to T2, given up after 64·T1 (Timers A/B, E/F and G/H alike).
+    fn start(data: Vec<u8>, to: SocketAddr, now: Instant, config: &Config) -> Self {
+        Self {
+            data,
+            to,
+            next: now + config.t1,
+            interval: (config.t1 * 2).min(config.t2),
+            give_up: now + config.timer_64t1(),
+        }
+    }
+}
+
 /// One call (dialog plus its INVITE server transaction).
 #[derive(Debug)]
 struct Leg {
@@ -399,13 +413,12 @@ impl Uas {
             .build();
         leg.state = State::Answered;
         leg.last_response = data.clone();
-        leg.retransmit = Some(Retransmit {
-            data: data.clone(),
-            to: leg.source,
-            next: now + self.config.t1,
-            interval: (self.config.t1 * 2).min(self.config.t2),
-            give_up: now + self.config.timer_64t1(),
-        });
+        leg.retransmit = Some(Retransmit::start(
+            data.clone(),
+            leg.source,
+            now,
+            &self.config,
+        ));
         let to = leg.source;
         self.send(to, data);
         true
@@ -796,7 +809,6 @@ impl Uas {
 
     /// A final non-2xx to the INVITE of `call`, retransmitted (Timer G) until the ACK.
     fn final_non_2xx(&mut self, now: Instant, call: CallHandle, status: u16) {
-        let (t1, t2, end) = (self.config.t1, self.config.t2, self.config.timer_64t1());
         let Some(leg) = self.legs.get_mut(&call) else {
             return;
         };
@@ -805,19 +817,17 @@ impl Uas {
             .build();
         leg.state = State::Rejected;
         leg.last_response = data.clone();
-        leg.retransmit = Some(Retransmit {
-            data: data.clone(),
-            to: leg.source,
-            next: now + t1,
-            interval: (t1 * 2).min(t2),
-            give_up: now + end,
-        });
+        leg.retransmit = Some(Retransmit::start(
+            data.clone(),
+            leg.source,
+            now,
+            &self.config,
+        ));
         let to = leg.source;
         self.send(to, data);
     }
 
     fn send_bye(&mut self, now: Instant, call: CallHandle) {
-        let (t1, t2, end) = (self.config.t1, self.config.t2, self.config.timer_64t1());
         let sent_by = self.config.local.to_string();
         let Some(leg) = self.legs.get_mut(&call) else {
             return;
@@ -844,13 +854,12 @@ impl Uas {
         leg.state = State::Closing;
         leg.bye_pending = false;
         leg.bye_branch = Some(branch);
-        leg.retransmit = Some(Retransmit {
-            data: data.clone(),
-            to: leg.target,
-            next: now + t1,
-            interval: (t1 * 2).min(t2),
-            give_up: now + end,
-        });
+        leg.retransmit = Some(Retransmit::start(
+            data.clone(),
+            leg.target,
+            now,
+            &self.config,
+        ));
         let to = leg.target;
         self.send(to, data);
     }
