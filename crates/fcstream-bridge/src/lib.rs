@@ -24,7 +24,8 @@
 //! - [`handler`]: [`Bridge`], the per-call bridge (a [`fcstream::Handler`]) and its
 //!   [`BridgeConfig`].
 //! - [`stats`]: [`BridgeStats`], the bridge's counters (connect time, marks outstanding,
-//!   refused bot input), as numbers or Prometheus text.
+//!   refused bot input) and its latency each way ([`stats::Latency`] histograms), as numbers
+//!   or Prometheus text.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -33,4 +34,4 @@ pub mod stats;
 pub mod twilio;
 
 pub use handler::{bot_url, default_fallback, Bridge, BridgeConfig, OnBotClose};
-pub use stats::{BridgeStats, StatsSnapshot};
+pub use stats::{BridgeStats, LatencySnapshot, StatsSnapshot};
