@@ -107,19 +107,19 @@ enum Command {
         #[command(flatten)]
         wire: Wire,
     },
-    /// A SIP front door: softphones and PBXes call the app (UDP, PCMU, RFC 4733 keys)
-    /// through the platform model, one stream per SIP call, each call's report written.
-    Sip {
-        #[command(flatten)]
-        args: cmd::sip::SipArgs,
-        #[command(flatten)]
-        wire: Wire,
-    },
     /// Talk to an app from a browser tab: a page with the microphone as the caller, the
     /// app's audio played back, a keypad, an event log and each call's files.
     Phone {
         #[command(flatten)]
         args: cmd::phone::PhoneArgs,
+        #[command(flatten)]
+        wire: Wire,
+    },
+    /// A SIP front door: softphones and PBXes call the app (UDP, PCMU, RFC 4733 keys)
+    /// through the platform model, one stream per SIP call, each call's report written.
+    Sip {
+        #[command(flatten)]
+        args: cmd::sip::SipArgs,
         #[command(flatten)]
         wire: Wire,
     },
