@@ -33,7 +33,7 @@ pub struct SipArgs {
     #[arg(long, default_value = "audio/mulaw;rate=8000", value_parser = parse_content_type)]
     pub content_type: ContentType,
     /// Write each call's report (heard.wav, caller.wav, timeline.jsonl, summary.json,
-    /// heard.png) under DIR/<Call-ID>/.
+    /// heard.png) under `DIR/<Call-ID>/`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Calls at once; more are refused 503.
