@@ -3,7 +3,7 @@
 //! gaps of up to 220 ms, then bursts), while the platform takes one frame every 20 ms on its
 //! own clock and pads a late frame with silence. The session therefore does not hand frames to
 //! the platform as they arrive: it queues them here and releases exactly one frame per 20 ms
-//! tick, after a cushion ([`CallerJitter::target`]) has built up. An underrun (the queue ran
+//! tick, after a cushion (`CallerJitter::target`) has built up. An underrun (the queue ran
 //! dry) deepens the cushion by a step, up to a cap; a queue that stays far above the cushion
 //! (a page whose clock is fast) is trimmed to it, so the delay stays bounded.
 //!

@@ -1,5 +1,5 @@
 //! The WebSocket protocol between the page and the server, in one place so that the page
-//! (`assets/app.js`), the server ([`crate::session`]) and the tests agree on it.
+//! (`assets/app.js`), the server (`session`) and the tests agree on it.
 //!
 //! One socket carries one call. **Binary** messages are audio: signed 16-bit little-endian
 //! PCM, mono, at the call's rate (8000 or 16000 Hz), normally 20 ms each (the page's

@@ -1,5 +1,5 @@
 //! The HTTP side: one page (its assets embedded in the binary, so it works offline), the
-//! WebSocket of [`crate::session`], the recent calls' files and a status endpoint that says
+//! WebSocket of `session`, the recent calls' files and a status endpoint that says
 //! whether the app can be reached.
 //!
 //! Loopback only by default: [`serve`] refuses a listener that is not on a loopback address,
