@@ -6,37 +6,23 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
-/// Linear sub-buckets per power of two of a [`Latency`] histogram (so a quantile is within
-/// 1/16 = 6 % of the true value).
-const SUB: u32 = 16;
-/// log2(SUB).
+/// log2 of the linear sub-buckets per power of two of a [`Latency`] histogram (16, so a
+/// quantile is within 1/16 = 6 % of the true value).
 const SUB_BITS: u32 = 4;
 /// Octaves kept: values up to 2^40 µs (12 days) have their own bucket; larger ones share the
 /// last.
 const OCTAVES: u32 = 40;
-/// Buckets: values below `SUB` µs exactly, then `SUB` per octave.
-const BUCKETS: usize = (SUB + (OCTAVES - SUB_BITS) * SUB) as usize;
+/// Buckets: values below 16 µs exactly, then 16 per octave.
+const BUCKETS: usize = fcstream::buckets::count(SUB_BITS, OCTAVES);
 
+/// The bucket of `us` (the rule is `fcstream::buckets`', shared with the load generator).
 fn bucket(us: u64) -> usize {
-    if us < u64::from(SUB) {
-        return us as usize;
-    }
-    let octave = (63 - us.leading_zeros()).min(OCTAVES - 1);
-    let shift = octave - SUB_BITS;
-    let sub = ((us >> shift) as u32).saturating_sub(SUB).min(SUB - 1);
-    (SUB + (octave - SUB_BITS) * SUB + sub) as usize
+    fcstream::buckets::index(us, SUB_BITS, OCTAVES)
 }
 
 /// The largest value that lands in bucket `i`.
 fn upper(i: usize) -> u64 {
-    let i = i as u32;
-    if i < SUB {
-        return u64::from(i);
-    }
-    let octave = (i - SUB) / SUB + SUB_BITS;
-    let sub = (i - SUB) % SUB;
-    let shift = octave - SUB_BITS;
-    (u64::from(SUB + sub) << shift) + ((1u64 << shift) - 1)
+    fcstream::buckets::upper(i, SUB_BITS)
 }
 
 /// A histogram of latencies in microseconds, shared by every call of a bridge: one relaxed
@@ -404,7 +390,11 @@ mod tests {
             assert!(i < BUCKETS && i >= last, "{us}");
             last = i;
             assert!(upper(i) >= us, "{us}");
-            assert!(upper(i) - us <= us / u64::from(SUB), "{us} -> {}", upper(i));
+            assert!(
+                upper(i) - us <= us / (1u64 << SUB_BITS),
+                "{us} -> {}",
+                upper(i)
+            );
         }
         assert_eq!(bucket(u64::MAX), BUCKETS - 1);
     }

@@ -10,12 +10,10 @@
 //! the first bucket whose running count reaches `ceil(q * len)` gives [`Histogram::quantile`]
 //! exactly (the last bucket's edge is clipped to the max, so no separate max is needed).
 
-/// Sub-buckets per power of two.
-const SUB: u32 = 32;
-/// log2(SUB).
+/// log2 of the sub-buckets per power of two (32).
 const SUB_BITS: u32 = 5;
-/// Buckets: values below `SUB` are exact, then `SUB` per octave up to 2^64.
-const BUCKETS: usize = (SUB + (64 - SUB_BITS) * SUB) as usize;
+/// Buckets: values below 32 are exact, then 32 per octave up to 2^64.
+const BUCKETS: usize = fcstream::buckets::count(SUB_BITS, 64);
 
 /// One non-empty bucket of a [`Histogram`], as exported (`fcstream load --json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -59,27 +57,14 @@ impl Default for Histogram {
     }
 }
 
+/// The bucket of `v` (the rule is `fcstream::buckets`', shared with the bridge).
 fn index(v: u64) -> usize {
-    if v < u64::from(SUB) {
-        return v as usize;
-    }
-    let octave = 63 - v.leading_zeros(); // >= SUB_BITS
-    let shift = octave - SUB_BITS;
-    let sub = (v >> shift) as u32 - SUB; // 0..SUB
-    (SUB + (octave - SUB_BITS) * SUB + sub) as usize
+    fcstream::buckets::index(v, SUB_BITS, 64)
 }
 
 /// The highest value that lands in bucket `i`.
 fn upper(i: usize) -> u64 {
-    let i = i as u32;
-    if i < SUB {
-        return u64::from(i);
-    }
-    let octave = (i - SUB) / SUB + SUB_BITS;
-    let sub = (i - SUB) % SUB;
-    let shift = octave - SUB_BITS;
-    let low = (u64::from(SUB + sub)) << shift;
-    low + ((1u64 << shift) - 1)
+    fcstream::buckets::upper(i, SUB_BITS)
 }
 
 impl Histogram {
@@ -209,7 +194,7 @@ mod tests {
             assert!(upper(i) >= v, "{v}");
             // Within 1/SUB relative error.
             assert!(
-                upper(i) - v <= v / u64::from(SUB) + 1,
+                upper(i) - v <= v / (1u64 << SUB_BITS) + 1,
                 "{v} -> {}",
                 upper(i)
             );

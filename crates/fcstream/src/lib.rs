@@ -46,6 +46,8 @@
 //! - [`record`]: opt-in recording of every call (stereo WAV: caller and what the platform
 //!   confirmed it played; JSON-lines timeline of every message), streamed with bounded memory.
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
+//! - [`buckets`]: the log-linear bucket edges of latency histograms (the load generator's and
+//!   the bridge's).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
 //! - [`error_ids`]: the platform model's stable `NotifyErrorMessage` ids.
 //!
@@ -66,6 +68,7 @@
 
 pub mod audio;
 pub mod auth;
+pub mod buckets;
 pub mod call;
 pub mod command;
 pub mod error;
