@@ -156,6 +156,19 @@ fn rms(r: &CallReport, from: f64, to: f64) -> f64 {
     (sum / (b - a) as f64).sqrt()
 }
 
+/// A µ-law caller who hums 440 Hz until hanging up after 2 s.
+fn humming_caller() -> Script {
+    Script::new(ContentType::Mulaw8k)
+        .say(
+            Duration::ZERO,
+            Source::Tone {
+                hz: 440.0,
+                duration: None,
+            },
+        )
+        .hangup_after(Duration::from_secs(2))
+}
+
 async fn call(bridge: Bridge, script: &Script) -> CallReport {
     let channel = in_process::serve(bridge, CallConfig::default())
         .await
@@ -646,15 +659,7 @@ async fn the_latency_added_each_way_is_measured() {
     let (url, _) = bot(echo_bot).await;
     let bridge = Bridge::new(BridgeConfig::new(url));
     let stats = bridge.stats();
-    let script = Script::new(ContentType::Mulaw8k)
-        .say(
-            Duration::ZERO,
-            Source::Tone {
-                hz: 440.0,
-                duration: None,
-            },
-        )
-        .hangup_after(Duration::from_secs(2));
+    let script = humming_caller();
     let report = call(bridge, &script).await;
     assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
     let s = stats.snapshot();
@@ -772,15 +777,7 @@ async fn wss_echo_bot(
 async fn a_wss_bot_is_reached_over_tls_and_its_certificate_checked() {
     let (ca_pem, cert, key) = test_pki();
     let (url, seen) = wss_echo_bot(cert, key).await;
-    let script = Script::new(ContentType::Mulaw8k)
-        .say(
-            Duration::ZERO,
-            Source::Tone {
-                hz: 440.0,
-                duration: None,
-            },
-        )
-        .hangup_after(Duration::from_secs(2));
+    let script = humming_caller();
 
     let config = BridgeConfig::new(url.clone())
         .with_ca_pem(ca_pem.as_bytes())

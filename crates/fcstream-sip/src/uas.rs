@@ -412,15 +412,7 @@ impl Uas {
             .body("application/sdp", answer)
             .build();
         leg.state = State::Answered;
-        leg.last_response = data.clone();
-        leg.retransmit = Some(Retransmit::start(
-            data.clone(),
-            leg.source,
-            now,
-            &self.config,
-        ));
-        let to = leg.source;
-        self.send(to, data);
+        self.send_final(now, call, data);
         true
     }
 
@@ -816,6 +808,16 @@ impl Uas {
             .to_tag(&leg.local_tag)
             .build();
         leg.state = State::Rejected;
+        self.send_final(now, call, data);
+    }
+
+    /// Sends the final response `data` to the INVITE of `call`, kept for the INVITE's
+    /// retransmissions and itself retransmitted until the ACK (Timer G for a non-2xx, the
+    /// 2xx's own schedule for a 200).
+    fn send_final(&mut self, now: Instant, call: CallHandle, data: Vec<u8>) {
+        let Some(leg) = self.legs.get_mut(&call) else {
+            return;
+        };
         leg.last_response = data.clone();
         leg.retransmit = Some(Retransmit::start(
             data.clone(),
