@@ -21,7 +21,6 @@ use fcstream::call::{CallControl, KeyPresses, Playback};
 use fcstream::untrusted::{shown, LogBudget};
 use fcstream::{Audio, Call, ContentType, Event};
 use futures_util::{SinkExt, StreamExt};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -106,15 +105,8 @@ impl BridgeConfig {
     /// Also trusts the certificates of `pem` (one or more `CERTIFICATE` blocks) for `wss://`
     /// bots. An error if it holds none, or one that does not parse.
     pub fn with_ca_pem(mut self, pem: &[u8]) -> Result<Self, String> {
-        let mut n = 0;
-        for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| format!("not a PEM certificate: {e}"))?;
-            self.extra_roots.push(cert);
-            n += 1;
-        }
-        if n == 0 {
-            return Err("no CERTIFICATE in the PEM text".into());
-        }
+        self.extra_roots
+            .extend(fcstream::tls_client::pem_certificates(pem)?);
         Ok(self)
     }
 }
@@ -122,26 +114,17 @@ impl BridgeConfig {
 /// The TLS settings for `wss://` bots: rustls with ring (the provider fcstream's own TLS
 /// uses), the Mozilla roots and `extra`.
 fn tls_config(extra: &[CertificateDer<'static>]) -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for cert in extra {
-        if let Err(e) = roots.add(cert.clone()) {
-            warn!(error = %e, "bridge: a --ws-ca certificate is not a usable root; skipped");
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = match rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-    {
-        Ok(builder) => builder.with_root_certificates(roots).with_no_client_auth(),
-        // ring supports TLS 1.2 and 1.3, so this cannot fail; without versions, no wss://.
-        Err(e) => {
-            error!(error = %e, "bridge: no TLS protocol version for wss:// bots");
+    let config = fcstream::tls_client::client_config(extra, &[]).unwrap_or_else(|e| {
+        // Only an unusable --ws-ca root gets here (it parsed as PEM): wss:// bots are then
+        // reached with the web roots alone.
+        warn!(error = %e, "bridge: a --ws-ca certificate is not a usable root; skipped");
+        fcstream::tls_client::client_config(&[], &[]).unwrap_or_else(|e| {
+            error!(error = %e, "bridge: no TLS for wss:// bots");
             rustls::ClientConfig::builder_with_protocol_versions(&[])
                 .with_root_certificates(rustls::RootCertStore::empty())
                 .with_no_client_auth()
-        }
-    };
+        })
+    });
     Arc::new(config)
 }
 

@@ -22,9 +22,7 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
-use tokio_rustls::rustls::{crypto, ClientConfig, RootCertStore};
+use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::TlsConnector;
 
 use crate::lane::TickIo;
@@ -52,28 +50,13 @@ impl LoadTls {
     /// and, if given, the CA certificates in `ca_pem`.
     pub(crate) fn new(ca_pem: Option<&[u8]>, domain: &str) -> Result<Self, LoadError> {
         let bad = |why: String| LoadError::Invalid(format!("TLS: {why}"));
-        let mut roots = RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        if let Some(pem) = ca_pem {
-            let certs = CertificateDer::pem_slice_iter(pem)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| bad(format!("--ca-cert: {e}")))?;
-            if certs.is_empty() {
-                return Err(bad("--ca-cert: no CERTIFICATE block in the PEM".into()));
-            }
-            for cert in certs {
-                roots
-                    .add(cert)
-                    .map_err(|e| bad(format!("--ca-cert: {e}")))?;
-            }
-        }
-        let mut config =
-            ClientConfig::builder_with_provider(crypto::ring::default_provider().into())
-                .with_safe_default_protocol_versions()
-                .map_err(|e| bad(e.to_string()))?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-        config.alpn_protocols = vec![b"h2".to_vec()];
+        let extra = match ca_pem {
+            Some(pem) => fcstream::tls_client::pem_certificates(pem)
+                .map_err(|e| bad(format!("--ca-cert: {e}")))?,
+            None => Vec::new(),
+        };
+        let config = fcstream::tls_client::client_config(&extra, &[b"h2"])
+            .map_err(|e| bad(format!("--ca-cert: {e}")))?;
         let name = ServerName::try_from(domain.to_string()).map_err(|e| {
             bad(format!(
                 "{domain:?} is not a name to check a certificate against: {e}"

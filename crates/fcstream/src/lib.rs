@@ -46,6 +46,8 @@
 //! - [`record`]: opt-in recording of every call (stereo WAV: caller and what the platform
 //!   confirmed it played; JSON-lines timeline of every message), streamed with bounded memory.
 //! - [`auth`]: who may open a call stream on this server ([`StreamAuth`]).
+//! - `tls_client` (feature `tls`): the trust of fcstream's TLS clients (web roots plus extra
+//!   CAs), for the load generator's `https://` and the bridge's `wss://`.
 //! - [`buckets`]: the log-linear bucket edges of latency histograms (the load generator's and
 //!   the bridge's).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
@@ -84,6 +86,8 @@ pub mod proto;
 pub mod record;
 pub mod server;
 pub mod time;
+#[cfg(feature = "tls")]
+pub mod tls_client;
 pub mod untrusted;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
