@@ -28,7 +28,7 @@ use fcstream_speech::bridge::BridgeConfig;
 use fcstream_speech::tts::Synthesizer;
 use fcstream_speech::vad::neural::NeuralVadConfig;
 use fcstream_speech::vad::VadConfig;
-use fcstream_speech::Transcriber;
+use fcstream_speech::{SttConfig, Transcriber};
 
 /// What the caller wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,7 +236,13 @@ impl AgentConfig {
             stt,
             tts,
             script: Script::default(),
-            bridge: BridgeConfig::default(),
+            // The dialog acts on finals only: no interim results asked, so a recogniser that
+            // makes them by decoding the utterance so far (Whisper) does not (about a third of
+            // its decodes; docs/TRANSCRIPTION.md).
+            bridge: BridgeConfig::new(SttConfig {
+                interim_results: false,
+                ..SttConfig::default()
+            }),
             vad: VadConfig::default(),
             vad_kind: VadKind::default(),
             reprompt_after: Duration::from_secs(8),

@@ -89,6 +89,19 @@ pub trait Engine: Send + Sync + 'static {
     /// blocking thread.
     fn recognizer(&self, phrases: &[String]) -> Result<Box<dyn Recognizer>, SttError>;
 
+    /// Like [`recognizer`](Self::recognizer), for a stream that asked (`interim: true`) or did
+    /// not ask for interim results (Google's `interim_results`). An engine whose interim
+    /// guesses cost real work (Whisper decodes the whole utterance so far for each) skips that
+    /// work when nobody will read them. Default: [`recognizer`](Self::recognizer).
+    fn recognizer_for(
+        &self,
+        phrases: &[String],
+        interim: bool,
+    ) -> Result<Box<dyn Recognizer>, SttError> {
+        let _ = interim;
+        self.recognizer(phrases)
+    }
+
     /// A short description for logs, e.g. `pocketsphinx (/usr/share/pocketsphinx/model/en-us)`.
     fn name(&self) -> &str;
 

@@ -249,7 +249,7 @@ fn decode(
     let fail = |status: Status| {
         let _ = out.blocking_send(Err(status));
     };
-    let mut recognizer = match engine.recognizer(&job.phrases) {
+    let mut recognizer = match engine.recognizer_for(&job.phrases, job.interim) {
         Ok(r) => r,
         Err(e) => return fail(Status::internal(e.to_string())),
     };

@@ -94,10 +94,19 @@ async fn recognise(
     phrases: &[&str],
     realtime: bool,
 ) -> Result<Vec<Transcript>, SttError> {
+    let config = SttConfig::new(ENGINE_RATE).with_phrases(phrases.iter().copied());
+    recognise_with(url, pcm, config, realtime).await
+}
+
+/// [`recognise`] with a configuration of its own.
+async fn recognise_with(
+    url: &str,
+    pcm: &[i16],
+    config: SttConfig,
+    realtime: bool,
+) -> Result<Vec<Transcript>, SttError> {
     let stt = GoogleStt::new(url, Default::default()).unwrap();
-    let mut stream = stt
-        .open(&SttConfig::new(ENGINE_RATE).with_phrases(phrases.iter().copied()))
-        .await?;
+    let mut stream = stt.open(&config).await?;
     let mut audio = pcm.to_vec();
     audio.extend(vec![0i16; ENGINE_RATE as usize]);
     let tx = stream.audio;
@@ -169,6 +178,39 @@ async fn whisper_finals_interims_confidence_and_metrics() {
     ] {
         assert!(m.contains(name), "{name} in\n{m}");
     }
+}
+
+/// Interim guesses are whole decodes of the utterance so far: a stream that did not ask for
+/// interim results costs one decode per utterance, its final.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_interim_decodes_unless_asked() {
+    if !model_installed() {
+        return;
+    }
+    let s = service(WhisperConfig {
+        interim_every: Duration::from_millis(300),
+        ..WhisperConfig::installed(&TINY_EN)
+    })
+    .await;
+    let pcm = speech("I would like to know your opening hours for next week, please.").await;
+    let config = SttConfig {
+        interim_results: false,
+        ..SttConfig::new(ENGINE_RATE)
+    };
+    let results = recognise_with(&s.url, &pcm, config, true)
+        .await
+        .expect("recognised");
+    let text = finals(&results);
+    assert!(text.contains("hours"), "{text:?}");
+    assert!(results.iter().all(|t| t.is_final), "{results:?}");
+    let stats = s.engine.stats().expect("whisper keeps stats");
+    let (sent, _) = s.metrics.finals();
+    eprintln!("{} decodes for {sent} final(s)", stats.decodes);
+    assert_eq!(
+        stats.decodes, sent,
+        "one decode per final, no interim decodes"
+    );
+    assert_eq!(stats.interims_skipped, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
