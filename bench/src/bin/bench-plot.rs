@@ -8,7 +8,10 @@
 //!   the tail that decides the SLO is as wide as the body; the SLO's p99 as a dashed line.
 //! - `OUT/<shape>-p99-over-time.png`: each step's p99 added latency second by second (from
 //!   each report's `series`), log scale, the SLO as a dashed line: a tail that grows as a run
-//!   goes on (a leak, a backlog) looks different from one that is there from the start.
+//!   goes on (a leak, a backlog) looks different from one that is there from the start. A
+//!   second in which the generator itself fired its ticks late (its tick lateness p99 above
+//!   the report's `lateness_threshold_ms`) is drawn as a cross, not a dot: that second's
+//!   p99 says more about the generator than about the server.
 //!
 //! One colour per server (fcstream blue, the floor orange, the naive echo green), lighter for
 //! smaller steps. Text is drawn with a font compiled in (Hack, through
@@ -269,19 +272,27 @@ fn p99_over_time(
     slo: f64,
 ) -> Result<(), Error> {
     let mut lines = Vec::new();
+    let mut late_seconds: Vec<(RGBColor, Vec<(f64, f64)>)> = Vec::new();
     for (name, steps) in servers {
         for (i, s) in steps.iter().enumerate() {
-            let points: Vec<(f64, f64)> = s.report["series"]
-                .as_array()
-                .map(|rows| {
-                    rows.iter()
-                        .filter_map(|r| {
-                            Some((r["t_s"].as_f64()? + 0.5, r["p99_ms"].as_f64()?.max(0.01)))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            lines.push((label(name, s), colour(name, i, steps.len()), points));
+            let threshold = s.report["generator"]["lateness_threshold_ms"]
+                .as_f64()
+                .unwrap_or(2.0);
+            let mut points = Vec::new();
+            let mut late = Vec::new();
+            for r in s.report["series"].as_array().into_iter().flatten() {
+                let (Some(t), Some(p99)) = (r["t_s"].as_f64(), r["p99_ms"].as_f64()) else {
+                    continue;
+                };
+                let p = (t + 0.5, p99.max(0.01));
+                points.push(p);
+                if r["lateness_p99_ms"].as_f64().is_some_and(|l| l > threshold) {
+                    late.push(p);
+                }
+            }
+            let c = colour(name, i, steps.len());
+            late_seconds.push((c, late));
+            lines.push((label(name, s), c, points));
         }
     }
     let t_max = lines
@@ -322,6 +333,20 @@ fn p99_over_time(
             .label(name)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], c.stroke_width(3)));
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, c.filled())))?;
+    }
+    let mut named = false;
+    for (c, late) in late_seconds {
+        let some = !late.is_empty();
+        let crosses = chart.draw_series(
+            late.into_iter()
+                .map(|p| Cross::new(p, 7, c.stroke_width(2))),
+        )?;
+        if some && !named {
+            crosses
+                .label("x: the generator was late that second")
+                .legend(move |(x, y)| Cross::new((x + 12, y), 5, INK.stroke_width(2)));
+            named = true;
+        }
     }
     legend(&mut chart)
 }
