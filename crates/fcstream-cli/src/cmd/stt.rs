@@ -68,12 +68,14 @@ pub struct SttServeArgs {
     #[arg(long, default_value_t = 1)]
     pub beam: usize,
     /// Whisper: speech between two interim decodes for streams that ask for interim results
-    /// (each decodes the utterance so far); 0: no interim results.
-    #[arg(long, value_name = "MS", default_value_t = 700)]
-    pub interim_ms: u64,
-    /// Whisper: non-speech that ends an utterance (the end-of-utterance hangover).
-    #[arg(long, value_name = "MS", default_value_t = 300)]
-    pub end_ms: u64,
+    /// (each decodes the utterance so far); 0: no interim results. Default: the engine's
+    /// (`WhisperConfig::interim_every`, 700 ms).
+    #[arg(long, value_name = "MS")]
+    pub interim_ms: Option<u64>,
+    /// Whisper: non-speech that ends an utterance (the end-of-utterance hangover). Default:
+    /// the engine's (`WhisperConfig::end_after`, 400 ms).
+    #[arg(long, value_name = "MS")]
+    pub end_ms: Option<u64>,
     /// Serve Prometheus metrics on this address (GET /metrics), e.g. 127.0.0.1:9092.
     #[arg(long, value_name = "ADDR", env = "FCSTREAM_STT_METRICS")]
     pub metrics: Option<String>,
@@ -128,8 +130,12 @@ fn whisper_config(args: &SttServeArgs) -> fcstream_speech::engine::whisper::Whis
         threads_per_worker: args.threads,
         max_queue: args.max_queue,
         beam_size: args.beam,
-        interim_every: std::time::Duration::from_millis(args.interim_ms),
-        end_after: std::time::Duration::from_millis(args.end_ms),
+        interim_every: args
+            .interim_ms
+            .map_or(base.interim_every, std::time::Duration::from_millis),
+        end_after: args
+            .end_ms
+            .map_or(base.end_after, std::time::Duration::from_millis),
         ..base
     }
 }
