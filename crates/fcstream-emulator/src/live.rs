@@ -82,6 +82,17 @@ pub enum LiveEvent {
     Ended(CallOutcome),
 }
 
+/// A key of the caller's, as it crosses to the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyInput {
+    /// Pressed and released after the duration.
+    Press(char, Duration),
+    /// Pressed, held until [`KeyInput::Up`].
+    Down(char),
+    /// The held key released.
+    Up,
+}
+
 /// Counters of what the live link lost (all zero on a healthy call).
 #[derive(Debug, Default)]
 pub struct LiveCounters {
@@ -99,7 +110,7 @@ pub struct LiveCounters {
 #[derive(Debug)]
 pub struct LiveCaller {
     audio: mpsc::Receiver<Vec<i16>>,
-    keys: mpsc::Receiver<(char, Duration)>,
+    keys: mpsc::Receiver<KeyInput>,
     events: mpsc::Sender<LiveEvent>,
     pub(crate) hang_up: HangUp,
     counters: Arc<LiveCounters>,
@@ -115,7 +126,7 @@ pub struct LiveCaller {
 #[derive(Debug)]
 pub struct LivePhone {
     audio: mpsc::Sender<Vec<i16>>,
-    keys: mpsc::Sender<(char, Duration)>,
+    keys: mpsc::Sender<KeyInput>,
     events: mpsc::Receiver<LiveEvent>,
     hang_up: HangUp,
     rate: u32,
@@ -181,8 +192,28 @@ impl LivePhone {
         let digit = digit.to_ascii_uppercase();
         let ok = fcstream::audio::dtmf::frequencies(digit).is_some()
             && !duration.is_zero()
-            && self.keys.try_send((digit, duration)).is_ok();
+            && self.keys.try_send(KeyInput::Press(digit, duration)).is_ok();
         if !ok {
+            self.counters.keys_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The caller presses `digit` and holds it (`DtmfStarted` now) until
+    /// [`key_up`](Self::key_up): for front doors that learn a key's end only when it comes
+    /// (RFC 4733 events). A key pressed while another is held releases that one first. A key
+    /// that is not a DTMF key or a full key queue drops the press (counted).
+    pub fn key_down(&self, digit: char) {
+        let digit = digit.to_ascii_uppercase();
+        let ok = fcstream::audio::dtmf::frequencies(digit).is_some()
+            && self.keys.try_send(KeyInput::Down(digit)).is_ok();
+        if !ok {
+            self.counters.keys_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The held key is released (`DtmfEnded` now); nothing if no key is held.
+    pub fn key_up(&self) {
+        if self.keys.try_send(KeyInput::Up).is_err() {
             self.counters.keys_dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -231,7 +262,7 @@ impl LiveCaller {
     }
 
     /// The next key press, if one is waiting.
-    pub(crate) async fn next_key(&mut self) -> Option<(char, Duration)> {
+    pub(crate) async fn next_key(&mut self) -> Option<KeyInput> {
         self.keys.recv().await
     }
 

@@ -33,7 +33,7 @@ use crate::buffers::Request;
 use crate::caller::CallerAudio;
 use crate::control::{HangUp, Observer};
 use crate::faults::Lcg;
-use crate::live::{LiveCaller, LiveEvent};
+use crate::live::{KeyInput, LiveCaller, LiveEvent};
 use crate::model::{Applied, Model, ModelConfig, Note, Timed};
 use crate::report::{CallOutcome, CallReport, DtmfSummary, PlaySummary, Summary};
 use crate::rules::EndStreamMode;
@@ -192,8 +192,8 @@ enum Wake {
     Timer,
     /// The [`HangUp`] button was pressed.
     HangUp,
-    /// The live caller pressed a key.
-    LiveKey(char, Duration),
+    /// The live caller pressed or released a key.
+    LiveKey(KeyInput),
 }
 
 /// Things due at a time, in the order they fire when due together.
@@ -269,6 +269,8 @@ struct Run<'a> {
     live: Option<LiveCaller>,
     /// Live calls: the keys the caller pressed.
     live_keys: String,
+    /// Live calls: the key held down ([`crate::live::LivePhone::key_down`]).
+    held: Option<char>,
     /// Live calls: the app's admitted `PressDTMF` jobs not yet started (id, keys, tone,
     /// break), oldest first; bounded by the DTMF buffer.
     presses: VecDeque<(String, Vec<char>, Duration, Duration)>,
@@ -368,6 +370,7 @@ impl<'a> Run<'a> {
             hang_up: None,
             live: None,
             live_keys: String::new(),
+            held: None,
             presses: VecDeque::new(),
             digits_due: VecDeque::new(),
         }
@@ -599,17 +602,46 @@ impl<'a> Run<'a> {
         self.frame_due = (nominal + jitter).max(self.frame_due);
     }
 
-    /// A live caller pressed `digit` now: `DtmfStarted` now, `DtmfEnded` after `duration`.
-    fn live_press(&mut self, digit: char, duration: Duration, now: Instant) {
+    /// A live caller's key at `now`: a press (`DtmfStarted` now, `DtmfEnded` after its
+    /// duration), a key held down (`DtmfStarted` now; one pressed while another is held
+    /// releases that one first), or the held key released (`DtmfEnded` now).
+    fn live_key(&mut self, key: KeyInput, now: Instant) {
         if self.outcome.is_some() {
             return;
         }
+        match key {
+            KeyInput::Press(digit, duration) => self.live_press(digit, duration, now),
+            KeyInput::Down(digit) => {
+                self.live_release(now);
+                self.live_start(digit, now);
+                self.held = Some(digit);
+            }
+            KeyInput::Up => self.live_release(now),
+        }
+    }
+
+    /// `DtmfEnded` now for the key held down, if one is.
+    fn live_release(&mut self, now: Instant) {
+        if let Some(digit) = self.held.take() {
+            let at = Some(self.wall(now));
+            self.send(Event::DtmfEnded { digit, at }, now);
+        }
+    }
+
+    /// `DtmfStarted` now for `digit`, remembered for the summary.
+    fn live_start(&mut self, digit: char, now: Instant) {
         self.live_keys.push(digit);
         if self.live_keys.len() > MAX_LIVE_KEYS {
             self.live_keys.remove(0);
         }
         let at = Some(self.wall(now));
         self.send(Event::DtmfStarted { digit, at }, now);
+    }
+
+    /// A live caller pressed `digit` now for `duration`.
+    fn live_press(&mut self, digit: char, duration: Duration, now: Instant) {
+        self.live_release(now);
+        self.live_start(digit, now);
         let end = now + duration;
         let ended = Event::DtmfEnded {
             digit,
@@ -815,15 +847,15 @@ impl<'a> Run<'a> {
                 biased;
                 w = next_app(&mut app) => w,
                 _ = pressed(hang_up.as_ref()) => Wake::HangUp,
-                Some((digit, d)) = live_key(self.live.as_mut()) => Wake::LiveKey(digit, d),
+                Some(key) = live_key(self.live.as_mut()) => Wake::LiveKey(key),
                 _ = self.clock.sleep_until(wake_at) => Wake::Timer,
             };
             let now = self.clock.now();
             match wake {
                 Wake::Timer => {}
-                Wake::LiveKey(digit, duration) => {
+                Wake::LiveKey(key) => {
                     self.catch_up(now);
-                    self.live_press(digit, duration, now);
+                    self.live_key(key, now);
                 }
                 Wake::HangUp => {
                     info!("hang-up requested: the caller hangs up now");
@@ -882,7 +914,7 @@ impl<'a> Run<'a> {
                     Wake::Message(Err(s)) => app = AppSide::Closed(status_text(&s)),
                     Wake::Message(Ok(Some(msg))) => self.on_app(msg, self.clock.now()),
                     Wake::Message(Ok(None)) => app = AppSide::Closed("OK".into()),
-                    Wake::Timer | Wake::HangUp | Wake::LiveKey(..) => {}
+                    Wake::Timer | Wake::HangUp | Wake::LiveKey(_) => {}
                 }
             }
         }
@@ -991,7 +1023,7 @@ fn status_text(s: &Status) -> String {
 }
 
 /// The live caller's next key press; never without a live caller, or once its phone is gone.
-async fn live_key(live: Option<&mut LiveCaller>) -> Option<(char, Duration)> {
+async fn live_key(live: Option<&mut LiveCaller>) -> Option<KeyInput> {
     match live {
         Some(l) => match l.next_key().await {
             Some(k) => Some(k),

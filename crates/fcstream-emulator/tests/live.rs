@@ -147,3 +147,74 @@ async fn keys_go_both_ways_and_the_app_hangs_up() {
         .collect();
     assert_eq!(keys, "12");
 }
+
+/// Reads the call to its end, keeping the timeline.
+async fn drain(
+    phone: &mut fcstream_emulator::live::LivePhone,
+) -> Vec<fcstream_emulator::TimelineEntry> {
+    let mut entries = Vec::new();
+    while let Some(event) = phone.next().await {
+        if let LiveEvent::Timeline(e) = event {
+            entries.push(e);
+        }
+    }
+    entries
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_held_key_starts_when_pressed_and_ends_when_released() {
+    let channel = in_process::serve(fcstream_apps::echo, CallConfig::default())
+        .await
+        .unwrap();
+    let script = Script::live(ContentType::Mulaw8k, Duration::from_secs(60));
+    let (caller, mut phone) = live::pair(&script);
+    let call = tokio::spawn(async move {
+        run_live(channel, &script, &RunOptions::default(), caller)
+            .await
+            .unwrap()
+    });
+    let keys = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        phone.key_down('7');
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        phone.key_up();
+        // A second key held, then another pressed over it: the first is released then.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        phone.key_down('8');
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        phone.key_down('9');
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        phone.key_up();
+        phone.key_up(); // nothing held: nothing sent
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        phone.hang_up();
+        drain(&mut phone).await
+    };
+    let timeline = keys.await;
+    let report = call.await.unwrap();
+    assert_eq!(report.summary.dtmf.from_caller, "789");
+    let keys: Vec<(String, u64)> = timeline
+        .iter()
+        .filter(|e| e.dir == Dir::ToApp && e.kind.contains("dtmf_received"))
+        .map(|e| (format!("{}{}", e.kind, e.fields), e.t_ms as u64))
+        .collect();
+    let starts: Vec<u64> = keys
+        .iter()
+        .filter(|k| k.0.contains("start"))
+        .map(|k| k.1)
+        .collect();
+    let ends: Vec<u64> = keys
+        .iter()
+        .filter(|k| !k.0.contains("start"))
+        .map(|k| k.1)
+        .collect();
+    // Each within a frame of when it happened on the phone.
+    let near = |got: &[u64], want: &[u64]| {
+        got.len() == want.len() && got.iter().zip(want).all(|(g, w)| g.abs_diff(*w) <= 20)
+    };
+    assert!(
+        near(&starts, &[200, 700, 800]),
+        "starts {starts:?} ({keys:?})"
+    );
+    assert!(near(&ends, &[500, 800, 900]), "ends {ends:?} ({keys:?})");
+}

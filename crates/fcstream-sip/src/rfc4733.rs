@@ -101,6 +101,9 @@ pub struct Receiver {
     current: Option<Current>,
     /// The timestamp of the last event reported (its late end packets are ignored).
     finished: Option<u32>,
+    /// The key of an event that began with the last packet and has not ended in it: the
+    /// caller is holding it now ([`Receiver::take_started`]).
+    started: Option<char>,
 }
 
 impl Receiver {
@@ -153,10 +156,19 @@ impl Receiver {
                     out.push(self.finish(c));
                 } else {
                     self.current = Some(c);
+                    self.started = Some(digit);
                 }
             }
         }
         out
+    }
+
+    /// The key whose event began with the last [`packet`](Self::packet) and is still held,
+    /// once: a front door tells the platform a key went down then, not only when it ends
+    /// (its end comes back from `packet` or [`handle_timeout`](Self::handle_timeout) as a
+    /// [`Press`], after any press that the new event ended).
+    pub fn take_started(&mut self) -> Option<char> {
+        self.started.take()
     }
 
     /// Ends an event whose end packets never came.
@@ -193,6 +205,21 @@ mod tests {
             duration,
         }
         .to_bytes()
+    }
+
+    #[test]
+    fn a_key_is_reported_held_when_its_event_begins_then_pressed_when_it_ends() {
+        let t = Instant::now();
+        let mut r = Receiver::new();
+        assert!(r.packet(t, 1000, &p(5, false, 160)).is_empty());
+        assert_eq!(r.take_started(), Some('5'));
+        assert_eq!(r.take_started(), None, "told once");
+        assert!(r.packet(t, 1000, &p(5, false, 320)).is_empty());
+        assert_eq!(r.take_started(), None, "the same event");
+        assert_eq!(r.packet(t, 1000, &p(5, true, 800)).len(), 1);
+        // An event whose first packet is its end is a press, never held.
+        assert_eq!(r.packet(t, 2000, &p(6, true, 800)).len(), 1);
+        assert_eq!(r.take_started(), None);
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub enum Incoming {
     Audio(Vec<u8>),
     /// A key press, finished.
     Press(Press),
+    /// A key went down (its event began); its [`Incoming::Press`] comes when it ends.
+    KeyDown(char),
 }
 
 /// The flood bound: a token bucket of packets.
@@ -202,6 +204,10 @@ impl Receiver {
             for press in self.keys.packet(now, rtp.timestamp(), rtp.payload()) {
                 self.counters.keys_received += 1;
                 out.push(Incoming::Press(press));
+            }
+            // After the press a new event ends: the new key went down after the old one up.
+            if let Some(digit) = self.keys.take_started() {
+                out.push(Incoming::KeyDown(digit));
             }
         } else if pt != CN {
             self.counters.other_payload += 1;
@@ -498,9 +504,11 @@ mod tests {
             }
             .to_bytes()
         };
-        assert!(r
-            .handle(t, from, &rtp(101, 1, 800, 9, &ev(false, 160)))
-            .is_empty());
+        // The key is down from its event's first packet, and pressed when the event ends.
+        assert_eq!(
+            r.handle(t, from, &rtp(101, 1, 800, 9, &ev(false, 160))),
+            vec![Incoming::KeyDown('7')]
+        );
         let out = r.handle(t, from, &rtp(101, 2, 800, 9, &ev(true, 960)));
         assert_eq!(
             out,

@@ -453,6 +453,8 @@ struct Media {
     up: Option<StreamResampler>,
     /// What the caller hears, from the call's rate to 8 kHz.
     down: Option<StreamResampler>,
+    /// The caller's key held down (its event began, its end not yet come).
+    held: Option<char>,
 }
 
 impl Media {
@@ -472,6 +474,7 @@ impl Media {
             sender: rtp::Sender::new(te),
             up,
             down,
+            held: None,
         }
     }
 
@@ -558,9 +561,19 @@ impl Media {
                         None => phone.speak(&samples),
                     }
                 }
+                Incoming::KeyDown(digit) => {
+                    debug!(%digit, "caller key down (RFC 4733)");
+                    phone.key_down(digit);
+                    self.held = Some(digit);
+                }
                 Incoming::Press(p) => {
                     debug!(digit = %p.digit, duration = ?p.duration, "caller key (RFC 4733)");
-                    phone.press(p.digit, p.duration);
+                    if self.held.take() == Some(p.digit) {
+                        // Its start went to the platform when the event began.
+                        phone.key_up();
+                    } else {
+                        phone.press(p.digit, p.duration);
+                    }
                 }
             }
         }

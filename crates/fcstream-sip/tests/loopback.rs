@@ -175,17 +175,15 @@ async fn a_sip_call_through_the_echo_app() {
     // Let the echo of the last frames come back first: the echo app presses the caller's
     // keys back, and while the app's key is sent as telephone-events it replaces the audio.
     tokio::time::sleep(Duration::from_millis(400)).await;
-    // Key 7 for 100 ms, RFC 4733: two updates, then the end three times.
+    // Key 7, RFC 4733: held for 16 packets (320 ms of real time) whose duration field stays
+    // at 20 ms, then the end (saying 100 ms) three times. The platform must see the key go
+    // down at the first packet and up at the end, 320 ms or more apart; a front door that
+    // waited for the end and pressed for the field's 100 ms would show 100 ms.
     let ts = FRAMES * 160;
-    for (k, (end, d)) in [
-        (false, 160u16),
-        (false, 480),
-        (true, 800),
-        (true, 800),
-        (true, 800),
-    ]
-    .into_iter()
-    .enumerate()
+    let held = std::iter::repeat_n((false, 160u16), 16);
+    for (k, (end, d)) in held
+        .chain([(true, 800), (true, 800), (true, 800)])
+        .enumerate()
     {
         let ev = EventPayload {
             event: 7,
@@ -201,7 +199,9 @@ async fn a_sip_call_through_the_echo_app() {
             )
             .await
             .unwrap();
-        tick.tick().await;
+        // Not the frame interval: its ticks missed during the sleep above would all fire at
+        // once. 20 ms apart at least, so the 16 held packets span 320 ms or more.
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(400)).await;
     sip_sock
@@ -290,6 +290,19 @@ async fn a_sip_call_through_the_echo_app() {
         Some("CALLER_DISCONNECT")
     );
     assert_eq!(report.summary.dtmf.from_caller, "7");
+    let at = |kind: &str| {
+        report
+            .timeline
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.t_ms)
+            .unwrap_or_else(|| panic!("no {kind} in the timeline"))
+    };
+    let held_ms = at("notify_dtmf_received_end_data") - at("notify_dtmf_received_start_data");
+    assert!(
+        held_ms >= 300.0,
+        "the key was down for {held_ms} ms, not from its first packet"
+    );
     assert_eq!(report.summary.call_id, "loopback-1");
     let counters = server.shutdown().await;
     assert_eq!(counters.calls_offered, 1);
