@@ -79,7 +79,7 @@ const METHOD_PATH: &str = "/freeclimb.GRPCStreamService/SendIVRData";
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
     /// The app, `http://host:port` (plain HTTP/2) or `https://host:port` (HTTP/2 over TLS,
-    /// see [`tls`]).
+    /// trusting the web roots and [`ca_cert_pem`](Self::ca_cert_pem)).
     pub url: String,
     /// Extra CA certificate (PEM) to trust for `https://` (e.g. a self-signed test server's);
     /// the public web roots are always trusted, as by `fcstream call`.
