@@ -10,34 +10,12 @@ cd "$(dirname "$0")/../.."
 PY="${PYTHON:-python3}"
 "$PY" -c 'import grpc, grpc_tools' 2>/dev/null || {
   echo "conform interop: grpcio and grpcio-tools are needed (see tests/interop/run.sh)"; exit 1; }
-if [ -z "${FCSTREAM_BIN:-}" ]; then
-  cargo build --quiet -p fcstream-cli
-fi
-BIN="${FCSTREAM_BIN:-target/debug/fcstream}"
+source tests/interop/lib.sh
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$PY" -u tests/interop/echo_server.py --proto crates/fcstream/proto/freeclimb.proto \
-  --port-file "$work/port" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "the Python server did not start:"; cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/port" ] || { echo "the Python server did not report its port"; exit 1; }
+start_server Python "$PY" -u tests/interop/echo_server.py --proto crates/fcstream/proto/freeclimb.proto
 mkdir -p target
 status=0
-"$BIN" conform "http://127.0.0.1:$(cat "$work/port")" --profile echo --no-dtmf \
+"$BIN" conform "$url" --profile echo --no-dtmf \
   --concurrent-calls 4 --echo-latency 1s --junit target/conform-python.xml || status=$?
 PYTHON="$PY" bash tests/interop/conform-junit.sh target/conform-python.xml echo "$BIN"
 exit "$status"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop check: `fcstream call` (the emulator) against an independent echo server written in
 # Python with grpcio, its stubs generated at run time from crates/fcstream/proto/freeclimb.proto.
-# Installs grpcio/grpcio-tools with pip if missing; builds the fcstream binary; runs two calls
+# Installs grpcio/grpcio-tools with pip if missing; builds the fcstream binary (unless
+# FCSTREAM_BIN); runs two calls
 # (µ-law 8 kHz and l16 16 kHz) and checks their summaries. Prints "interop: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,32 +15,8 @@ if ! "$PY" -c 'import grpc, grpc_tools' 2>/dev/null; then
     || "$PY" -m pip install --quiet --break-system-packages grpcio grpcio-tools
 fi
 
-cargo build --quiet -p fcstream-cli
-BIN="${FCSTREAM_BIN:-target/debug/fcstream}"
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$PY" -u tests/interop/echo_server.py --proto crates/fcstream/proto/freeclimb.proto --port-file "$work/port" \
-  >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/port" ] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the Python server did not start:"; cat "$work/server.log"; exit 1
-  fi
-  sleep 0.1
-done
-[ -s "$work/port" ] || { echo "the Python server did not report its port"; cat "$work/server.log"; exit 1; }
-url="http://127.0.0.1:$(cat "$work/port")"
+source tests/interop/lib.sh
+start_server Python "$PY" -u tests/interop/echo_server.py --proto crates/fcstream/proto/freeclimb.proto
 echo "python echo server at $url"
 
 passed=0
