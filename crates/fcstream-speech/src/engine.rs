@@ -78,6 +78,12 @@ pub struct EngineStats {
     pub busy: Duration,
     /// Interim decodes skipped because the pool was busy.
     pub interims_skipped: u64,
+    /// Finals whose decode started during the hangover and was used (the answer came
+    /// sooner).
+    pub speculative_used: u64,
+    /// Finals started during the hangover and cancelled because the caller spoke again (a
+    /// decode wasted if it had started).
+    pub speculative_cancelled: u64,
     /// Audio samples the engine could not decode and dropped (stays 0 by design).
     pub dropped_samples: u64,
 }

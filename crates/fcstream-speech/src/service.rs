@@ -806,6 +806,18 @@ impl SpeechMetrics {
             n(stats.interims_skipped),
         );
         metric(
+            "fcstream_stt_speculative_finals_used_total",
+            "counter",
+            "Finals decoded during the hangover and used (the answer came sooner)",
+            n(stats.speculative_used),
+        );
+        metric(
+            "fcstream_stt_speculative_finals_cancelled_total",
+            "counter",
+            "Finals started during the hangover and cancelled (the caller spoke again)",
+            n(stats.speculative_cancelled),
+        );
+        metric(
             "fcstream_stt_dropped_audio_seconds_total",
             "counter",
             "Audio the engine could not decode and dropped (stays 0: overload delays finals instead)",

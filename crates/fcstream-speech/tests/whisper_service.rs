@@ -309,3 +309,120 @@ async fn overload_makes_finals_late_never_empty_then_refuses_new_streams() {
     );
     assert!(s.metrics.refused() >= 1);
 }
+
+/// `pcm` without its quiet start and end (synthesized clips carry some), so a test controls
+/// the pauses exactly.
+fn trimmed(pcm: &[i16]) -> &[i16] {
+    let loud = |s: &i16| s.unsigned_abs() > 300;
+    let start = pcm.iter().position(loud).unwrap_or(0);
+    let end = pcm.iter().rposition(loud).map_or(pcm.len(), |i| i + 1);
+    &pcm[start..end.max(start)]
+}
+
+/// Feeds `pcm` to a recogniser of `engine` in 20 ms pieces (as fast as it goes), then waits
+/// for every result.
+fn recognise_direct(
+    engine: &WhisperEngine,
+    pcm: &[i16],
+) -> Vec<fcstream_speech::engine::EngineResult> {
+    let mut rec = engine.recognizer_for(&[], false).expect("a recogniser");
+    let mut out = Vec::new();
+    for piece in pcm.chunks(320) {
+        out.extend(rec.accept(piece).expect("accepted"));
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while rec.pending() && std::time::Instant::now() < deadline {
+        out.extend(rec.poll().expect("polled"));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    out.extend(rec.finish().expect("finished"));
+    out
+}
+
+/// A speculative final (decoded during the hangover) is the final when the caller stays
+/// quiet: the same words as without speculation, counted as used; a pause longer than
+/// `keep_after` but shorter than the hangover starts one, and the caller speaking again
+/// cancels it: one final for the whole sentence, not a premature one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn speculative_finals_are_used_when_the_caller_stays_quiet_and_cancelled_when_not() {
+    if !model_installed() {
+        return;
+    }
+    let first = speech("I would like to check the balance of my account.").await;
+    let second = speech("And then pay my bill.").await;
+    let silence = |ms: usize| vec![0i16; ENGINE_RATE as usize * ms / 1000];
+    // A settled detector: 100 ms decoded past the last voice, 600 ms of non-voice end an
+    // utterance; the pause below (300 ms) is 200 ms from both.
+    let config = |speculate: bool| WhisperConfig {
+        keep_after: Duration::from_millis(100),
+        end_after: Duration::from_millis(600),
+        speculate,
+        ..WhisperConfig::installed(&TINY_EN)
+    };
+    let (on, off) = tokio::task::spawn_blocking(move || {
+        (
+            WhisperEngine::new(config(true)).expect("the model loads"),
+            WhisperEngine::new(config(false)).expect("the model loads"),
+        )
+    })
+    .await
+    .unwrap();
+    let on = Arc::new(on);
+    let off = Arc::new(off);
+
+    // One sentence, then quiet.
+    let mut one = silence(300);
+    one.extend_from_slice(trimmed(&first));
+    one.extend(silence(1500));
+    let (with, without) = {
+        let (on, off, one) = (Arc::clone(&on), Arc::clone(&off), one.clone());
+        tokio::task::spawn_blocking(move || {
+            (recognise_direct(&on, &one), recognise_direct(&off, &one))
+        })
+        .await
+        .unwrap()
+    };
+    let text = |r: &[fcstream_speech::engine::EngineResult]| {
+        r.iter()
+            .filter(|r| r.is_final)
+            .map(|r| r.text.to_lowercase())
+            .collect::<Vec<_>>()
+    };
+    eprintln!("speculating: {:?}; not: {:?}", text(&with), text(&without));
+    assert_eq!(text(&with).len(), 1, "one final: {with:?}");
+    assert_eq!(text(&with), text(&without), "the same words either way");
+    assert!(text(&with)[0].contains("balance"), "{with:?}");
+    // (A gap between words longer than `keep_after` may start and cancel one as well.)
+    let s = on.stats().unwrap();
+    assert_eq!(s.speculative_used, 1, "{s:?}");
+    let cancelled_before = s.speculative_cancelled;
+    let s = off.stats().unwrap();
+    assert_eq!((s.speculative_used, s.speculative_cancelled), (0, 0));
+
+    // Two sentences with a 300 ms pause: the speculation started in the pause is cancelled.
+    let mut two = silence(300);
+    two.extend_from_slice(trimmed(&first));
+    two.extend(silence(300));
+    two.extend_from_slice(trimmed(&second));
+    two.extend(silence(1500));
+    let results = {
+        let on = Arc::clone(&on);
+        tokio::task::spawn_blocking(move || recognise_direct(&on, &two))
+            .await
+            .unwrap()
+    };
+    let finals = text(&results);
+    eprintln!("with a pause: {finals:?}");
+    assert_eq!(
+        finals.len(),
+        1,
+        "one final for the whole sentence: {results:?}"
+    );
+    assert!(
+        finals[0].contains("balance") && finals[0].contains("bill"),
+        "{finals:?}"
+    );
+    let s = on.stats().unwrap();
+    assert!(s.speculative_cancelled > cancelled_before, "{s:?}");
+    assert_eq!(s.speculative_used, 2, "{s:?}");
+}

@@ -76,6 +76,11 @@ pub struct SttServeArgs {
     /// the engine's (`WhisperConfig::end_after`, 400 ms).
     #[arg(long, value_name = "MS")]
     pub end_ms: Option<u64>,
+    /// Whisper: do not start a final's decode during the hangover (by default it starts once
+    /// the audio it decodes is complete and is used when the hangover ends without voice:
+    /// finals up to 200 ms sooner; `WhisperConfig::speculate`).
+    #[arg(long)]
+    pub no_speculate: bool,
     /// Serve Prometheus metrics on this address (GET /metrics), e.g. 127.0.0.1:9092.
     #[arg(long, value_name = "ADDR", env = "FCSTREAM_STT_METRICS")]
     pub metrics: Option<String>,
@@ -136,6 +141,7 @@ fn whisper_config(args: &SttServeArgs) -> fcstream_speech::engine::whisper::Whis
         end_after: args
             .end_ms
             .map_or(base.end_after, std::time::Duration::from_millis),
+        speculate: base.speculate && !args.no_speculate,
         ..base
     }
 }

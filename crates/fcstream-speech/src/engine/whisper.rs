@@ -33,7 +33,7 @@
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -270,6 +270,13 @@ pub struct WhisperConfig {
     /// window, and the window already gets [`tail`](Self::tail) of silence). Default 200 ms
     /// (room for a soft final consonant the detector scored as non-voice).
     pub keep_after: Duration,
+    /// Start an utterance's final decode during the hangover, as soon as
+    /// [`keep_after`](Self::keep_after) of non-voice has passed (by then the audio the final
+    /// decodes is complete), and answer with it when the hangover completes; voice before
+    /// that cancels it (a decode not started yet is skipped). The decode then overlaps the
+    /// rest of the hangover: the final comes up to `end_after - keep_after` (200 ms) sooner,
+    /// for a wasted decode each time a caller pauses that long mid-sentence. Default true.
+    pub speculate: bool,
     /// Longest utterance: at this length it is cut (a final) and the next one begins.
     /// Default 25 s (Whisper's window is 30 s).
     pub max_utterance: Duration,
@@ -312,6 +319,7 @@ impl Default for WhisperConfig {
             interim_every: Duration::from_millis(700),
             end_after: Duration::from_millis(400),
             keep_after: Duration::from_millis(200),
+            speculate: true,
             max_utterance: Duration::from_secs(25),
             vad_threshold: 0.8,
             tail: Duration::from_secs(1),
@@ -334,6 +342,17 @@ struct Task {
     prompt: Arc<Vec<String>>,
     is_final: bool,
     reply: Reply,
+    /// Set when the result is no longer wanted (a speculative final whose caller spoke
+    /// again): a worker skips the task if it has not started it.
+    cancelled: Option<Arc<AtomicBool>>,
+}
+
+impl Task {
+    fn is_cancelled(&self) -> bool {
+        self.cancelled
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 #[derive(Default)]
@@ -344,6 +363,8 @@ struct Counters {
     audio_us: AtomicU64,
     busy_us: AtomicU64,
     interims_skipped: AtomicU64,
+    speculative_used: AtomicU64,
+    speculative_cancelled: AtomicU64,
     finals_waiting: AtomicUsize,
     busy_workers: AtomicUsize,
     streams: AtomicUsize,
@@ -366,7 +387,7 @@ struct Shared {
     /// Samples of silence the encoder window adds after the audio, and the least window.
     tail: usize,
     min_window: usize,
-    stop: std::sync::atomic::AtomicBool,
+    stop: AtomicBool,
 }
 
 /// The Whisper engine: one loaded model, a bounded pool of decoding threads. See the
@@ -386,6 +407,11 @@ impl std::fmt::Debug for WhisperEngine {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// A stream position in samples at [`ENGINE_RATE`] (the detector's clock is the stream's).
+fn duration_to_samples(d: Duration) -> u64 {
+    (d.as_nanos() * u128::from(ENGINE_RATE) / 1_000_000_000) as u64
 }
 
 fn secs_to_samples(d: Duration) -> usize {
@@ -506,7 +532,7 @@ impl WhisperEngine {
     /// final: for tests and batch use.
     pub fn transcribe(&self, pcm16k: &[i16], phrases: &[String]) -> Result<String, SttError> {
         let prompt = Arc::new(self.shared.prompt(phrases));
-        let rx = self.shared.submit(pcm16k.to_vec(), prompt, true);
+        let rx = self.shared.submit(pcm16k.to_vec(), prompt, true, None);
         rx.recv()
             .map_err(|_| engine_err("worker gone"))?
             .map(|d| d.text)
@@ -555,6 +581,7 @@ impl Shared {
         audio: Vec<i16>,
         prompt: Arc<Vec<String>>,
         is_final: bool,
+        cancelled: Option<Arc<AtomicBool>>,
     ) -> std_mpsc::Receiver<Result<Decoded, SttError>> {
         let (tx, rx) = std_mpsc::channel();
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -566,6 +593,7 @@ impl Shared {
             prompt,
             is_final,
             reply: tx,
+            cancelled,
         });
         drop(q);
         self.ready.notify_one();
@@ -751,6 +779,21 @@ fn worker(s: &Shared) {
                 if s.stop.load(Ordering::Relaxed) {
                     return;
                 }
+                // Speculative finals nobody waits for any more are not decoded.
+                let before = q.len();
+                let mut finals_gone = 0;
+                q.retain(|t| {
+                    let keep = !t.is_cancelled();
+                    if !keep && t.is_final {
+                        finals_gone += 1;
+                    }
+                    keep
+                });
+                if q.len() != before {
+                    s.counters
+                        .finals_waiting
+                        .fetch_sub(finals_gone, Ordering::Relaxed);
+                }
                 if !q.is_empty() {
                     break;
                 }
@@ -844,6 +887,8 @@ impl Engine for WhisperEngine {
             utt: Vec::new(),
             utt_start: 0,
             keep_after: secs_to_samples(c.keep_after) as u64,
+            speculate: c.speculate,
+            speculation: None,
             speaking: false,
             utterance: 0,
             pending: VecDeque::new(),
@@ -887,6 +932,8 @@ impl Engine for WhisperEngine {
             decoded_audio: Duration::from_micros(c.audio_us.load(Ordering::Relaxed)),
             busy: Duration::from_micros(c.busy_us.load(Ordering::Relaxed)),
             interims_skipped: c.interims_skipped.load(Ordering::Relaxed),
+            speculative_used: c.speculative_used.load(Ordering::Relaxed),
+            speculative_cancelled: c.speculative_cancelled.load(Ordering::Relaxed),
             dropped_samples: c.dropped_samples.load(Ordering::Relaxed),
         })
     }
@@ -902,6 +949,14 @@ enum Pending {
         end_offset: Duration,
         utterance: u64,
     },
+}
+
+/// A final decode started during the hangover ([`WhisperConfig::speculate`]).
+struct Speculation {
+    /// Where the run of non-voice it assumed ends the utterance began (samples).
+    run_start: u64,
+    rx: std_mpsc::Receiver<Result<Decoded, SttError>>,
+    cancelled: Arc<AtomicBool>,
 }
 
 /// One stream: cuts utterances with the voice detector, queues their decoding, returns the
@@ -922,6 +977,10 @@ struct WhisperRecognizer {
     utt_start: u64,
     /// [`WhisperConfig::keep_after`] in samples.
     keep_after: u64,
+    /// [`WhisperConfig::speculate`].
+    speculate: bool,
+    /// The open utterance's speculative final, if one was started.
+    speculation: Option<Speculation>,
     speaking: bool,
     /// The open (or next) utterance's number.
     utterance: u64,
@@ -937,18 +996,85 @@ impl WhisperRecognizer {
         Duration::from_nanos(self.fed * 1_000_000_000 / u64::from(ENGINE_RATE))
     }
 
-    fn end_utterance(&mut self) {
+    /// Ends the open utterance: its final is `decoding` (a speculation that holds) or queued
+    /// now.
+    fn end_utterance_with(
+        &mut self,
+        decoding: Option<std_mpsc::Receiver<Result<Decoded, SttError>>>,
+    ) {
         let audio = std::mem::take(&mut self.utt);
         self.speaking = false;
         self.utterance += 1;
         self.last_interim.clear();
-        if audio.is_empty() {
-            return;
-        }
-        let rx = self.shared.submit(audio, Arc::clone(&self.prompt), true);
+        let rx = match decoding {
+            Some(rx) => rx,
+            None if audio.is_empty() => return,
+            None => self
+                .shared
+                .submit(audio, Arc::clone(&self.prompt), true, None),
+        };
         self.pending.push_back(Pending::Final {
             rx,
             end_offset: self.offset(),
+        });
+    }
+
+    fn end_utterance(&mut self) {
+        self.cancel_speculation();
+        self.end_utterance_with(None);
+    }
+
+    /// The caller spoke again (or the utterance ended another way): the speculative final is
+    /// not wanted.
+    fn cancel_speculation(&mut self) {
+        if let Some(sp) = self.speculation.take() {
+            sp.cancelled.store(true, Ordering::Relaxed);
+            self.shared
+                .counters
+                .speculative_cancelled
+                .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// How much of the open utterance the final decodes when non-voice began at sample
+    /// `last_voice`: up to [`keep_after`](WhisperConfig::keep_after) beyond it, not the whole
+    /// hangover.
+    fn kept_len(&self, last_voice: u64) -> usize {
+        let keep = (last_voice + self.keep_after).saturating_sub(self.utt_start);
+        usize::try_from(keep).unwrap_or(usize::MAX)
+    }
+
+    /// During the hangover: starts the final's decode once its audio is complete, cancels it
+    /// when voice came back.
+    fn speculate(&mut self) {
+        let run = self.vad.ending_since().map(duration_to_samples);
+        if let Some(sp) = &self.speculation {
+            if run == Some(sp.run_start) {
+                return;
+            }
+            self.cancel_speculation();
+        }
+        let Some(run_start) = run else {
+            return;
+        };
+        if !self.speculate || self.fed < run_start + self.keep_after {
+            return;
+        }
+        let keep = self.kept_len(run_start).min(self.utt.len());
+        if keep == 0 {
+            return;
+        }
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let rx = self.shared.submit(
+            self.utt[..keep].to_vec(),
+            Arc::clone(&self.prompt),
+            true,
+            Some(Arc::clone(&cancelled)),
+        );
+        self.speculation = Some(Speculation {
+            run_start,
+            rx,
+            cancelled,
         });
     }
 
@@ -968,14 +1094,27 @@ impl WhisperRecognizer {
                 self.utt.extend_from_slice(frame);
                 // `at` is the first non-voice frame (the detector's clock is the stream's):
                 // decode up to `keep_after` beyond it, not the whole hangover.
-                let last_voice = at.as_nanos() as u64 * u64::from(ENGINE_RATE) / 1_000_000_000;
-                let keep = (last_voice + self.keep_after).saturating_sub(self.utt_start);
-                self.utt
-                    .truncate(usize::try_from(keep).unwrap_or(usize::MAX));
-                self.end_utterance();
+                let last_voice = duration_to_samples(at);
+                let keep = self.kept_len(last_voice);
+                self.utt.truncate(keep);
+                // The speculation started on this same run decoded this same audio.
+                match self.speculation.take() {
+                    Some(sp) if sp.run_start == last_voice => {
+                        self.shared
+                            .counters
+                            .speculative_used
+                            .fetch_add(1, Ordering::Relaxed);
+                        self.end_utterance_with(Some(sp.rx));
+                    }
+                    other => {
+                        self.speculation = other;
+                        self.end_utterance();
+                    }
+                }
             }
             None if self.speaking => {
                 self.utt.extend_from_slice(frame);
+                self.speculate();
                 if self.utt.len() >= self.max_utt {
                     self.end_utterance();
                     // Still speaking: the next utterance begins at once.
@@ -986,14 +1125,19 @@ impl WhisperRecognizer {
                     && self.fed - self.last_interim_at >= self.interim_every
                 {
                     self.last_interim_at = self.fed;
-                    let outstanding = self
-                        .pending
-                        .iter()
-                        .any(|p| matches!(p, Pending::Interim { .. }));
+                    // (A speculative final under way makes a guess pointless.)
+                    let outstanding = self.speculation.is_some()
+                        || self
+                            .pending
+                            .iter()
+                            .any(|p| matches!(p, Pending::Interim { .. }));
                     if !outstanding && self.shared.idle() {
-                        let rx =
-                            self.shared
-                                .submit(self.utt.clone(), Arc::clone(&self.prompt), false);
+                        let rx = self.shared.submit(
+                            self.utt.clone(),
+                            Arc::clone(&self.prompt),
+                            false,
+                            None,
+                        );
                         self.pending.push_back(Pending::Interim {
                             rx,
                             end_offset: self.offset(),
@@ -1113,6 +1257,7 @@ impl Recognizer for WhisperRecognizer {
 
 impl Drop for WhisperRecognizer {
     fn drop(&mut self) {
+        self.cancel_speculation();
         self.shared.counters.streams.fetch_sub(1, Ordering::Relaxed);
     }
 }

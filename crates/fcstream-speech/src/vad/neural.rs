@@ -196,6 +196,14 @@ impl NeuralVad {
         self.speaking
     }
 
+    /// While in speech, where the run of non-voice frames that would end it began (the time
+    /// [`VadEvent::SpeechEnded`] will carry if the run lasts
+    /// [`end_after`](NeuralVadConfig::end_after)); `None` when the last frame was voice or no
+    /// speech is open. Lets a recogniser start work on an utterance during the hangover.
+    pub fn ending_since(&self) -> Option<Duration> {
+        (self.speaking && self.run_len > 0).then(|| time_of(self.run_start))
+    }
+
     /// The score of the last frame (0..=1).
     pub fn last_score(&self) -> f32 {
         self.last_score
