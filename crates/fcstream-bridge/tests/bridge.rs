@@ -466,8 +466,46 @@ async fn the_bot_closing_can_keep_the_call_and_end_the_stream() {
     assert!(report.summary.duration_ms < 10_000.0);
 }
 
+/// The bridge's log events on this thread, one line each (`LEVEL field=value ...`). A
+/// `#[tokio::test]` runs every task of the test (the in-process server, the bridge's call) on
+/// its thread, so a thread-local subscriber sees exactly this test's events.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<String>>>);
+
+impl Logs {
+    fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl tracing::Subscriber for Logs {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target().starts_with("fcstream_bridge")
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Line(String);
+        impl tracing::field::Visit for Line {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!(" {}={value:?}", field.name()));
+            }
+        }
+        let mut line = Line(event.metadata().level().to_string());
+        event.record(&mut line);
+        self.0.lock().unwrap().push(line.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
 #[tokio::test]
 async fn a_bot_that_is_down_gets_the_fallback_and_a_hangup() {
+    let logs = Logs::default();
+    let _logging = tracing::subscriber::set_default(logs.clone());
     // A port that was free a moment ago: nothing listens on it.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -487,7 +525,68 @@ async fn a_bot_that_is_down_gets_the_fallback_and_a_hangup() {
         rms(&report, 0.05, 0.2)
     );
     assert!(rms(&report, 0.5, 0.65) > 2000.0);
-    assert_eq!(stats.snapshot().bot_connect_failures, 1);
+    let s = stats.snapshot();
+    assert_eq!(s.bot_connect_failures, 1);
+    // A failed connection is not a connect time.
+    assert_eq!((s.bot_connects, s.bot_connect_us_total), (0, 0), "{s:?}");
+    // One clear error line, naming the bot and why.
+    let lines = logs.lines();
+    let down: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("the bot is down; playing the fallback and hanging up"))
+        .collect();
+    assert_eq!(down.len(), 1, "{lines:#?}");
+    println!("the bot-down log line: {}", down[0]);
+    assert!(down[0].starts_with("ERROR"), "{}", down[0]);
+    assert!(
+        down[0].contains(&format!("bot=ws://127.0.0.1:{port}/ws")),
+        "{}",
+        down[0]
+    );
+    assert!(down[0].contains(" error="), "{}", down[0]);
+}
+
+/// The time to open the bot's WebSocket is counted once per call, with a plausible value:
+/// above zero, within the connect timeout and within the whole call.
+#[tokio::test]
+async fn the_bot_connect_time_is_measured() {
+    let (url, _) = bot(echo_bot).await;
+    let config = BridgeConfig::new(url);
+    let timeout_us = config.connect_timeout.as_micros() as u64;
+    let bridge = Bridge::new(config);
+    let stats = bridge.stats();
+    let script = humming_caller();
+    let started = Instant::now();
+    let report = call(bridge, &script).await;
+    let call_us = started.elapsed().as_micros() as u64;
+    assert_eq!(report.summary.outcome, CallOutcome::CallerHangup);
+    let s = stats.snapshot();
+    assert_eq!((s.bot_connects, s.bot_connect_failures), (1, 0), "{s:?}");
+    assert!(s.bot_connect_us_total > 0, "{s:?}");
+    assert!(
+        s.bot_connect_us_total < timeout_us && s.bot_connect_us_total < call_us,
+        "{s:?}, connect timeout {timeout_us} us, call {call_us} us"
+    );
+    // One connection: the longest is the only one.
+    assert_eq!(s.bot_connect_us_max, s.bot_connect_us_total);
+    println!(
+        "bot connect time on loopback: {} us (call {call_us} us)",
+        s.bot_connect_us_total
+    );
+    let page = stats.render();
+    for line in [
+        "fcstream_bridge_bot_connects_total 1".to_string(),
+        format!(
+            "fcstream_bridge_bot_connect_us_total {}",
+            s.bot_connect_us_total
+        ),
+        format!(
+            "fcstream_bridge_bot_connect_max_us {}",
+            s.bot_connect_us_max
+        ),
+    ] {
+        assert!(page.lines().any(|l| l == line), "no {line:?} in\n{page}");
+    }
 }
 
 #[tokio::test]
