@@ -7,7 +7,8 @@
 #      app's PressDTMF reaches baresip as a telephone-event, the app's hang-up ends
 #      baresip's call.
 #   3. SIPp: 50 concurrent calls with PCMU RTP (rtp_stream) echoed: every call completes,
-#      no RTP lost or late at fcstream, RTP comes back on every call.
+#      no RTP lost or late at fcstream, and fcstream's RTP out keeps up with its RTP in on
+#      every call (its own counters: this SIPp checks nothing it receives).
 #   4. SIPp: a malformed INVITE gets 400, OPTIONS still gets 200, and a call still works.
 # Needs: target/debug/fcstream, baresip (baresip-core), sipp (sip-tester), and a Python with
 # numpy ($PYTHON, default target/models-venv/bin/python).
@@ -153,8 +154,24 @@ for _ in $(seq 300); do [ "$(grep -c '^call ' "$WORK/sipp/sip.out")" -ge 50 ] &&
 grep '^call ' "$WORK/sipp/sip.out" | head -3
 CALLS=$(grep -c '^call .*caller-hangup (SIP: CallerBye)' "$WORK/sipp/sip.out" || true)
 check "fcstream: 50 calls ended by the caller's BYE ($CALLS)" test "$CALLS" = 50
-LOSSLESS=$(grep -cE '^call .*rtp in (1[4-9][0-9]|[2-9][0-9][0-9]) \(lost 0, late 0, wrong source 0, flood 0\), out [1-9]' "$WORK/sipp/sip.out" || true)
-check "fcstream: RTP in every call (>= 140 packets), none lost or late, RTP out ($LOSSLESS/50)" test "$LOSSLESS" = 50
+# Per call: >= 140 packets in (SIPp streams 4 s), none lost, late, from a wrong source or over
+# the flood bound, and fcstream's packets out within 10 % (at least 10 packets) of its packets
+# in. fcstream sends one packet per 20 ms while the call's media runs (the platform's heard
+# audio, silence included), so this shows its RTP clock kept up for the whole call on every
+# call; SIPp itself (3.6.1) checks nothing it receives.
+RTP=$(python3 - "$WORK/sipp/sip.out" <<'PY'
+import re, sys
+line = re.compile(r"^call .*rtp in (\d+) \(lost (\d+), late (\d+), wrong source (\d+), flood (\d+)\), out (\d+)")
+calls = [tuple(map(int, m.groups())) for m in map(line.match, open(sys.argv[1])) if m]
+ok = [c for c in calls if c[0] >= 140 and c[1:5] == (0, 0, 0, 0) and abs(c[5] - c[0]) <= max(10, c[0] // 10)]
+d = [c[5] - c[0] for c in calls] or [0]
+i = [c[0] for c in calls] or [0]
+print(f"{len(ok)} of {len(calls)} calls pass; packets in {min(i)}-{max(i)}, out minus in {min(d)}..{max(d)}")
+PY
+)
+echo "fcstream per call: $RTP"
+check "fcstream: every call's RTP in (>= 140 packets, none lost or late) and out within 10 % of in (${RTP%% *}/50)" \
+  test "${RTP%% *}" = 50
 kill "$SIP_PID"
 
 echo "== 4. SIPp: a malformed INVITE gets 400 and the service carries on"
