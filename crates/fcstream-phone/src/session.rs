@@ -37,6 +37,8 @@ const OUT_QUEUE: usize = 256;
 const CALL_WAIT: Duration = Duration::from_secs(120);
 /// How long an important message may wait for room in the queue.
 const IMPORTANT_WAIT: Duration = Duration::from_secs(2);
+/// How long the page has to answer the server's Close with its own.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// What to do when the app cannot be reached.
 pub(crate) const UNREACHABLE_HINT: &str = "start the app (for example `fcstream serve --app echo --listen 127.0.0.1:50051`) or give fcstream phone its URL";
@@ -127,8 +129,21 @@ pub(crate) async fn run(socket: WebSocket, shared: Arc<Shared>) {
         call(request, &mut stream, &mut out, &shared).await;
     }
     drop(out);
-    // The writer ends once the queue is drained; a page that stopped reading is not waited on.
+    // The writer ends once the queue is drained and its Close sent; a page that stopped
+    // reading is not waited on.
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    // The closing handshake: the page's microphone sends until our Close reaches it. Dropping
+    // the connection with its frames unread would make the kernel reset it (Firefox then
+    // reports the connection "interrupted" and the close as not clean), so they are read and
+    // discarded until the page's Close, for a bounded time.
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        while let Some(Ok(m)) = stream.next().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// The page's `call` request.

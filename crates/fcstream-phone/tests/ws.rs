@@ -274,6 +274,68 @@ async fn an_echo_call_carries_audio_both_ways_and_a_key() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A browser's microphone keeps sending until the server's Close reaches it. The server must
+/// finish the closing handshake (read the page's audio and its Close) before it drops the
+/// connection: dropping it with the page's frames unread makes the kernel reset it, and
+/// Firefox reports "the connection was interrupted" (a console error, the close not clean).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_socket_closes_cleanly_while_the_page_still_sends() {
+    let (addr, dir) = echo_phone("close", |_| {}).await;
+    let ws = connect(addr).await;
+    let (mut tx, mut rx) = ws.split();
+    tx.send(Message::Text(
+        json!({"type": "call", "content_type": "audio/l16;rate=8000"})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    // The page's microphone: a frame every 20 ms from the start until the socket refuses it
+    // (after the server's Close, or 30 s); the hang-up after a second.
+    let sender = tokio::spawn(async move {
+        let frame = pcm_to_le(&tone(440.0, 8000, 0.02));
+        let mut tick = tokio::time::interval(Duration::from_millis(20));
+        for i in 0..1500 {
+            tick.tick().await;
+            if i == 50 {
+                let hangup = Message::Text(json!({"type": "hangup"}).to_string().into());
+                if tx.send(hangup).await.is_err() {
+                    break;
+                }
+            }
+            if tx
+                .send(Message::Binary(frame.clone().into()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut ended = false;
+    let mut closed = false;
+    let mut error = None;
+    while let Ok(next) = tokio::time::timeout(Duration::from_secs(30), rx.next()).await {
+        match next {
+            None => break,
+            Some(Ok(Message::Text(t))) => {
+                ended |= serde_json::from_str::<Value>(&t).unwrap()["type"] == "ended";
+            }
+            Some(Ok(Message::Close(_))) => closed = true,
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    sender.abort();
+    assert!(ended, "the page got `ended`");
+    assert!(closed, "the server sent its Close ({error:?})");
+    assert_eq!(error, None, "the connection ended without a reset");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_early_and_repeated_messages_are_refused() {
     let (addr, dir) = echo_phone("refuse", |_| {}).await;
