@@ -83,6 +83,23 @@ enum Flaw {
     /// After its clear (on the caller's `*`), echoes nothing more until the platform reports
     /// the completion of the last entry it played before the clear (which the clear dropped).
     StallsAfterClear,
+    /// Assumes acks per id: plays clips of [`CLIP`] frames under one id (`last_message` on
+    /// the last) and fails the stream on a second `NotifyAudioPlaybackStarted` for a clip.
+    AssumesPerIdAcks,
+    /// Like `WaitsForCompletion` (one id, `last_message` false, at most 8 frames not yet
+    /// completed), but only once the platform has acknowledged anything: before the first
+    /// `NotifyAudioPlaybackStarted` it plays unpaced, and with no acks at all it never paces.
+    PacesOnceAcked,
+    /// Waits to know its audio started before it echoes more: a `NotifyAudioPlaybackStarted`,
+    /// or, from a platform that sends none, depth answers read as "entries still queued, not
+    /// the one playing": it plays one frame into an idle buffer and asks the depth at once,
+    /// three times 60 ms apart, and trusts three answers of 0; an answer of 1 it takes for
+    /// audio held back, and from then on it waits for a start that never comes.
+    InfersStartFromDepth,
+    /// On calls of this content type, echoes each frame with every byte's lowest bit flipped
+    /// (a lossy re-encoding): the right size and content type, not byte-exact. Calls of the
+    /// other types are echoed exactly.
+    Lossy(ContentType),
 }
 
 /// A decoded platform message with its encoded length (to see unknown fields).
@@ -229,6 +246,18 @@ fn query_depth() -> AppMessage {
 /// `WaitsForCompletion`: frames played and not yet completed, at most.
 const WINDOW: usize = 8;
 
+/// `AssumesPerIdAcks`: frames per clip.
+const CLIP: u32 = 10;
+
+/// `InfersStartFromDepth`: depth answers of 0 it needs, and the wait between its probes (the
+/// 20 ms frame it played has ended long before the next, so each probe plays into an idle
+/// buffer).
+const PROBES: u32 = 3;
+const PROBE_GAP: Duration = Duration::from_millis(60);
+/// `InfersStartFromDepth`: frames it holds once it probes by depth (the newest; stale audio
+/// is dropped).
+const HELD_WHILE_PROBING: usize = 10;
+
 async fn echo_call(
     shared: Arc<Shared>,
     ct: ContentType,
@@ -269,6 +298,16 @@ async fn echo_call(
     let mut last_id: Option<String> = None;
     let mut stalled_on: Option<String> = None;
     let mut clears = 0u32;
+    // PacesOnceAcked: the platform has sent a playback start.
+    let mut acked = false;
+    // AssumesPerIdAcks: the clip whose start came last.
+    let mut last_started: Option<String> = None;
+    // InfersStartFromDepth: whether it knows its audio plays, its probes.
+    let mut trusted = flaw != Flaw::InfersStartFromDepth;
+    let mut probes_ok = 0u32;
+    let mut probing = false;
+    let mut probe_due: Option<tokio::time::Instant> = None;
+    let mut gave_up = false;
     loop {
         let (msg, len) = match inbound.message().await {
             Ok(Some(m)) => m,
@@ -313,6 +352,9 @@ async fn echo_call(
                 if flaw == Flaw::WrongSize {
                     audio = audio.slice(..audio.len().saturating_sub(2));
                 }
+                if flaw == Flaw::Lossy(ct) {
+                    audio = audio.iter().map(|b| b ^ 1).collect::<Vec<u8>>().into();
+                }
                 if flaw == Flaw::CrossTalk {
                     // One "current frame" for the whole server: written, then read back a
                     // moment later (when the calls' frames arrive together, another call's).
@@ -332,10 +374,18 @@ async fn echo_call(
                     continue;
                 }
                 let id = format!("e{seq}");
-                let m = if flaw == Flaw::WaitsForCompletion {
-                    play("stream", audio, label, seq, false)
-                } else {
-                    play(&id, audio, label, 0, true)
+                let m = match flaw {
+                    Flaw::WaitsForCompletion | Flaw::PacesOnceAcked => {
+                        play("stream", audio, label, seq, false)
+                    }
+                    Flaw::AssumesPerIdAcks => play(
+                        &format!("c{}", seq / CLIP),
+                        audio,
+                        label,
+                        seq % CLIP,
+                        seq % CLIP == CLIP - 1,
+                    ),
+                    _ => play(&id, audio, label, 0, true),
                 };
                 seq += 1;
                 match flaw {
@@ -350,12 +400,28 @@ async fn echo_call(
                         let due = tokio::time::Instant::now() + Duration::from_millis(1200);
                         let _ = late_tx.send((due, m)).await;
                     }
-                    Flaw::WaitsForCompletion => {
-                        if in_flight < WINDOW {
+                    Flaw::WaitsForCompletion | Flaw::PacesOnceAcked => {
+                        let paced = flaw == Flaw::WaitsForCompletion || acked;
+                        if in_flight < WINDOW || !paced {
                             in_flight += 1;
                             send(m).await;
                         } else {
                             waiting.push_back(m);
+                        }
+                    }
+                    Flaw::InfersStartFromDepth if !trusted => {
+                        waiting.push_back(m);
+                        if probes_ok > 0 && waiting.len() > HELD_WHILE_PROBING {
+                            // Probing by depth takes a while: audio held longer is stale.
+                            waiting.pop_front();
+                        }
+                        let due = probe_due.is_none_or(|d| tokio::time::Instant::now() >= d);
+                        if !gave_up && !probing && due {
+                            if let Some(probe) = waiting.pop_front() {
+                                probing = true;
+                                send(probe).await;
+                                send(query_depth()).await;
+                            }
                         }
                     }
                     _ => {
@@ -365,7 +431,46 @@ async fn echo_call(
                     }
                 }
             }
-            Some(In::NotifyPlaybackCompletedData(_)) if flaw == Flaw::WaitsForCompletion => {
+            Some(In::NotifyPlaybackStartedData(p)) if flaw == Flaw::AssumesPerIdAcks => {
+                if last_started.as_deref() == Some(p.id.as_str()) {
+                    let _ = tx
+                        .send(Err(Status::failed_precondition(format!(
+                            "a second NotifyAudioPlaybackStarted for clip {}: this server expects one per id",
+                            p.id
+                        ))))
+                        .await;
+                    return;
+                }
+                last_started = Some(p.id);
+            }
+            Some(In::NotifyPlaybackStartedData(_)) if flaw == Flaw::PacesOnceAcked => {
+                acked = true;
+            }
+            Some(In::NotifyPlaybackStartedData(_)) if !trusted => {
+                trusted = true;
+                while let Some(m) = waiting.pop_front() {
+                    send(m).await;
+                }
+            }
+            Some(In::NotifyBuffer(d)) if !trusted && probing => {
+                probing = false;
+                if d.depth == 0 {
+                    probes_ok += 1;
+                    probe_due = Some(tokio::time::Instant::now() + PROBE_GAP);
+                    if probes_ok >= PROBES {
+                        trusted = true;
+                        while let Some(m) = waiting.pop_front() {
+                            send(m).await;
+                        }
+                    }
+                } else {
+                    // "My audio is held back": only a start will tell it otherwise.
+                    gave_up = true;
+                }
+            }
+            Some(In::NotifyPlaybackCompletedData(_))
+                if flaw == Flaw::WaitsForCompletion || flaw == Flaw::PacesOnceAcked =>
+            {
                 in_flight = in_flight.saturating_sub(1);
                 while in_flight < WINDOW {
                     let Some(m) = waiting.pop_front() else { break };
@@ -420,6 +525,11 @@ async fn echo_call(
                     send(query_depth()).await;
                     if flaw == Flaw::StallsAfterClear {
                         stalled_on = last_id.clone();
+                    }
+                    if flaw == Flaw::PacesOnceAcked {
+                        // It knows a clear drops what was in flight, and drops its own.
+                        in_flight = 0;
+                        waiting.clear();
                     }
                 }
                 if flaw != Flaw::DropsDtmf && flaw != Flaw::FillsByDepth {
@@ -734,6 +844,102 @@ async fn an_echo_waiting_for_a_completion_per_message_fails_the_other_ack_shapes
     );
 }
 
+/// The cases whose calls run under the platform's default ack shape (per-entry): every
+/// scripted case but the other three ack shapes. (The raw cases send no acks.)
+const UNDER_PER_ENTRY_ACKS: &[&str] = &[
+    "content/mulaw-8k",
+    "content/l16-8k",
+    "content/l16-16k",
+    "reads/promptly",
+    "echo/mulaw-8k",
+    "echo/l16-8k",
+    "echo/l16-16k",
+    "echo/dtmf",
+    "end/caller-disconnect",
+    "end/platform-error",
+    "end/platform-disconnect",
+    "end/stream-reset",
+    "acks/per-entry",
+    "buffer/overflow",
+    "buffer/clear-during-playback",
+    "caller/overlapping-keys",
+    "caller/first-sequence-1",
+    "load/concurrent-calls",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_assuming_acks_per_id_fails_acks_per_entry() {
+    // Among the ack shapes, only per-entry fails it.
+    let r = judge(
+        Flaw::AssumesPerIdAcks,
+        &options(Profile::Echo, Some("acks/*")),
+    )
+    .await;
+    assert_eq!(r.cases.len(), 4);
+    assert_fails(
+        &r,
+        &[(
+            "acks/per-entry",
+            "under acks=per-entry: the server failed the stream at",
+        )],
+    );
+    assert!(
+        r.cases[0]
+            .detail
+            .contains("a second NotifyAudioPlaybackStarted for clip c0"),
+        "{}",
+        r.cases[0].detail
+    );
+    // Per-entry is also the shape of every other scripted case (the platform's default), so
+    // in the whole suite the flaw fails each of them too: acks/per-entry cannot fail alone.
+    let r = judge(Flaw::AssumesPerIdAcks, &options(Profile::Echo, None)).await;
+    let says = "a second NotifyAudioPlaybackStarted for clip";
+    let expected: Vec<_> = UNDER_PER_ENTRY_ACKS.iter().map(|n| (*n, says)).collect();
+    assert_fails(&r, &expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pacer_counting_on_a_completion_per_chunk_fails_acks_per_id() {
+    let r = judge(Flaw::PacesOnceAcked, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[(
+            "acks/per-id",
+            "does the server wait for an acknowledgement this platform does not send?",
+        )],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_inferring_its_start_from_depth_fails_acks_none() {
+    let r = judge(Flaw::InfersStartFromDepth, &options(Profile::Echo, None)).await;
+    assert_fails(
+        &r,
+        &[("acks/none", "the echo stalled: nothing came back from")],
+    );
+    let none = r.cases.iter().find(|c| c.name == "acks/none").unwrap();
+    assert!(
+        none.detail
+            .contains("does the server wait for an acknowledgement this platform does not send?"),
+        "{}",
+        none.detail
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lossy_echo_of_one_content_type_fails_exactly_its_echo_case() {
+    for (ct, case, bytes) in [
+        (ContentType::Mulaw8k, "echo/mulaw-8k", 160),
+        (ContentType::L16At8k, "echo/l16-8k", 320),
+        (ContentType::L16At16k, "echo/l16-16k", 640),
+    ] {
+        let r = judge(Flaw::Lossy(ct), &options(Profile::Echo, None)).await;
+        let says =
+            format!("echo #1 is not byte-exact: its {bytes} bytes differ from caller frame #1");
+        assert_fails(&r, &[(case, says.as_str())]);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_filling_the_buffer_by_depth_fails_depth_excludes_playing() {
     let r = judge(Flaw::FillsByDepth, &options(Profile::App, None)).await;
@@ -741,7 +947,7 @@ async fn a_server_filling_the_buffer_by_depth_fails_depth_excludes_playing() {
         &r,
         &[(
             "acks/depth-excludes-playing",
-            "refused with audio-buffer-full (buffer of 25 entries): the server overfilled",
+            "refused with audio-buffer-full (buffer of 100 entries): the server overfilled",
         )],
     );
 }

@@ -65,7 +65,7 @@ pub static CASES: &[Case] = &[
     Case {
         name: "reads/promptly",
         description: "reads the platform's messages as they come: 8 s of L16 16 kHz with a 64-message platform queue, nothing may back up",
-        basis: "spec: the platform sends a frame every 20 ms and does not wait; assumed: a server that stops reading stalls the platform through HTTP/2 flow control",
+        basis: "spec: the platform sends a frame every 20 ms and does not wait; assumed: a server that stops reading stalls the platform through HTTP/2 flow control (PROTOCOL-NOTES.md#a-server-that-stops-reading-stalls-the-platform)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(reads_promptly(c)) },
     },
@@ -93,14 +93,14 @@ pub static CASES: &[Case] = &[
     Case {
         name: "echo/dtmf",
         description: "presses back each key the caller pressed (PressDTMFMessage), in order, while audio plays",
-        basis: "assumed for echo servers that claim keys (--no-dtmf skips it); DTMF during playback is legitimate (spec: key notifications are independent of playback)",
+        basis: "assumed for echo servers that claim keys (--no-dtmf skips it); assumed: keys may arrive during playback (PROTOCOL-NOTES.md#key-notifications-may-interleave)",
         profiles: ECHO,
         run: |c| -> Body { Box::pin(echo_dtmf(c)) },
     },
     Case {
         name: "end/caller-disconnect",
         description: "NotifyCallEndedMessage(CALLER_DISCONNECT): the server closes its side with gRPC OK within the bound",
-        basis: "spec: NotifyCallEndedMessage ends the call; assumed: the server then ends its stream (PROTOCOL-NOTES.md#what-the-server-does-with-a-misbehaving-platform)",
+        basis: "spec: NotifyCallEndedMessage ends the call; assumed: the server then ends its stream (PROTOCOL-NOTES.md#any-call-end-ends-the-call)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(end_case(c, EndKind::Caller)) },
     },
@@ -121,42 +121,42 @@ pub static CASES: &[Case] = &[
     Case {
         name: "end/application-disconnect",
         description: "NotifyCallEndedMessage(APPLICATION_DISCONNECT) the server did not ask for: it closes its side with gRPC OK within the bound",
-        basis: "spec: reason code APPLICATION_DISCONNECT (normally after TerminateCallMessage; a server must not depend on having sent it)",
+        basis: "spec: reason code APPLICATION_DISCONNECT (normally after TerminateCallMessage); assumed: a server must not depend on having sent it (PROTOCOL-NOTES.md#any-call-end-ends-the-call)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(raw_end(c, EndReason::ApplicationDisconnect, "the application terminated the call")) },
     },
     Case {
         name: "end/stream-reset",
         description: "the stream is reset mid-call with no NotifyCallEndedMessage; the server survives it: the next call on the same connection works",
-        basis: "assumed: a network failure resets the HTTP/2 stream (RST_STREAM) and nothing else is sent",
+        basis: "assumed: a network failure resets the HTTP/2 stream (RST_STREAM) and nothing else is sent; the connection carries on (PROTOCOL-NOTES.md#a-stream-reset-with-no-call-end)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(stream_reset(c)) },
     },
     Case {
         name: "acks/per-entry",
         description: "playback acks as FreeClimb documents them: one start and one completion per PlayAudioMessage; the server carries on",
-        basis: "spec: NotifyAudioPlaybackStarted/Completed per message (today's model, the emulator's default)",
+        basis: "spec: NotifyAudioPlaybackStarted/Completed per message (today's model, the emulator's default; PROTOCOL-NOTES.md#playback-acknowledgement-shapes)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(acks_case(c, AckShape::PerEntry, true)) },
     },
     Case {
         name: "acks/per-id",
         description: "acks once per id: a start for the first chunk, a completion only on last_message; the server must not wait for one per chunk",
-        basis: "assumed platform variant (the spec is silent on acks of chunked clips)",
+        basis: "assumed platform variant: the spec is silent on acks of chunked clips (PROTOCOL-NOTES.md#playback-acknowledgement-shapes)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(acks_case(c, AckShape::PerId, true)) },
     },
     Case {
         name: "acks/none",
         description: "no playback acks at all (only depth answers): the server must not wait for an ack that never comes",
-        basis: "assumed platform variant (PROTOCOL-NOTES.md#playback-playbackconfig: no variant may make play() hang)",
+        basis: "assumed platform variant (PROTOCOL-NOTES.md#playback-acknowledgement-shapes; the library's pacer: no variant may make play() hang, PROTOCOL-NOTES.md#playback-playbackconfig)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(acks_case(c, AckShape::None, true)) },
     },
     Case {
         name: "acks/depth-excludes-playing",
         description: "depth answers count only queued entries, not the one playing (acks off): the server must not overfill the buffer",
-        basis: "assumed platform variant: the spec does not say whether depth counts the entry playing (fcstream assumes it does)",
+        basis: "assumed platform variant: the spec does not say whether depth counts the entry playing; fcstream assumes it does (PROTOCOL-NOTES.md#depth-and-the-entry-playing)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(acks_case(c, AckShape::None, false)) },
     },
@@ -177,14 +177,14 @@ pub static CASES: &[Case] = &[
     Case {
         name: "caller/overlapping-keys",
         description: "a second key starts before the first ends (start 1, start 2, end 1, end 2) during the call: the server carries on",
-        basis: "assumed: key notifications may interleave (the spec sends start and end separately and does not forbid it)",
+        basis: "assumed: key notifications may interleave; the spec sends start and end separately and does not forbid it (PROTOCOL-NOTES.md#key-notifications-may-interleave)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(overlapping_keys(c)) },
     },
     Case {
         name: "caller/first-sequence-1",
         description: "caller frames numbered from 1, not 0 (sequence_num): the server carries on",
-        basis: "assumed platform variant: the spec does not say where sequence_num starts; its example frame is numbered 1",
+        basis: "assumed platform variant: the spec does not say where sequence_num starts; its example frame is numbered 1 (PROTOCOL-NOTES.md#caller-frame-numbering)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(first_sequence(c)) },
     },
@@ -205,14 +205,14 @@ pub static CASES: &[Case] = &[
     Case {
         name: "future/unknown-end-reason",
         description: "NotifyCallEndedMessage with a reason code this contract does not define (9): the server still ends its side cleanly",
-        basis: "protobuf: an unknown enum value is kept as a number; assumed: any NotifyCallEndedMessage ends the call",
+        basis: "protobuf: an unknown enum value is kept as a number; assumed: any NotifyCallEndedMessage ends the call (PROTOCOL-NOTES.md#any-call-end-ends-the-call)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(raw_end(c, EndReason::Unknown(9), "a reason from a future version")) },
     },
     Case {
         name: "load/concurrent-calls",
         description: "many calls at once (--concurrent-calls, default 50, on 5 connections): each kept open and read, no cross-talk, no stall",
-        basis: "assumed: one server carries many calls; each stream is its own call",
+        basis: "assumed: one server carries many calls; each stream is its own call, several on one connection (PROTOCOL-NOTES.md#many-calls-on-one-server)",
         profiles: BOTH,
         run: |c| -> Body { Box::pin(concurrent(c)) },
     },
@@ -393,10 +393,10 @@ async fn acks_case(ctx: Arc<Ctx>, acks: AckShape, depth_counts_playing: bool) ->
         .hangup_after(secs(3.0));
     script.platform.acks = acks;
     script.platform.depth_counts_playing = depth_counts_playing;
-    if !depth_counts_playing {
-        // Small enough that a server filling the buffer by depth reaches its size.
-        script.platform.audio_buffer = 25;
-    }
+    // The default buffer (100 entries): a server filling it to `size - depth` overfills it
+    // whatever its size, and an echo's burst after a stall of the machine would need 2 s of
+    // frames (where `echo_flows` fails anyway) to fill it. (With 25, a plain echo on a loaded
+    // 2-core machine was refused audio after a stall of half a second.)
     let r = ctx.call(&script).await?;
     let under = |e: String| format!("under {label}: {e}");
     kept_open_and_read(&r, CallOutcome::CallerHangup).map_err(under)?;

@@ -407,4 +407,52 @@ mod tests {
             assert!(!c.profiles.is_empty(), "{}", c.name);
         }
     }
+
+    /// The anchor GitHub gives a Markdown heading.
+    fn anchor(heading: &str) -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn every_assumption_links_a_section_of_protocol_notes() {
+        let notes = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/PROTOCOL-NOTES.md"),
+        )
+        .unwrap();
+        let anchors: Vec<String> = notes
+            .lines()
+            .filter_map(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")))
+            .map(anchor)
+            .collect();
+        assert!(anchors.contains(&"playback-playbackconfig".to_string()));
+        for c in CASES {
+            let links: Vec<&str> = c
+                .basis
+                .split("PROTOCOL-NOTES.md#")
+                .skip(1)
+                .map(|rest| {
+                    let end = rest
+                        .find(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '_'))
+                        .unwrap_or(rest.len());
+                    &rest[..end]
+                })
+                .collect();
+            if c.basis.contains("assum") {
+                assert!(!links.is_empty(), "{}: {}", c.name, c.basis);
+            }
+            for l in links {
+                assert!(
+                    anchors.iter().any(|a| a == l),
+                    "{}: PROTOCOL-NOTES.md#{l} is no heading of docs/PROTOCOL-NOTES.md",
+                    c.name
+                );
+            }
+        }
+    }
 }
