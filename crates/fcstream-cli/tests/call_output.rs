@@ -230,6 +230,42 @@ fn timeline_kinds(dir: &Path) -> std::collections::BTreeMap<String, usize> {
     kinds
 }
 
+/// What the platform's audio buffer held at each depth answer of a µ-law call, rebuilt from
+/// its timeline (entries play back to back from their arrival, 8 bytes a millisecond): the
+/// depth answered, the entries queued, and whether one was playing. Answers within 40 ms of
+/// an entry's start or end are left out (which entry plays there is a matter of timing).
+fn depth_answers(dir: &Path) -> Vec<(u64, usize, bool)> {
+    const MARGIN_MS: f64 = 40.0;
+    let text = std::fs::read_to_string(dir.join("timeline.jsonl")).expect("the timeline");
+    let mut entries: Vec<(f64, f64)> = Vec::new();
+    let mut free_at = 0.0_f64;
+    let mut answers = Vec::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("a JSON line");
+        let t = v["t_ms"].as_f64().expect("t_ms");
+        let f = &v["fields"];
+        match v["kind"].as_str() {
+            Some("audio_data") => {
+                assert_eq!(f["content_type"], "audio/mulaw;rate=8000", "{v}");
+                let start = t.max(free_at);
+                free_at = start + f["audio_bytes"].as_f64().expect("audio_bytes") / 8.0;
+                entries.push((start, free_at));
+            }
+            Some("notify_buffer") if f["buffer_type"] == "Audio" => {
+                let near = |x: f64| (t - x).abs() < MARGIN_MS;
+                if entries.iter().any(|&(s, e)| near(s) || near(e)) {
+                    continue;
+                }
+                let playing = entries.iter().any(|&(s, e)| s <= t && t < e);
+                let queued = entries.iter().filter(|&&(s, _)| s > t).count();
+                answers.push((f["depth"].as_u64().expect("depth"), queued, playing));
+            }
+            _ => {}
+        }
+    }
+    answers
+}
+
 #[test]
 fn platform_variants_acks_and_first_sequence_reach_the_platform_model() {
     let serve = Serve::start("echo");
@@ -276,6 +312,50 @@ fn platform_variants_acks_and_first_sequence_reach_the_platform_model() {
         .find(|v| v["kind"] == "notify_audio_data")
         .expect("caller audio");
     assert_eq!(first["fields"]["sequence_num"], 7, "{first}");
+    // --depth-counts-playing: the IVR's greeting (200 ms entries, paced by depth answers when
+    // there are no acks) is playing when the library asks; the answer counts the entry
+    // playing by default and leaves it out with false.
+    let ivr = Serve::start("ivr");
+    let depths = |counts: &str| {
+        let out = dir.join(format!("ivr-depth-{counts}"));
+        let o = run(&[
+            "call",
+            ivr.url.as_str(),
+            "--tone",
+            "440",
+            "--tone-duration",
+            "1s",
+            "--hangup-after",
+            "4s",
+            "--acks",
+            "none",
+            "--depth-counts-playing",
+            counts,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        depth_answers(&out)
+    };
+    let counting = depths("true");
+    let queued_only = depths("false");
+    for answers in [&counting, &queued_only] {
+        assert!(
+            answers.iter().any(|&(_, _, playing)| playing),
+            "no depth answer while an entry played: {answers:?}"
+        );
+    }
+    for &(depth, queued, playing) in &counting {
+        assert_eq!(
+            depth as usize,
+            queued + usize::from(playing),
+            "{counting:?}"
+        );
+    }
+    for &(depth, queued, _) in &queued_only {
+        assert_eq!(depth as usize, queued, "{queued_only:?}");
+    }
     let bad = run(&["call", serve.url.as_str(), "--acks", "sometimes"]);
     assert!(!bad.status.success());
     assert!(

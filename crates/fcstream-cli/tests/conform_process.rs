@@ -1,7 +1,8 @@
 //! `fcstream conform` as a user runs it: against `fcstream serve --app echo` every case passes
-//! (exit 0, the table, a JUnit file listing every case that an XML parser reads); against an
-//! app that is not an echo the echo cases fail (exit 1, the names on stderr); `--list` and an
-//! `--only` that selects nothing.
+//! (exit 0, the table, a JUnit file listing every case that an XML parser reads); against
+//! `fcstream serve --app ivr` every case of the app profile passes (its JUnit file lists each
+//! of them); against an app that is not an echo the echo cases fail (exit 1, the names on
+//! stderr); `--list` and an `--only` that selects nothing.
 
 mod common;
 
@@ -45,6 +46,90 @@ fn conform_against_the_built_in_echo_passes_and_writes_junit() {
     {
         if o.status.success() {
             assert_eq!(stdout(&o).trim(), cases.len().to_string());
+        }
+    }
+}
+
+/// The names `conform --list` gives for the cases of `profile`, in the suite's order.
+fn cases_of(profile: &str) -> Vec<String> {
+    let o = run(&["conform", "--list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let name = words.next()?;
+            let profiles = words.next()?;
+            profiles
+                .split(',')
+                .any(|p| p == profile)
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn conform_app_profile_against_the_built_in_ivr_passes_every_case() {
+    let expected = cases_of("app");
+    assert!(expected.len() >= 20, "{expected:?}");
+    assert!(
+        !expected.iter().any(|n| n.starts_with("echo/")),
+        "{expected:?}"
+    );
+    let server = Serve::start("ivr");
+    let junit = temp("conform-ivr.xml");
+    let o = run(&[
+        "conform",
+        &server.url,
+        "--profile",
+        "app",
+        "--concurrent-calls",
+        "20",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let table = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{table}\n{}", stderr(&o));
+    // The table: one line per case, none failed.
+    for name in &expected {
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} missing from the table:\n{table}"));
+        assert!(
+            line.contains(" pass ") || line.contains(" skip "),
+            "{line}\n{table}"
+        );
+    }
+    assert!(
+        table.contains(", 0 failed, ") && table.contains(&format!("of {} cases", expected.len())),
+        "{table}"
+    );
+    // The JUnit file lists every case of the profile once, and no failure.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains(r#"<testsuite name="conform.app""#), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), expected.len(), "{xml}");
+    for name in &expected {
+        assert_eq!(
+            xml.matches(&format!(r#" name="{name}""#)).count(),
+            1,
+            "{name}\n{xml}"
+        );
+    }
+    assert!(!xml.contains("<failure"), "{xml}");
+    // An XML parser reads the same names (Python's standard library, when Python is there).
+    if let Ok(p) = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); \
+             print('\\n'.join(c.get('name') for c in r.iter('testcase')))",
+            junit.to_str().unwrap(),
+        ])
+        .output()
+    {
+        if p.status.success() {
+            let names: Vec<String> = stdout(&p).lines().map(str::to_string).collect();
+            assert_eq!(names, expected);
         }
     }
 }
