@@ -158,19 +158,23 @@ check "fcstream: 50 calls ended by the caller's BYE ($CALLS)" test "$CALLS" = 50
 # the flood bound, and fcstream's packets out within 10 % (at least 10 packets) of its packets
 # in. fcstream sends one packet per 20 ms while the call's media runs (the platform's heard
 # audio, silence included), so this shows its RTP clock kept up for the whole call on every
-# call; SIPp itself (3.6.1) checks nothing it receives.
+# call; the echo app's audio frames (PlayAudioMessages the platform got) within 10 % of the
+# packets in show the echo returned the caller's audio. SIPp itself (3.6.1) checks nothing
+# it receives.
 RTP=$(python3 - "$WORK/sipp/sip.out" <<'PY'
 import re, sys
-line = re.compile(r"^call .*rtp in (\d+) \(lost (\d+), late (\d+), wrong source (\d+), flood (\d+)\), out (\d+)")
+line = re.compile(r"^call .*rtp in (\d+) \(lost (\d+), late (\d+), wrong source (\d+), flood (\d+)\), out (\d+), app audio frames (\d+)")
 calls = [tuple(map(int, m.groups())) for m in map(line.match, open(sys.argv[1])) if m]
-ok = [c for c in calls if c[0] >= 140 and c[1:5] == (0, 0, 0, 0) and abs(c[5] - c[0]) <= max(10, c[0] // 10)]
+near = lambda a, b: abs(a - b) <= max(10, b // 10)
+ok = [c for c in calls if c[0] >= 140 and c[1:5] == (0, 0, 0, 0) and near(c[5], c[0]) and near(c[6], c[0])]
 d = [c[5] - c[0] for c in calls] or [0]
+e = [c[6] - c[0] for c in calls] or [0]
 i = [c[0] for c in calls] or [0]
-print(f"{len(ok)} of {len(calls)} calls pass; packets in {min(i)}-{max(i)}, out minus in {min(d)}..{max(d)}")
+print(f"{len(ok)} of {len(calls)} calls pass; packets in {min(i)}-{max(i)}, out minus in {min(d)}..{max(d)}, echoed frames minus in {min(e)}..{max(e)}")
 PY
 )
 echo "fcstream per call: $RTP"
-check "fcstream: every call's RTP in (>= 140 packets, none lost or late) and out within 10 % of in (${RTP%% *}/50)" \
+check "fcstream: every call's RTP in (>= 140 packets, none lost or late), RTP out and echoed frames within 10 % of in (${RTP%% *}/50)" \
   test "${RTP%% *}" = 50
 kill "$SIP_PID"
 

@@ -71,10 +71,13 @@ pub async fn run(args: SipArgs) -> anyhow::Result<()> {
     let printer = tokio::spawn(async move {
         while let Some(mut record) = done.recv().await {
             // Only what is printed is kept: the report itself is on disk (or not wanted).
-            record.report = None;
+            let app_frames = record
+                .report
+                .take()
+                .map_or(0, |report| report.summary.frames_received);
             let r = record.rtp;
             println!(
-                "call {}: {} (SIP: {}); rtp in {} (lost {}, late {}, wrong source {}, flood {}), out {}{}",
+                "call {}: {} (SIP: {}); rtp in {} (lost {}, late {}, wrong source {}, flood {}), out {}, app audio frames {}{}",
                 record.call_id,
                 record.outcome.map_or("not started", |o| o.as_str()),
                 record
@@ -86,6 +89,7 @@ pub async fn run(args: SipArgs) -> anyhow::Result<()> {
                 r.wrong_source,
                 r.flood_dropped,
                 r.sent,
+                app_frames,
                 record
                     .dir
                     .map(|d| format!(", report in {}", d.display()))
