@@ -21,6 +21,14 @@
 //! messages left unmatched and replayed ones left over are content differences, paired in
 //! order (an inserted or missing message costs one difference, not the rest of the call). At
 //! most [`MAX_DIFFERENCES`] are listed.
+//!
+//! Messages the app sent after the call had ended are not behaviour: the platform discards
+//! them, and whether one slips onto the stream before it closes (the echo of the caller's
+//! last frame, racing the hang-up) is a race, not a choice the app made. So a recorded
+//! message after the recorded end is not required on replay, and a replayed message after
+//! the replayed end that matches nothing is not an extra; a message before the end still
+//! has to be there (it may match one the replay saw just after its end, within the
+//! tolerance).
 
 use std::time::Duration;
 
@@ -379,14 +387,39 @@ impl std::fmt::Display for Difference {
     }
 }
 
+/// When each call ended, ms from its start: app messages after it are not behaviour (see
+/// the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ends {
+    /// The recorded call's end.
+    pub recorded_ms: f64,
+    /// The replayed call's end.
+    pub replayed_ms: f64,
+}
+
+impl Ends {
+    /// No end: every message counts.
+    pub const NONE: Ends = Ends {
+        recorded_ms: f64::INFINITY,
+        replayed_ms: f64::INFINITY,
+    };
+}
+
 /// The differences between the recorded app messages and the replayed ones (see the
 /// [module docs](self)); equal messages within `tolerance` of each other are no difference.
 pub fn diff(
     recorded: &[AppMessage],
     replayed: &[AppMessage],
     tolerance: Duration,
+    ends: Ends,
 ) -> Vec<Difference> {
     let tol = ms(tolerance);
+    // After its end a recorded message is not required (the replay may never see it).
+    let required = recorded
+        .iter()
+        .position(|m| m.t_ms > ends.recorded_ms)
+        .unwrap_or(recorded.len());
+    let (recorded, late) = recorded.split_at(required);
     let mut used = vec![false; replayed.len()];
     let mut first_free = 0;
     let mut timing = Vec::new();
@@ -418,7 +451,16 @@ pub fn diff(
             None => missing.push(i),
         }
     }
-    let extra: Vec<usize> = (0..replayed.len()).filter(|&j| !used[j]).collect();
+    // A late recorded message still pairs with a replayed one (the same race, won the other
+    // way round), so neither is a difference.
+    for a in late {
+        if let Some(j) = (0..replayed.len()).find(|&j| !used[j] && replayed[j].same(a)) {
+            used[j] = true;
+        }
+    }
+    let extra: Vec<usize> = (0..replayed.len())
+        .filter(|&j| !used[j] && replayed[j].t_ms <= ends.replayed_ms)
+        .collect();
     let mut out: Vec<(usize, Difference)> = Vec::new();
     for k in 0..missing.len().max(extra.len()) {
         let (r, p) = (missing.get(k), extra.get(k));
@@ -462,7 +504,16 @@ pub async fn replay(
             replayed: report.summary.outcome,
         });
     }
-    differences.extend(diff(&recording.app, &app_messages(&report), tolerance));
+    let ends = Ends {
+        recorded_ms: recording.duration_ms,
+        replayed_ms: report.summary.duration_ms,
+    };
+    differences.extend(diff(
+        &recording.app,
+        &app_messages(&report),
+        tolerance,
+        ends,
+    ));
     differences.truncate(MAX_DIFFERENCES);
     Ok((report, differences))
 }
@@ -488,8 +539,8 @@ mod tests {
         ];
         let mut b = a.clone();
         b[1].t_ms = 200.0;
-        assert!(diff(&a, &b, Duration::from_millis(250)).is_empty());
-        let d = diff(&a, &b, Duration::from_millis(100));
+        assert!(diff(&a, &b, Duration::from_millis(250), Ends::NONE).is_empty());
+        let d = diff(&a, &b, Duration::from_millis(100), Ends::NONE);
         assert!(
             matches!(d[..], [Difference::Timing { index: 1, .. }]),
             "{d:?}"
@@ -506,16 +557,16 @@ mod tests {
         ];
         let mut b = a.clone();
         b[1].fields = json!({"digits": "2"});
-        let d = diff(&a, &b, Duration::from_millis(250));
+        let d = diff(&a, &b, Duration::from_millis(250), Ends::NONE);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].to_string().contains("send_dtmf"), "{}", d[0]);
         // An inserted message: one difference, then in step again.
         let mut c = a.clone();
         c.insert(2, m(1.5, "clear_audio_buffer", json!({"id": "c1"})));
-        let d = diff(&a, &c, Duration::from_millis(250));
+        let d = diff(&a, &c, Duration::from_millis(250), Ends::NONE);
         assert_eq!(d.len(), 1, "{d:?}");
         // A missing tail.
-        let d = diff(&a, &a[..2], Duration::from_millis(250));
+        let d = diff(&a, &a[..2], Duration::from_millis(250), Ends::NONE);
         assert_eq!(d.len(), 2, "{d:?}");
     }
 
@@ -526,7 +577,33 @@ mod tests {
             m(12.0, "audio_data", json!({"id": "p2"})),
         ];
         let b = vec![a[1].clone(), a[0].clone()];
-        assert!(diff(&a, &b, Duration::from_millis(250)).is_empty());
+        assert!(diff(&a, &b, Duration::from_millis(250), Ends::NONE).is_empty());
+    }
+
+    #[test]
+    fn messages_after_the_end_are_not_behaviour_but_before_it_they_are() {
+        let a = vec![
+            m(1480.0, "audio_data", json!({"id": "p75"})),
+            m(1503.0, "audio_data", json!({"id": "p76"})),
+        ];
+        let tol = Duration::from_millis(250);
+        let ends = Ends {
+            recorded_ms: 1500.0,
+            replayed_ms: 1500.0,
+        };
+        // The echo of the last frame lost the race with the hang-up on replay.
+        assert!(diff(&a, &a[..1], tol, ends).is_empty());
+        assert_eq!(diff(&a, &a[..1], tol, Ends::NONE).len(), 1);
+        // Won it on replay but not when recorded.
+        assert!(diff(&a[..1], &a, tol, ends).is_empty());
+        // The same late message on both sides pairs up.
+        assert!(diff(&a, &a, tol, ends).is_empty());
+        // A message before the end is still required.
+        assert_eq!(diff(&a, &a[1..], tol, ends).len(), 1);
+        // A different message after the end pairs with nothing and is no difference either.
+        let mut b = a.clone();
+        b[1].fields = json!({"id": "x"});
+        assert!(diff(&a, &b, tol, ends).is_empty());
     }
 
     #[test]
