@@ -91,7 +91,12 @@ async fn until(ws: &mut Ws, kind: &str) -> (Value, Vec<Value>) {
     panic!("the socket closed before a {kind:?} message; saw {seen:?}");
 }
 
-async fn send(ws: &mut Ws, v: Value) {
+/// Sends `v` as a text message on a socket or on its split sending half.
+async fn send<S>(ws: &mut S, v: Value)
+where
+    S: futures_util::Sink<Message> + Unpin,
+    S::Error: std::fmt::Debug,
+{
     ws.send(Message::Text(v.to_string().into())).await.unwrap();
 }
 
@@ -142,13 +147,11 @@ async fn an_echo_call_carries_audio_both_ways_and_a_key() {
     assert_eq!(hello["version"], 1);
     assert_eq!(hello["app"], "in-process echo");
 
-    tx.send(Message::Text(
-        json!({"type": "call", "content_type": "audio/l16;rate=8000"})
-            .to_string()
-            .into(),
-    ))
-    .await
-    .unwrap();
+    send(
+        &mut tx,
+        json!({"type": "call", "content_type": "audio/l16;rate=8000"}),
+    )
+    .await;
 
     // Read everything on its own task: audio into `heard`, text into `texts`.
     let reader = tokio::spawn(async move {
@@ -250,9 +253,18 @@ async fn an_echo_call_carries_audio_both_ways_and_a_key() {
         &heard_wav[..heard.len()],
         "the page got exactly what was heard"
     );
-    // And the echo is in it: the tone, back.
-    let (c, lag) = analysis::correlation(&said, &heard, 2400).unwrap();
-    assert!(c > 0.8, "heard vs said: {c} at lag {lag}");
+    // And the echo is in it: the tone, back. Counted per 20 ms frame of what was heard (its
+    // pitch), not by one correlation over the whole call: on a busy machine the echo comes
+    // back with gaps (the caller hears silence where the app was late), which breaks the
+    // tone's phase across the call but not the tone; the echo's key press is heard too.
+    let tone_frames = heard
+        .chunks_exact(160)
+        .filter(|f| analysis::pitch(f, 8000).is_some_and(|hz| (hz - 440.0).abs() < 25.0))
+        .count();
+    assert!(
+        tone_frames >= 80,
+        "{tone_frames} frames of the 440 Hz tone heard back, of the 100 said"
+    );
 
     // Served over HTTP, and listed.
     let (status, body) = http_get(addr, &format!("/calls/{id}/heard.png"), "127.0.0.1").await;
@@ -283,13 +295,11 @@ async fn the_socket_closes_cleanly_while_the_page_still_sends() {
     let (addr, dir) = echo_phone("close", |_| {}).await;
     let ws = connect(addr).await;
     let (mut tx, mut rx) = ws.split();
-    tx.send(Message::Text(
-        json!({"type": "call", "content_type": "audio/l16;rate=8000"})
-            .to_string()
-            .into(),
-    ))
-    .await
-    .unwrap();
+    send(
+        &mut tx,
+        json!({"type": "call", "content_type": "audio/l16;rate=8000"}),
+    )
+    .await;
     // The page's microphone: a frame every 20 ms from the start until the socket refuses it
     // (after the server's Close, or 30 s); the hang-up after a second.
     let sender = tokio::spawn(async move {
