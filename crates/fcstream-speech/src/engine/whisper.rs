@@ -280,8 +280,11 @@ pub struct WhisperConfig {
     /// Longest utterance: at this length it is cut (a final) and the next one begins.
     /// Default 25 s (Whisper's window is 30 s).
     pub max_utterance: Duration,
-    /// The voice detector's start threshold (0..=1, see
-    /// [`NeuralVadConfig::threshold`]). Default 0.8.
+    /// The peak a run of voice must reach to start an utterance (0..=1, see
+    /// [`NeuralVadConfig::threshold`]). Default 0.7: espeak-ng's "help" peaks at 0.77–0.78
+    /// at 8 kHz, so 0.8 (the earlier default) lost short words in some calls and not in
+    /// others; steady broadband noise that does reach it is decoded and, when Whisper calls
+    /// it no speech, dropped as an empty final.
     pub vad_threshold: f32,
     /// Silence the encoder window adds after an utterance. Whisper's encoder always costs a
     /// 30 s window in the reference implementation; a window fitted to the utterance (plus
@@ -321,7 +324,7 @@ impl Default for WhisperConfig {
             keep_after: Duration::from_millis(200),
             speculate: true,
             max_utterance: Duration::from_secs(25),
-            vad_threshold: 0.8,
+            vad_threshold: 0.7,
             tail: Duration::from_secs(1),
             min_window: Duration::ZERO,
         }
