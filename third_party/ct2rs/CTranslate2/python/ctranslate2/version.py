@@ -1,0 +1,3 @@
+"""Version information."""
+
+__version__ = "4.8.4"
