@@ -5,7 +5,8 @@ Python (the system browser: no download), with a fake microphone fed from a WAV 
 Scenarios (each its own browser, because the fake microphone is fixed at launch):
 
   echo     against `fcstream serve --app echo`: speech (espeak-ng) into the microphone; the
-           emulator's caller.wav correlates with that speech (>= 0.9, after resampling), the
+           emulator's caller.wav correlates with that speech (>= 0.9, after resampling,
+           each 250 ms aligned on its own: see tracked_correlation), the
            audio the page received (tapped in the page) correlates with what the app sent
            (heard.wav), and a keypad click reaches the app as DTMF (timeline.jsonl).
   latency  against the echo: 50 ms tone bursts once a second; the page timestamps each burst
@@ -112,6 +113,77 @@ def best_correlation(reference, signal):
     return float(lags[lag] / denom) if denom > 0 else 0.0, lag
 
 
+def tracked_correlation(reference, signal, window, max_step):
+    """The correlation of `signal` with `reference` repeated, each `window` samples aligned
+    on their own: the first at the best lag anywhere in the period, each next one at the best
+    lag within `max_step` of the last one's. Returns (correlation, slips, total slip in
+    samples): the correlation is sum(dot) / sqrt(sum |signal|^2 * sum |aligned reference|^2)
+    over the windows, so it is the one-lag correlation when the lag never moves. A quiet
+    window (RMS < 0.005) keeps the last lag, and the lag moves only to a lag that fits the
+    window clearly better (by 0.05).
+
+    Why: Chromium's fake microphone loses a whole 10 ms buffer now and then (measured here:
+    one playthrough in five had a skip of exactly 80 samples at 8 kHz, 441 at the page's
+    44.1 kHz, with no underrun, drop or pad in the phone's counters; a single lag then gave
+    0.58 while every 250 ms window but the one holding the skip correlated >= 0.99), and it
+    slips a few samples at each loop point. Those are the source's, not the phone's: a
+    tracked lag follows them, and the slips are counted so a pipeline that drops or pads
+    audio still shows (the check bounds their total)."""
+    period = len(reference)
+    reps = int(np.ceil(len(signal) / period)) + 3
+    tiled = np.tile(reference, reps)
+    dot = 0.0
+    e_sig = 0.0
+    e_ref = 0.0
+    lag = None
+    slips = 0
+    total = 0
+    for start in range(0, len(signal) - window + 1, window):
+        seg = signal[start : start + window]
+        if np.sqrt(np.mean(seg**2)) < 0.005:
+            # A pause: nothing to align (its lag would be noise); it adds its little energy.
+            if lag is not None:
+                e_sig += float(np.dot(seg, seg))
+                r = tiled[start + lag : start + lag + window]
+                if len(r) == window:
+                    dot += float(np.dot(seg, r))
+                    e_ref += float(np.dot(r, r))
+            continue
+        if lag is None:
+            _, first = best_correlation(reference, seg)
+            candidates = [first]
+        else:
+            candidates = range(max(0, lag - max_step), lag + max_step + 1)
+        es = float(np.dot(seg, seg))
+        scored = []
+        for cand in candidates:
+            r = tiled[start + cand : start + cand + window]
+            if len(r) < window:
+                continue
+            er = float(np.dot(r, r))
+            d = float(np.dot(seg, r))
+            scored.append((d / np.sqrt(es * er) if er > 0 else 0.0, d, cand, er))
+        if not scored:
+            break
+        best = max(scored)
+        if lag is not None:
+            # Move only for a clearly better fit: a voiced sound also fits a pitch period
+            # away, which is no slip.
+            stay = next((x for x in scored if x[2] == lag), None)
+            if stay is not None and best[0] < stay[0] + 0.05:
+                best = stay
+        _, d, cand, er = best
+        if lag is not None and cand != lag:
+            slips += 1
+            total += abs(cand - lag)
+        lag = cand
+        dot += d
+        e_sig += float(np.dot(seg, seg))
+        e_ref += er
+    c = dot / np.sqrt(e_sig * e_ref) if e_sig > 0 and e_ref > 0 else 0.0
+    return float(c), slips, total
+
+
 def fetch(url):
     with urllib.request.urlopen(url, timeout=30) as r:
         return r.read()
@@ -184,8 +256,20 @@ def scenario_echo(p, url, workdir, screenshot):
     ref = resample(said, MIC_RATE, crate)
     seg = caller[loud[0] : loud[0] + len(ref) - crate // 10]
     check(len(seg) > 2 * crate, f"caller.wav holds a playthrough ({len(seg) / crate:.1f} s)")
-    c, lag = best_correlation(ref, seg)
-    check(c >= 0.9, f"caller.wav correlates with the microphone's WAV: {c:.3f} (>= 0.9)")
+    # Each 100 ms aligned on its own (the lag may move 25 ms a window): the fake microphone
+    # skips a 10 ms buffer when Chromium runs late (see tracked_correlation). The slips are
+    # bounded: together at most 60 ms in the playthrough (one skip is 10 ms; a loop point a
+    # few samples).
+    c, slips, slipped = tracked_correlation(ref, seg, crate // 10, crate // 40)
+    one, _ = best_correlation(ref, seg)
+    check(
+        c >= 0.9,
+        f"caller.wav correlates with the microphone's WAV: {c:.3f} (>= 0.9; one lag for the whole playthrough: {one:.3f})",
+    )
+    check(
+        slipped <= 60 * crate // 1000,
+        f"caller.wav follows the microphone with {slips} slips of {slipped * 1000 / crate:.1f} ms in all (<= 60 ms)",
+    )
 
     hrate, heard = read_wav(heard_wav)
     received = np.array(page.evaluate("window.fcphone.receivedPcm()"), dtype=np.float64) / 32768.0
@@ -196,8 +280,17 @@ def scenario_echo(p, url, workdir, screenshot):
     check(r >= 0.99, f"the audio the page received correlates with what the app sent (heard.wav): {r:.4f}")
     # And the app sent the caller's voice back (the echo).
     h_loud = np.nonzero(np.abs(heard) > 0.02)[0]
-    hc, _ = best_correlation(ref, heard[h_loud[0] : h_loud[0] + len(ref) - hrate // 10])
-    check(hc >= 0.6, f"what the page heard is the echo of the speech: {hc:.3f}")
+    # Tracked like caller.wav: the echo carries the microphone's skips, and the platform's
+    # playback adds its own when an echoed frame comes late (silence, then the rest later:
+    # measured up to 30 ms in all), which is the echo's real timing, not a fault; so no bound
+    # on the slips here, and a looser bound than the caller side's.
+    hc, hslips, hslipped = tracked_correlation(
+        ref, heard[h_loud[0] : h_loud[0] + len(ref) - hrate // 10], hrate // 10, hrate // 40
+    )
+    check(
+        hc >= 0.8,
+        f"what the page heard is the echo of the speech: {hc:.3f} (>= 0.8; {hslips} slips of {hslipped * 1000 / hrate:.1f} ms)",
+    )
 
     timeline = [json.loads(l) for l in fetch(url + files["timeline"]).decode().splitlines() if l.strip()]
     pressed = [e for e in timeline if e["kind"] == "notify_dtmf_received_start_data" and e["fields"].get("digit") == "5"]
