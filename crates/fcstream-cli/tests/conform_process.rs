@@ -2,7 +2,8 @@
 //! (exit 0, the table, a JUnit file listing every case that an XML parser reads); against
 //! `fcstream serve --app ivr` every case of the app profile passes (its JUnit file lists each
 //! of them); against an app that is not an echo the echo cases fail (exit 1, the names on
-//! stderr); `--list` and an `--only` that selects nothing.
+//! stderr); the platform-variant flags reach the suite and its outputs; `--list` and an
+//! `--only` that selects nothing.
 
 mod common;
 
@@ -179,4 +180,50 @@ fn list_and_an_empty_selection() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn the_platform_variant_flags_reach_the_suite_and_its_outputs() {
+    let server = Serve::start("echo");
+    let o = run(&[
+        "conform",
+        &server.url,
+        "--profile",
+        "echo",
+        "--only",
+        "echo/mulaw-8k,acks/per-entry",
+        "--acks",
+        "none",
+        "--depth-counts-playing",
+        "false",
+        "--first-sequence",
+        "3",
+        "--json",
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}\n{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["platform"], "acks=none depth-counts-playing=false first-sequence=3",
+        "{out}"
+    );
+    assert_eq!(v["passed"], 2, "{out}");
+    // The table names it too; a shape that is none of them is a usage error naming the flag.
+    let o = run(&[
+        "conform",
+        &server.url,
+        "--only",
+        "content/mulaw-8k",
+        "--acks",
+        "per-id",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("platform acks=per-id)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["conform", &server.url, "--acks", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--acks"), "{}", stderr(&o));
 }

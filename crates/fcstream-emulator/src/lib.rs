@@ -89,7 +89,9 @@ pub use faults::Faults;
 pub use flow::{run_flow, Flow, FlowError, FlowReport, FlowStep};
 pub use platform::{run, run_live, run_with, RunOptions};
 pub use report::{CallOutcome, CallReport, Summary};
-pub use script::{CallSetup, Hangup, KeyPress, PlatformConfig, Script, Segment, Source};
+pub use script::{
+    CallSetup, Hangup, KeyPress, PlatformConfig, PlatformVariant, Script, Segment, Source,
+};
 pub use timeline::{Dir, TimelineEntry};
 
 /// What stops the emulator from placing or recording a call. What happens on the wire

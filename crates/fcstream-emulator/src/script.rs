@@ -216,6 +216,59 @@ impl Default for PlatformConfig {
     }
 }
 
+/// The platform variants the specification is silent on (docs/PROTOCOL-NOTES.md), as a
+/// user picks them for `fcstream call`, `load` and `conform`: each unset field keeps what
+/// the script already has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlatformVariant {
+    /// How audio entries are acknowledged.
+    pub acks: Option<crate::buffers::AckShape>,
+    /// Whether a depth answer counts the entry playing.
+    pub depth_counts_playing: Option<bool>,
+    /// The `sequence_num` of the first caller frame.
+    pub first_sequence: Option<u32>,
+}
+
+impl PlatformVariant {
+    /// Sets what this variant sets in `platform`.
+    pub fn apply(&self, platform: &mut PlatformConfig) {
+        if let Some(a) = self.acks {
+            platform.acks = a;
+        }
+        if let Some(b) = self.depth_counts_playing {
+            platform.depth_counts_playing = b;
+        }
+        if let Some(n) = self.first_sequence {
+            platform.first_sequence = n;
+        }
+    }
+
+    /// Whether it sets nothing (the platform model's defaults).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// `acks=none depth-counts-playing=false first-sequence=1` (only what is set), or
+    /// `defaults`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = self.acks {
+            parts.push(format!("acks={a}"));
+        }
+        if let Some(b) = self.depth_counts_playing {
+            parts.push(format!("depth-counts-playing={b}"));
+        }
+        if let Some(n) = self.first_sequence {
+            parts.push(format!("first-sequence={n}"));
+        }
+        if parts.is_empty() {
+            "defaults".to_string()
+        } else {
+            parts.join(" ")
+        }
+    }
+}
+
 /// Everything one emulated call does. See the module docs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Script {

@@ -1012,6 +1012,49 @@ async fn a_server_counting_frames_from_zero_fails_first_sequence() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_platform_variant_reaches_every_case_but_those_about_one_variant() {
+    let only = Some("content/mulaw-8k,echo/mulaw-8k,acks/per-entry,caller/first-sequence-1");
+    // The platform model's defaults: only the case numbering frames from 1 trips it.
+    let r = judge(Flaw::SequenceFromZero, &options(Profile::Echo, only)).await;
+    assert_eq!(r.platform, "defaults");
+    assert_fails(
+        &r,
+        &[("caller/first-sequence-1", "the server failed the stream")],
+    );
+    // Frames numbered from 5 in every call: every case trips it.
+    let mut o = options(Profile::Echo, only);
+    o.variant.first_sequence = Some(5);
+    let r = judge(Flaw::SequenceFromZero, &o).await;
+    assert_eq!(r.platform, "first-sequence=5");
+    assert!(
+        r.table().contains("platform first-sequence=5"),
+        "{}",
+        r.table()
+    );
+    assert!(r
+        .to_junit()
+        .contains("name=\"platform\" value=\"first-sequence=5\""));
+    let says = "the server failed the stream";
+    assert_fails(
+        &r,
+        &[
+            ("content/mulaw-8k", says),
+            ("echo/mulaw-8k", says),
+            ("acks/per-entry", says),
+            ("caller/first-sequence-1", says),
+        ],
+    );
+    // No acks in every call: an echo waiting for completions stalls in the echo case, but
+    // the case about per-entry acks still gets them.
+    let mut o = options(Profile::Echo, Some("echo/mulaw-8k,acks/per-entry"));
+    o.variant.acks = Some(fcstream_emulator::buffers::AckShape::None);
+    let r = judge(Flaw::WaitsForCompletion, &o).await;
+    assert_eq!(r.platform, "acks=none");
+    let got = failed(&r);
+    assert_eq!(got, vec!["echo/mulaw-8k"], "{}", r.table());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_echo_waiting_for_a_completion_its_clear_dropped_fails_clear_during_playback() {
     let r = judge(Flaw::StallsAfterClear, &options(Profile::Echo, None)).await;
     assert_fails(

@@ -127,17 +127,9 @@ pub struct CallArgs {
     /// stream and the call goes on in PerCL).
     #[arg(long, value_name = "MODE")]
     pub end_stream: Option<String>,
-    /// Platform variant (the spec is silent): playback acknowledgements per-entry (default:
-    /// a start and a completion per message), per-id (first start, completion on the last
-    /// message), every-N, or none (only depth queries tell what played).
-    #[arg(long, value_name = "SHAPE")]
-    pub acks: Option<String>,
-    /// Platform variant: whether a depth answer counts the entry playing (default true).
-    #[arg(long, value_name = "BOOL")]
-    pub depth_counts_playing: Option<bool>,
-    /// Platform variant: the sequence number of the first caller frame (default 0).
-    #[arg(long, value_name = "N")]
-    pub first_sequence: Option<u32>,
+    /// The platform variants the specification is silent on.
+    #[command(flatten)]
+    pub variant: super::variant::VariantArgs,
 
     /// Fault: NotifyCallEnded(PLATFORM_ERROR) at this time.
     #[arg(long, value_name = "TIME")]
@@ -277,17 +269,7 @@ impl CallArgs {
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!("--end-stream: {e}"))?;
         }
-        if let Some(shape) = &self.acks {
-            s.platform.acks = shape
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("--acks: {e}"))?;
-        }
-        if let Some(b) = self.depth_counts_playing {
-            s.platform.depth_counts_playing = b;
-        }
-        if let Some(n) = self.first_sequence {
-            s.platform.first_sequence = n;
-        }
+        self.variant.variant().apply(&mut s.platform);
         if let Some(n) = self.buffer_size {
             s.platform.audio_buffer = n;
         }

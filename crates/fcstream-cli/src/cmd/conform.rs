@@ -51,6 +51,11 @@ pub struct ConformArgs {
     /// Send this `authorization` header value on every call, e.g. "Bearer s3cret".
     #[arg(long, value_name = "VALUE", env = "FCSTREAM_CALL_AUTHORIZATION")]
     pub authorization: Option<String>,
+    /// The platform variant every call runs with (the `acks/*` and
+    /// `caller/first-sequence-1` cases still set their own): run the suite once per variant
+    /// your platform may use.
+    #[command(flatten)]
+    pub variant: super::variant::VariantArgs,
     /// Extra CA certificate (PEM) to trust for https:// URLs.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
@@ -74,6 +79,7 @@ pub async fn run(args: ConformArgs) -> anyhow::Result<()> {
         jobs: args.jobs,
         concurrent_calls: args.concurrent_calls,
         authorization: args.authorization.clone(),
+        variant: args.variant.variant(),
     };
     if args.list {
         let mut out = String::new();

@@ -74,18 +74,9 @@ pub struct LoadArgs {
     /// The app is not an echo: do not count loss or require echoed frames.
     #[arg(long)]
     pub no_echo: bool,
-    /// How the emulated platform acknowledges audio entries: per-entry, per-id, every-N (a
-    /// start and a completion for one entry in N) or none.
-    #[arg(long, default_value = "per-entry")]
-    pub acks: fcstream_emulator::buffers::AckShape,
-    /// Platform variant: whether the emulated platform's depth answers count the entry
-    /// playing [default: the emulator's, true].
-    #[arg(long, value_name = "BOOL")]
-    pub depth_counts_playing: Option<bool>,
-    /// Platform variant: the sequence number of each call's first caller frame [default:
-    /// the emulator's, 0].
-    #[arg(long, value_name = "N")]
-    pub first_sequence: Option<u32>,
+    /// The platform variants the specification is silent on.
+    #[command(flatten)]
+    pub variant: super::variant::VariantArgs,
     /// p99 lateness of the generator's ticks above which the run is generator-limited.
     #[arg(long, default_value = "2ms", value_parser = humantime::parse_duration)]
     pub lateness_threshold: Duration,
@@ -146,14 +137,17 @@ impl LoadArgs {
         c.slo_max_loss_pct = self.slo_loss;
         c.server_pid = self.server_pid;
         c.precise_receive = self.precise_receive;
-        c.acks = self.acks;
         // Unset: LoadConfig::new's, which are the platform model's defaults.
-        if let Some(b) = self.depth_counts_playing {
-            c.depth_counts_playing = b;
-        }
-        if let Some(n) = self.first_sequence {
-            c.first_sequence = n;
-        }
+        let mut platform = fcstream_emulator::PlatformConfig {
+            acks: c.acks,
+            depth_counts_playing: c.depth_counts_playing,
+            first_sequence: c.first_sequence,
+            ..fcstream_emulator::PlatformConfig::default()
+        };
+        self.variant.variant().apply(&mut platform);
+        c.acks = platform.acks;
+        c.depth_counts_playing = platform.depth_counts_playing;
+        c.first_sequence = platform.first_sequence;
         Ok(c)
     }
 }

@@ -12,3 +12,4 @@ pub mod replay;
 pub mod serve;
 pub mod sip;
 pub mod stt;
+pub mod variant;

@@ -97,6 +97,10 @@ pub struct Options {
     pub concurrent_calls: usize,
     /// Sent as the `authorization` header of every call.
     pub authorization: Option<String>,
+    /// The platform variant every case's call runs with (default: the platform model's),
+    /// except where a case is about one variant (the `acks/*` cases and
+    /// `caller/first-sequence-1` set their own).
+    pub variant: crate::PlatformVariant,
 }
 
 impl Default for Options {
@@ -110,6 +114,7 @@ impl Default for Options {
             jobs: 4,
             concurrent_calls: 50,
             authorization: None,
+            variant: crate::PlatformVariant::default(),
         }
     }
 }
@@ -200,6 +205,8 @@ pub struct Report {
     pub target: String,
     /// The profile it was judged by.
     pub profile: Profile,
+    /// The platform variant the calls ran with ([`crate::PlatformVariant::describe`]).
+    pub platform: String,
     /// Every case selected, in the suite's order.
     pub cases: Vec<CaseResult>,
     /// How long the whole suite took.
@@ -268,18 +275,20 @@ pub struct Ctx {
 
 impl Ctx {
     /// A base script for a case: a call in `ct` with a fresh call id, the drain grace set to
-    /// [`Options::end_within`].
+    /// [`Options::end_within`] and the platform variant of [`Options::variant`].
     pub fn script(&self, ct: fcstream::ContentType, case: &str) -> Script {
         let id: String = case
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
+        let mut platform = PlatformConfig {
+            drain_grace: self.options.end_within,
+            ..PlatformConfig::default()
+        };
+        self.options.variant.apply(&mut platform);
         Script::new(ct)
             .call_id(format!("CAconform-{id}"))
-            .platform(PlatformConfig {
-                drain_grace: self.options.end_within,
-                ..PlatformConfig::default()
-            })
+            .platform(platform)
     }
 
     /// Plays `script` as one call on a new connection.
@@ -356,6 +365,7 @@ pub async fn run_named(connector: &Connector, options: &Options, target: &str) -
     Report {
         target: target.to_string(),
         profile: options.profile,
+        platform: options.variant.describe(),
         cases: results,
         elapsed: started.elapsed(),
     }

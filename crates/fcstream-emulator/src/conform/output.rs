@@ -29,9 +29,10 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "fcstream conform {} (profile {})",
+            "fcstream conform {} (profile {}, platform {})",
             self.target,
-            self.profile.as_str()
+            self.profile.as_str(),
+            self.platform
         );
         let _ = writeln!(
             out,
@@ -104,6 +105,11 @@ impl Report {
             out,
             "      <property name=\"target\" value=\"{}\"/>",
             xml(&self.target)
+        );
+        let _ = writeln!(
+            out,
+            "      <property name=\"platform\" value=\"{}\"/>",
+            xml(&self.platform)
         );
         let _ = writeln!(out, "    </properties>");
         for c in &self.cases {

@@ -288,6 +288,10 @@ pub(crate) struct Pacer {
     ledger: Vec<Record>,
     /// Plays dropped unsent because [`MAX_WAITING_PLAYS`] were waiting.
     pub(crate) dropped: u64,
+    /// The last depth answer settled entries no completion had: this platform is not
+    /// acknowledging each entry (none at all, once per id, or lost), so while plays wait
+    /// for credit the pacer asks for the depth early (see [`Pacer::query_deadline`]).
+    acks_missing: bool,
 }
 
 impl Pacer {
@@ -312,6 +316,7 @@ impl Pacer {
             reports_every_entry: false,
             ledger: Vec::new(),
             dropped: 0,
+            acks_missing: false,
         }
     }
 
@@ -485,6 +490,7 @@ impl Pacer {
                 self.finish_entry(e, now);
             }
             self.reanchor(now);
+            self.acks_missing = false;
             if self.last_completed == Some(id) {
                 self.reports_every_entry = true;
             }
@@ -570,6 +576,7 @@ impl Pacer {
         if done_count == 0 {
             return;
         }
+        self.acks_missing = true;
         for _ in 0..done_count {
             let Some(e) = self.outstanding.pop_front() else {
                 break;
@@ -585,14 +592,26 @@ impl Pacer {
         self.latencies.drain(..)
     }
 
-    /// When the pacer next wants a depth query (None: no need).
+    /// When the pacer next wants a depth query (None: no need): the watchdog, a grace after
+    /// the oldest entry's expected end. But when depth answers are what settles entries
+    /// ([`Pacer::acks_missing`]) and plays wait for credit, the pacer asks when half of what
+    /// is at the platform should have played: waiting for the watchdog would let through one
+    /// window (16 entries) per grace, 16 echoed frames per 0.5 s against the 25 a caller
+    /// sends, and the waiting plays would pile up until the oldest were dropped.
     pub(crate) fn query_deadline(&self, now: Instant) -> Option<Instant> {
         if self.want_query {
             return Some(now);
         }
-        self.outstanding
-            .front()
-            .map(|e| e.expected_end + self.config.stall_grace)
+        let front = self.outstanding.front()?;
+        let watchdog = front.expected_end + self.config.stall_grace;
+        if self.acks_missing && self.plays.iter().any(Play::unsent) {
+            let half = self
+                .outstanding
+                .get((self.outstanding.len() - 1) / 2)
+                .unwrap_or(front);
+            return Some(half.expected_end.min(watchdog));
+        }
+        Some(watchdog)
     }
 
     /// Fails every unanswered play (the call ended). Their ledger records count the entry
@@ -726,6 +745,69 @@ mod tests {
 
     fn clip(secs: u64) -> Bytes {
         vec![0xFFu8; 8000 * secs as usize].into()
+    }
+
+    /// A platform that sends no playback acknowledgements, only depth answers (an
+    /// assumed variant, `--acks none`), and an echo: one 20 ms play per caller frame for
+    /// 10 s. Every play is sent and answered, none dropped, with the depth asked a few
+    /// times a second, not once per frame.
+    #[tokio::test]
+    async fn an_echo_keeps_up_with_a_platform_that_answers_only_depth_queries() {
+        let clock = Clock::new();
+        let mut p = pacer();
+        let mut out = vec![];
+        // What the platform holds: (index, when it finishes playing).
+        let mut buffer: VecDeque<(u64, Instant)> = VecDeque::new();
+        let mut sent = 0u64;
+        let mut queries = 0u32;
+        let mut replies = Vec::new();
+        let step = Duration::from_millis(1);
+        for ms in 0..10_000u64 {
+            let now = clock.now();
+            // The platform plays what it holds, back to back.
+            while buffer.front().is_some_and(|(_, end)| *end <= now) {
+                buffer.pop_front();
+            }
+            if ms % 20 == 0 {
+                let (tx, rx) = oneshot::channel();
+                p.enqueue(ms, Bytes::from_static(&[0xFF; 160]), Some(tx), None, now);
+                replies.push(rx);
+            }
+            out.clear();
+            p.pump(now, &mut out);
+            for c in &out {
+                if let Command::PlayAudio { .. } = c {
+                    let start = buffer.back().map_or(now, |(_, end)| (*end).max(now));
+                    buffer.push_back((sent, start + Duration::from_millis(20)));
+                    sent += 1;
+                }
+            }
+            if p.query_deadline(now).is_some_and(|d| d <= now) {
+                // Answered at once (a local platform): the depth counts the entry playing.
+                let mark = p.query_mark();
+                queries += 1;
+                p.on_depth(mark, buffer.len() as u32, now);
+                out.clear();
+                p.pump(now, &mut out);
+                for c in &out {
+                    if let Command::PlayAudio { .. } = c {
+                        let start = buffer.back().map_or(now, |(_, end)| (*end).max(now));
+                        buffer.push_back((sent, start + Duration::from_millis(20)));
+                        sent += 1;
+                    }
+                }
+            }
+            clock.advance(step);
+        }
+        assert_eq!(p.dropped, 0, "no play dropped");
+        assert!(sent >= 495, "{sent} of 500 frames sent");
+        let answered = replies
+            .iter_mut()
+            .map(|rx| rx.try_recv())
+            .filter(|r| matches!(r, Ok(Ok(PlayOutcome::Completed))))
+            .count();
+        assert!(answered >= 480, "{answered} of 500 plays completed");
+        assert!(queries <= 100, "{queries} depth queries in 10 s");
     }
 
     fn ids(out: &[Command]) -> Vec<(String, u32, bool, usize)> {
