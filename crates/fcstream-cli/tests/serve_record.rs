@@ -1,6 +1,7 @@
 //! `fcstream serve --record-dir DIR` (and `FCSTREAM_RECORD_DIR`, `record_dir` in the config
 //! file) writes a stereo WAV and a JSON-lines timeline per call: a real `fcstream serve`
-//! process, called by a real `fcstream call` over loopback.
+//! process, called by a real `fcstream call` over loopback; `fcstream replay` plays such a
+//! recording again.
 
 mod common;
 
@@ -133,6 +134,61 @@ fn serve_with_record_dir_records_what_the_caller_said_and_heard_in_real_time() {
         }
     }
     assert!(frames >= 60, "{frames} caller frames in the timeline");
+}
+
+#[test]
+fn a_server_recording_replays_against_the_same_app_with_no_difference_and_not_another() {
+    let dir = temp("recordings-for-replay");
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.to_string_lossy().into_owned();
+    // The echo: every caller frame and key answered by exactly one message (see
+    // call_output.rs: nothing in what it sends depends on timing luck).
+    let recorded = Serve::start_with("echo", &["--record-dir", &dir_arg]);
+    let o = run(&[
+        "call",
+        recorded.url.as_str(),
+        "--tone",
+        "440",
+        "--tone-duration",
+        "1s",
+        "--dtmf",
+        "5@500ms",
+        "--hangup-after",
+        "1500ms",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let timelines = complete_recordings(&dir, 1);
+    let file = timelines[0].to_string_lossy().into_owned();
+    // A fresh echo (nothing recorded): the same messages, in the server's form.
+    let echo = Serve::start("echo");
+    let ivr = Serve::start("ivr");
+    let replay = |url: &str, json: bool| {
+        let mut args = vec!["replay", file.as_str(), url, "--tolerance", "2s"];
+        if json {
+            args.push("--json");
+        }
+        run(&args)
+    };
+    let same = replay(&echo.url, true);
+    assert!(same.status.success(), "{}{}", stdout(&same), stderr(&same));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&same)).unwrap();
+    assert_eq!(v["differences"], serde_json::json!([]), "{v}");
+    // 75 frames echoed and the key pressed back, at least.
+    let n = v["recorded_messages"].as_u64().unwrap();
+    assert!(n >= 70, "{n} recorded app messages");
+    let other = replay(&ivr.url, false);
+    assert_eq!(other.status.code(), Some(1), "{}", stderr(&other));
+    assert!(
+        stdout(&other).contains("app message #0: recorded audio_data"),
+        "{}",
+        stdout(&other)
+    );
+    // The WAV beside it gone: a clear error naming it.
+    std::fs::remove_file(timelines[0].with_extension("wav")).unwrap();
+    let bad = replay(&echo.url, false);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains(".wav"), "{}", stderr(&bad));
 }
 
 #[test]

@@ -55,7 +55,8 @@
 //!   call with expectations of the server under test, reported as a table, JSON or JUnit.
 //! - [`replay`]: record & replay (`fcstream call --record`, `fcstream replay`): a call's
 //!   caller side played again against any server, and a timing-tolerant diff of what the app
-//!   did then and now.
+//!   did then and now; `replay::server` reads a server's own recording (`fcstream serve
+//!   --record-dir`) as one.
 #![warn(missing_docs)]
 
 pub mod analysis;

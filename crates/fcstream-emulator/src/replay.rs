@@ -1,5 +1,6 @@
-//! Record & replay: a call captured as a [`Recording`] (`fcstream call --record FILE`) plays
-//! its caller side again against any server (`fcstream replay FILE URL`), and the server's
+//! Record & replay: a call captured as a [`Recording`] (`fcstream call --record FILE`, or a
+//! server's own recording, `fcstream serve --record-dir`, read by [`server`]) plays its
+//! caller side again against any server (`fcstream replay FILE URL`), and the server's
 //! answers are compared with the recorded ones ([`diff`]).
 //!
 //! Why: a regression test for a voice app that nobody has to write. Record a real session
@@ -41,6 +42,8 @@ use crate::buffers::AckShape;
 use crate::script::{CallSetup, Hangup, KeyPress, Script, Source};
 use crate::{CallOutcome, CallReport, Dir, EmulatorError, RunOptions};
 
+pub mod server;
+
 /// The format's version; a file of another version is refused.
 pub const VERSION: u32 = 1;
 /// How far ahead (in replayed messages) the diff looks for a recorded message's match.
@@ -72,6 +75,23 @@ pub struct Recording {
     pub platform: RecordedPlatform,
     /// Every message the app sent, in order.
     pub app: Vec<AppMessage>,
+    /// The form of `app`'s fields: the emulator's (default), or a server recording's.
+    #[serde(default)]
+    pub form: MessageForm,
+}
+
+/// What the recorded app messages' fields hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageForm {
+    /// The emulator's timeline (`fcstream call --record`): every field, audio as a byte
+    /// count and a checksum.
+    #[default]
+    Emulator,
+    /// A server's timeline (`fcstream serve --record-dir`, read by [`server::read`]): ids,
+    /// sequence numbers, sizes, no checksum. Replayed messages are compared in this form
+    /// ([`server::server_form`]).
+    Server,
 }
 
 /// The call's setup.
@@ -193,6 +213,17 @@ impl Recording {
                 first_sequence: p.first_sequence,
             },
             app: app_messages(report),
+            form: MessageForm::Emulator,
+        }
+    }
+
+    /// Reads a recording: a `.jsonl` is a server's timeline (with its `.wav` beside it,
+    /// [`server::read`]), anything else the JSON of `fcstream call --record`.
+    pub fn open(path: &std::path::Path) -> Result<Self, RecordingError> {
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            server::read(path)
+        } else {
+            Self::read(path)
         }
     }
 
@@ -508,12 +539,11 @@ pub async fn replay(
         recorded_ms: recording.duration_ms,
         replayed_ms: report.summary.duration_ms,
     };
-    differences.extend(diff(
-        &recording.app,
-        &app_messages(&report),
-        tolerance,
-        ends,
-    ));
+    let mut replayed = app_messages(&report);
+    if recording.form == MessageForm::Server {
+        replayed = replayed.iter().map(server::server_form).collect();
+    }
+    differences.extend(diff(&recording.app, &replayed, tolerance, ends));
     differences.truncate(MAX_DIFFERENCES);
     Ok((report, differences))
 }

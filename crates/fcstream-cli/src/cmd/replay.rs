@@ -1,5 +1,5 @@
 //! `fcstream replay FILE URL`: plays the caller side of a recorded call (`fcstream call
-//! --record FILE`) against a server and says what the app did differently, timing-tolerant
+//! --record FILE`, or a `.jsonl` of `fcstream serve --record-dir`) against a server and says what the app did differently, timing-tolerant
 //! (`fcstream_emulator::replay`). Exit status 1 when there is a difference: a regression test
 //! for a voice app in one line.
 
@@ -14,7 +14,8 @@ use fcstream_emulator::{connect, ConnectOptions, RunOptions};
 /// `fcstream replay` arguments.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// The recording (`fcstream call --record FILE`).
+    /// The recording: `fcstream call --record FILE`, or a server's own (`fcstream serve
+    /// --record-dir DIR`: its `.jsonl`, with the `.wav` of the same name beside it).
     pub file: PathBuf,
     /// The app's gRPC URL.
     pub url: String,
@@ -34,7 +35,7 @@ pub struct ReplayArgs {
 
 /// Runs `fcstream replay`.
 pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
-    let recording = Recording::read(&args.file)
+    let recording = Recording::open(&args.file)
         .with_context(|| format!("recording {}", args.file.display()))?;
     let options = ConnectOptions {
         ca_cert_pem: args
