@@ -375,21 +375,10 @@ fn call_record_then_replay_same_app_no_difference_other_app_exit_1_naming_comman
     let echo = Serve::start("echo");
     let ivr = Serve::start("ivr");
     let file = temp("replay-echo.json");
-    let o = run(&[
-        "call",
-        echo.url.as_str(),
-        "--tone",
-        "440",
-        "--tone-duration",
-        "1s",
-        "--dtmf",
-        "5@500ms",
-        "--hangup-after",
-        "1500ms",
-        "--quiet",
-        "--record",
-        file.to_str().unwrap(),
-    ]);
+    let mut args = vec!["call", echo.url.as_str()];
+    args.extend_from_slice(TONE_AND_KEY);
+    args.extend_from_slice(&["--record", file.to_str().unwrap()]);
+    let o = run(&args);
     assert!(o.status.success(), "{}", text(&o.stderr));
     // Real time on a shared machine: a generous tolerance (virtual-time tests are exact).
     let replay = |url: &str| run(&["replay", file.to_str().unwrap(), url, "--tolerance", "2s"]);

@@ -141,22 +141,11 @@ fn a_server_recording_replays_against_the_same_app_with_no_difference_and_not_an
     let dir = temp("recordings-for-replay");
     let _ = std::fs::remove_dir_all(&dir);
     let dir_arg = dir.to_string_lossy().into_owned();
-    // The echo: every caller frame and key answered by exactly one message (see
-    // call_output.rs: nothing in what it sends depends on timing luck).
+    // The echo, called by the tone-and-key caller.
     let recorded = Serve::start_with("echo", &["--record-dir", &dir_arg]);
-    let o = run(&[
-        "call",
-        recorded.url.as_str(),
-        "--tone",
-        "440",
-        "--tone-duration",
-        "1s",
-        "--dtmf",
-        "5@500ms",
-        "--hangup-after",
-        "1500ms",
-        "--quiet",
-    ]);
+    let mut args = vec!["call", recorded.url.as_str()];
+    args.extend_from_slice(TONE_AND_KEY);
+    let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let timelines = complete_recordings(&dir, 1);
     let file = timelines[0].to_string_lossy().into_owned();

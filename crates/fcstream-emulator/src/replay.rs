@@ -229,15 +229,7 @@ impl Recording {
 
     /// Reads a recording file (bounded to [`MAX_FILE_BYTES`]).
     pub fn read(path: &std::path::Path) -> Result<Self, RecordingError> {
-        let shown = || path.display().to_string();
-        let len = std::fs::metadata(path)
-            .map_err(|e| RecordingError::Io(shown(), e))?
-            .len();
-        if len > MAX_FILE_BYTES {
-            return Err(RecordingError::TooLarge(len));
-        }
-        let text = std::fs::read(path).map_err(|e| RecordingError::Io(shown(), e))?;
-        Self::from_json(&text)
+        Self::from_json(&read_bounded(path)?)
     }
 
     /// Parses a recording.
@@ -330,6 +322,18 @@ impl Recording {
             .map_err(|e| bad(format!("the recorded call is not a valid script: {e}")))?;
         Ok(script)
     }
+}
+
+/// A file's bytes, refused past [`MAX_FILE_BYTES`] before it is read.
+fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, RecordingError> {
+    let shown = || path.display().to_string();
+    let len = std::fs::metadata(path)
+        .map_err(|e| RecordingError::Io(shown(), e))?
+        .len();
+    if len > MAX_FILE_BYTES {
+        return Err(RecordingError::TooLarge(len));
+    }
+    std::fs::read(path).map_err(|e| RecordingError::Io(shown(), e))
 }
 
 fn ms(d: Duration) -> f64 {

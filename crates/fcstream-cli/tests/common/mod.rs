@@ -8,6 +8,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
+/// The caller of the record-and-replay tests (after `call URL`): a 1 s tone, key 5 at
+/// 500 ms, a hang-up at 1.5 s. Against the echo every frame and key gets exactly one answer,
+/// so nothing it sends depends on timing luck.
+pub const TONE_AND_KEY: &[&str] = &[
+    "--tone",
+    "440",
+    "--tone-duration",
+    "1s",
+    "--dtmf",
+    "5@500ms",
+    "--hangup-after",
+    "1500ms",
+    "--quiet",
+];
+
 /// The `fcstream` binary with nothing from the environment of the machine running the tests
 /// (every `FCSTREAM_*` setting a test could trip on removed) and `RUST_LOG=warn`.
 pub fn fcstream() -> Command {

@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use super::{
-    AppMessage, MessageForm, RecordedCall, RecordedKey, RecordedPlatform, Recording,
-    RecordingError, MAX_FILE_BYTES, VERSION,
+    read_bounded, AppMessage, MessageForm, RecordedCall, RecordedKey, RecordedPlatform, Recording,
+    RecordingError, VERSION,
 };
 use crate::buffers::AckShape;
 use crate::CallOutcome;
@@ -48,17 +48,6 @@ pub fn read(timeline: &Path) -> Result<Recording, RecordingError> {
     let wav = wav_beside(timeline);
     let audio = read_bounded(&wav)?;
     from_parts(&text, &audio)
-}
-
-fn read_bounded(path: &Path) -> Result<Vec<u8>, RecordingError> {
-    let shown = || path.display().to_string();
-    let len = std::fs::metadata(path)
-        .map_err(|e| RecordingError::Io(shown(), e))?
-        .len();
-    if len > MAX_FILE_BYTES {
-        return Err(RecordingError::TooLarge(len));
-    }
-    std::fs::read(path).map_err(|e| RecordingError::Io(shown(), e))
 }
 
 /// A server recording from the bytes of its timeline and its WAV.

@@ -773,20 +773,8 @@ mod tests {
                 p.enqueue(ms, Bytes::from_static(&[0xFF; 160]), Some(tx), None, now);
                 replies.push(rx);
             }
-            out.clear();
-            p.pump(now, &mut out);
-            for c in &out {
-                if let Command::PlayAudio { .. } = c {
-                    let start = buffer.back().map_or(now, |(_, end)| (*end).max(now));
-                    buffer.push_back((sent, start + Duration::from_millis(20)));
-                    sent += 1;
-                }
-            }
-            if p.query_deadline(now).is_some_and(|d| d <= now) {
-                // Answered at once (a local platform): the depth counts the entry playing.
-                let mark = p.query_mark();
-                queries += 1;
-                p.on_depth(mark, buffer.len() as u32, now);
+            // What the pacer sends now joins the platform's buffer, to play after the rest.
+            let mut send = |p: &mut Pacer, buffer: &mut VecDeque<(u64, Instant)>| {
                 out.clear();
                 p.pump(now, &mut out);
                 for c in &out {
@@ -796,6 +784,14 @@ mod tests {
                         sent += 1;
                     }
                 }
+            };
+            send(&mut p, &mut buffer);
+            if p.query_deadline(now).is_some_and(|d| d <= now) {
+                // Answered at once (a local platform): the depth counts the entry playing.
+                let mark = p.query_mark();
+                queries += 1;
+                p.on_depth(mark, buffer.len() as u32, now);
+                send(&mut p, &mut buffer);
             }
             clock.advance(step);
         }
