@@ -2,16 +2,16 @@
 //! caller sentences (written before any measurement, not tuned), spoken by two voices — a
 //! natural one (Festival HTS, else Flite) and espeak-ng — go through the emulator (8 kHz
 //! µ-law, real time) to the agent, which streams them over gRPC to the local recognition
-//! service on Whisper (tiny.en; `FCSTREAM_ACCURACY_MODEL=base` for base) and acts on what
-//! comes back.
+//! service on Whisper (tiny.en; `FCSTREAM_ACCURACY_MODEL=base` for base, `=pocketsphinx`
+//! for the other engine, to compare) and acts on what comes back.
 //!
 //! Per voice it prints the word error rate of the agent's finals and its intent accuracy, with
 //! the latencies (end of speech → final, → response audio) and CPU use, and asserts loose
 //! bounds: intents ≥ 90 % (natural voice), ≥ 75 % (espeak-ng). Then the same calls again with
-//! a CPU hog the test starts itself (a busy process on the second core): no empty final and no
-//! dropped audio are asserted; intents within 10 points of the quiet run and a final for every
-//! call are printed, and asserted only with `FCSTREAM_ACCURACY_STRICT=1` (not met on the
-//! shared 2-core machine: docs/TRANSCRIPTION.md).
+//! a CPU hog the test starts itself (a busy process on the second core): intents within 10
+//! points of the quiet run, no empty final and no dropped audio are asserted; a final for
+//! every call is printed, and asserted only with `FCSTREAM_ACCURACY_STRICT=1` (a 2-core
+//! machine shared with other builds misses it: docs/TRANSCRIPTION.md).
 //!
 //! Needs the model (`fcstream models install`), espeak-ng and Festival or Flite; skipped
 //! without them unless `FCSTREAM_REQUIRE_SPEECH=1`, which makes them required.
@@ -27,6 +27,7 @@ use fcstream::CallConfig;
 use fcstream_apps::agent::{agent, AgentConfig, CallMeasures, Intent};
 use fcstream_emulator::report::percentile;
 use fcstream_emulator::Summary;
+use fcstream_speech::engine::pocketsphinx::{PocketSphinx, PocketSphinxConfig};
 use fcstream_speech::engine::whisper::{is_installed, model, WhisperConfig, WhisperEngine};
 use fcstream_speech::engine::Engine;
 use fcstream_speech::google::GoogleStt;
@@ -275,13 +276,22 @@ impl Drop for Hog {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agent_accuracy_whisper_two_voices_quiet_and_under_a_cpu_hog() {
     let name = std::env::var("FCSTREAM_ACCURACY_MODEL").unwrap_or_else(|_| "tiny.en".into());
-    let spec = *model(&name).expect("FCSTREAM_ACCURACY_MODEL is tiny.en or base");
-    let config = WhisperConfig::installed(&spec);
-    if !is_installed(&config.model_dir, &spec) {
-        return skip_speech(&format!(
-            "the Whisper model {name} is not installed (fcstream models install {name})"
-        ));
-    }
+    // `pocketsphinx`: the same sentences and voices through the other engine, for the
+    // comparison in docs/TRANSCRIPTION.md (its intent bounds are Whisper's: expect them
+    // missed).
+    let sphinx = name == "pocketsphinx";
+    let whisper = if sphinx {
+        None
+    } else {
+        let spec = *model(&name).expect("FCSTREAM_ACCURACY_MODEL is tiny.en, base or pocketsphinx");
+        let config = WhisperConfig::installed(&spec);
+        if !is_installed(&config.model_dir, &spec) {
+            return skip_speech(&format!(
+                "the Whisper model {name} is not installed (fcstream models install {name})"
+            ));
+        }
+        Some(config)
+    };
     if !tool("espeak-ng") {
         return skip_speech("needs espeak-ng (apt-get install espeak-ng)");
     }
@@ -291,12 +301,18 @@ async fn agent_accuracy_whisper_two_voices_quiet_and_under_a_cpu_hog() {
         );
     };
     let rss_before = peak_rss_mb();
-    let engine: Arc<dyn Engine> = Arc::new(
-        tokio::task::spawn_blocking(move || WhisperEngine::new(config))
-            .await
-            .unwrap()
-            .expect("the model loads"),
-    );
+    let engine: Arc<dyn Engine> = match whisper {
+        Some(config) => Arc::new(
+            tokio::task::spawn_blocking(move || WhisperEngine::new(config))
+                .await
+                .unwrap()
+                .expect("the model loads"),
+        ),
+        None => Arc::new(
+            PocketSphinx::new(PocketSphinxConfig::default())
+                .expect("PocketSphinx loads (libpocketsphinx3, pocketsphinx-en-us)"),
+        ),
+    };
     eprintln!("engine: {}", engine.name());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -343,19 +359,20 @@ async fn agent_accuracy_whisper_two_voices_quiet_and_under_a_cpu_hog() {
                 min * 100.0
             ));
         }
-        // The hog run's bounds (the issue's) are not met on a 2-core machine shared with
-        // other builds: finals come later than the caller stays on (see
-        // docs/TRANSCRIPTION.md). They are printed, and asserted with
-        // FCSTREAM_ACCURACY_STRICT=1; what holds regardless (no empty final, no dropped
-        // audio) is asserted below.
-        let mut hog_failures = Vec::new();
+        // Under the hog the intents stay within 10 points of the quiet run (asserted: since
+        // the packed weights and speculative finals the hog run has matched the quiet one,
+        // 95 / 95 % and 82.5 / 82.5 % on 2026-12-03). A final for every call is printed, and
+        // asserted with FCSTREAM_ACCURACY_STRICT=1 (a machine shared with other builds makes
+        // finals later than the caller stays on: docs/TRANSCRIPTION.md); no empty final and
+        // no dropped audio are asserted below.
         if hog_acc + MAX_HOG_DROP < acc {
-            hog_failures.push(format!(
+            failures.push(format!(
                 "{voice}: under the CPU hog intents fell from {:.1}% to {:.1}%",
                 acc * 100.0,
                 hog_acc * 100.0
             ));
         }
+        let mut hog_failures = Vec::new();
         if silent > 0 {
             hog_failures.push(format!(
                 "{voice}: under the CPU hog {silent} calls got no final before they hung up"
