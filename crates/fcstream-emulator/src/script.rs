@@ -243,11 +243,6 @@ impl PlatformVariant {
         }
     }
 
-    /// Whether it sets nothing (the platform model's defaults).
-    pub fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-
     /// `acks=none depth-counts-playing=false first-sequence=1` (only what is set), or
     /// `defaults`.
     pub fn describe(&self) -> String {

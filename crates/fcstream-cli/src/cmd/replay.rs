@@ -1,7 +1,7 @@
 //! `fcstream replay FILE URL`: plays the caller side of a recorded call (`fcstream call
-//! --record FILE`, or a `.jsonl` of `fcstream serve --record-dir`) against a server and says what the app did differently, timing-tolerant
-//! (`fcstream_emulator::replay`). Exit status 1 when there is a difference: a regression test
-//! for a voice app in one line.
+//! --record FILE`, or a `.jsonl` of `fcstream serve --record-dir`) against a server and says
+//! what the app did differently, timing-tolerant (`fcstream_emulator::replay`). Exit status 1
+//! when there is a difference: a regression test for a voice app in one line.
 
 use std::path::PathBuf;
 use std::time::Duration;
