@@ -136,6 +136,7 @@ def tracked_correlation(reference, signal, window, max_step):
     e_sig = 0.0
     e_ref = 0.0
     lag = None
+    _, start_lag = best_correlation(reference, signal)
     slips = 0
     total = 0
     for start in range(0, len(signal) - window + 1, window):
@@ -149,11 +150,11 @@ def tracked_correlation(reference, signal, window, max_step):
                     dot += float(np.dot(seg, r))
                     e_ref += float(np.dot(r, r))
             continue
-        if lag is None:
-            _, first = best_correlation(reference, seg)
-            candidates = [first]
-        else:
-            candidates = range(max(0, lag - max_step), lag + max_step + 1)
+        # The first window looks near the lag that fits the whole signal best (a 100 ms
+        # window alone can fit a wrong place better: seen, 0.14 tracked against 0.96 for one
+        # lag); each next one near the last.
+        around = start_lag if lag is None else lag
+        candidates = range(max(0, around - max_step), around + max_step + 1)
         es = float(np.dot(seg, seg))
         scored = []
         for cand in candidates:
@@ -257,9 +258,9 @@ def scenario_echo(p, url, workdir, screenshot):
     seg = caller[loud[0] : loud[0] + len(ref) - crate // 10]
     check(len(seg) > 2 * crate, f"caller.wav holds a playthrough ({len(seg) / crate:.1f} s)")
     # Each 100 ms aligned on its own (the lag may move 25 ms a window): the fake microphone
-    # skips a 10 ms buffer when Chromium runs late (see tracked_correlation). The slips are
-    # bounded: together at most 60 ms in the playthrough (one skip is 10 ms; a loop point a
-    # few samples).
+    # skips 10 ms buffers now and then (see tracked_correlation; up to four in one quiet
+    # playthrough here, 40 ms). The slips are bounded at 150 ms in all (5 % of the
+    # playthrough): a pipeline losing a frame in ten shows 1.6 s of them.
     c, slips, slipped = tracked_correlation(ref, seg, crate // 10, crate // 40)
     one, _ = best_correlation(ref, seg)
     check(
@@ -267,8 +268,8 @@ def scenario_echo(p, url, workdir, screenshot):
         f"caller.wav correlates with the microphone's WAV: {c:.3f} (>= 0.9; one lag for the whole playthrough: {one:.3f})",
     )
     check(
-        slipped <= 60 * crate // 1000,
-        f"caller.wav follows the microphone with {slips} slips of {slipped * 1000 / crate:.1f} ms in all (<= 60 ms)",
+        slipped <= 150 * crate // 1000,
+        f"caller.wav follows the microphone with {slips} slips of {slipped * 1000 / crate:.1f} ms in all (<= 150 ms)",
     )
 
     hrate, heard = read_wav(heard_wav)
