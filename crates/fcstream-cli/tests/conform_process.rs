@@ -135,18 +135,18 @@ fn conform_app_profile_against_the_built_in_ivr_passes_every_case() {
     }
 }
 
+/// `fcstream conform URL --profile echo --only ONLY EXTRA…`.
+fn conform_echo(url: &str, only: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["conform", url, "--profile", "echo", "--only", only];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 #[test]
 fn conform_fails_with_status_1_naming_the_cases() {
     // The IVR app is not an echo: judged as one, the echo cases fail.
     let server = Serve::start("ivr");
-    let o = run(&[
-        "conform",
-        &server.url,
-        "--profile",
-        "echo",
-        "--only",
-        "echo/mulaw-8k,content/mulaw-8k",
-    ]);
+    let o = conform_echo(&server.url, "echo/mulaw-8k,content/mulaw-8k", &[]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}\n{}", stderr(&o));
     assert!(
@@ -185,21 +185,19 @@ fn list_and_an_empty_selection() {
 #[test]
 fn the_platform_variant_flags_reach_the_suite_and_its_outputs() {
     let server = Serve::start("echo");
-    let o = run(&[
-        "conform",
+    let o = conform_echo(
         &server.url,
-        "--profile",
-        "echo",
-        "--only",
         "echo/mulaw-8k,acks/per-entry",
-        "--acks",
-        "none",
-        "--depth-counts-playing",
-        "false",
-        "--first-sequence",
-        "3",
-        "--json",
-    ]);
+        &[
+            "--acks",
+            "none",
+            "--depth-counts-playing",
+            "false",
+            "--first-sequence",
+            "3",
+            "--json",
+        ],
+    );
     let out = stdout(&o);
     assert!(o.status.success(), "{out}\n{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -176,10 +176,6 @@ impl Recording {
     /// The recording of a call the emulator ran: `script` is what the caller did, `report`
     /// what happened.
     pub fn new(script: &Script, report: &CallReport) -> Self {
-        let mut pcm = Vec::with_capacity(report.caller.len() * 2);
-        for s in &report.caller {
-            pcm.extend_from_slice(&s.to_le_bytes());
-        }
         let c = &script.call;
         let p = &script.platform;
         Self {
@@ -192,7 +188,7 @@ impl Recording {
                 metadata: c.metadata.clone(),
                 content_type: c.content_type.as_str().to_string(),
             },
-            caller_pcm: base64::engine::general_purpose::STANDARD.encode(pcm),
+            caller_pcm: encode_pcm(&report.caller),
             rate: report.rate,
             keys: script
                 .dtmf
@@ -322,6 +318,16 @@ impl Recording {
             .map_err(|e| bad(format!("the recorded call is not a valid script: {e}")))?;
         Ok(script)
     }
+}
+
+/// Samples as a recording holds them: 16-bit little-endian PCM, base64
+/// ([`Recording::caller_pcm`]; [`Recording::script`] decodes it).
+fn encode_pcm(samples: &[i16]) -> String {
+    let mut pcm = Vec::with_capacity(samples.len() * 2);
+    for s in samples {
+        pcm.extend_from_slice(&s.to_le_bytes());
+    }
+    base64::engine::general_purpose::STANDARD.encode(pcm)
 }
 
 /// A file's bytes, refused past [`MAX_FILE_BYTES`] before it is read.

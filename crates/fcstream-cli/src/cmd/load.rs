@@ -138,16 +138,10 @@ impl LoadArgs {
         c.server_pid = self.server_pid;
         c.precise_receive = self.precise_receive;
         // Unset: LoadConfig::new's, which are the platform model's defaults.
-        let mut platform = fcstream_emulator::PlatformConfig {
-            acks: c.acks,
-            depth_counts_playing: c.depth_counts_playing,
-            first_sequence: c.first_sequence,
-            ..fcstream_emulator::PlatformConfig::default()
-        };
-        self.variant.variant().apply(&mut platform);
-        c.acks = platform.acks;
-        c.depth_counts_playing = platform.depth_counts_playing;
-        c.first_sequence = platform.first_sequence;
+        let v = self.variant.variant();
+        c.acks = v.acks.unwrap_or(c.acks);
+        c.depth_counts_playing = v.depth_counts_playing.unwrap_or(c.depth_counts_playing);
+        c.first_sequence = v.first_sequence.unwrap_or(c.first_sequence);
         Ok(c)
     }
 }

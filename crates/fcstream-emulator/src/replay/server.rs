@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use super::{
-    read_bounded, AppMessage, MessageForm, RecordedCall, RecordedKey, RecordedPlatform, Recording,
-    RecordingError, VERSION,
+    encode_pcm, read_bounded, AppMessage, MessageForm, RecordedCall, RecordedKey, RecordedPlatform,
+    Recording, RecordingError, VERSION,
 };
 use crate::buffers::AckShape;
 use crate::CallOutcome;
@@ -115,7 +115,7 @@ pub fn from_parts(timeline: &[u8], wav: &[u8]) -> Result<Recording, RecordingErr
                     digit.filter(|d| fcstream::audio::dtmf::frequencies(*d).is_some())
                 {
                     if let Some(i) = held.take() {
-                        keys[i].duration_ms = (at - keys[i].at_ms).max(0.0);
+                        keys[i].duration_ms = (at - keys[i].at_ms).max(1.0);
                     }
                     keys.push(RecordedKey {
                         digit,
@@ -200,15 +200,10 @@ pub fn from_parts(timeline: &[u8], wav: &[u8]) -> Result<Recording, RecordingErr
     };
     let defaults = crate::PlatformConfig::default();
     let (rate, caller) = caller_track(wav, ct)?;
-    let mut pcm = Vec::with_capacity(caller.len() * 2);
-    for s in &caller {
-        pcm.extend_from_slice(&s.to_le_bytes());
-    }
-    use base64::Engine;
     let recording = Recording {
         version: VERSION,
         call,
-        caller_pcm: base64::engine::general_purpose::STANDARD.encode(pcm),
+        caller_pcm: encode_pcm(&caller),
         rate,
         keys,
         duration_ms,
