@@ -29,7 +29,9 @@
 //! message after the recorded end is not required on replay, and a replayed message after
 //! the replayed end that matches nothing is not an extra; a message before the end still
 //! has to be there (it may match one the replay saw just after its end, within the
-//! tolerance).
+//! tolerance). "After the end" starts [`END_RACE_MS`] (one frame) before it: the echo of the
+//! caller's last frame, sent 20 ms before the hang-up, is in that race too (the server's
+//! recording once had it 2 ms before the end, and its replay never saw it).
 
 use std::time::Duration;
 
@@ -48,6 +50,11 @@ pub mod server;
 pub const VERSION: u32 = 1;
 /// How far ahead (in replayed messages) the diff looks for a recorded message's match.
 pub const RESYNC_WINDOW: usize = 50;
+/// How long before a call's end an app message is still in the race with it, ms: one frame
+/// period. The answer to the caller's last frame (sent 20 ms before the hang-up) goes out
+/// while the hang-up travels the other way; whether it reaches the platform before the stream
+/// closes is a race, on the recording's side and on the replay's.
+pub const END_RACE_MS: f64 = 20.0;
 /// Differences listed at most.
 pub const MAX_DIFFERENCES: usize = 50;
 /// The largest recording file read (a recording holds the caller's audio: one hour at 16 kHz
@@ -149,8 +156,23 @@ pub struct AppMessage {
 }
 
 impl AppMessage {
-    fn same(&self, other: &AppMessage) -> bool {
-        self.kind == other.kind && self.fields == other.fields
+    /// The same kind and fields, the `id` aside (see [`Ids`]).
+    fn same_but_id(&self, other: &AppMessage) -> bool {
+        if self.kind != other.kind {
+            return false;
+        }
+        match (self.fields.as_object(), other.fields.as_object()) {
+            (Some(a), Some(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| k == "id" || b.get(k).is_some_and(|w| w == v))
+            }
+            _ => self.fields == other.fields,
+        }
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.fields.get("id").and_then(Value::as_str)
     }
 
     fn shown(&self) -> String {
@@ -446,6 +468,37 @@ impl Ends {
     };
 }
 
+/// Ids compared up to a renaming: the ids an app gives its plays and key presses are often a
+/// counter shared between kinds (the echo's `p25` and `d26`), so which message got which
+/// number follows the order two near-simultaneous answers left in, not what the app chose.
+/// A recorded id pairs with the replayed id of its first match and with no other, in both
+/// directions: a clear that names another play than the recorded one is still a difference.
+#[derive(Default)]
+struct Ids {
+    then_to_now: std::collections::HashMap<String, String>,
+    now_to_then: std::collections::HashMap<String, String>,
+}
+
+impl Ids {
+    fn agree(&self, then: Option<&str>, now: Option<&str>) -> bool {
+        match (then, now) {
+            (Some(a), Some(b)) => match (self.then_to_now.get(a), self.now_to_then.get(b)) {
+                (Some(x), _) => x == b,
+                (None, Some(_)) => false,
+                (None, None) => true,
+            },
+            (a, b) => a == b,
+        }
+    }
+
+    fn pair(&mut self, then: Option<&str>, now: Option<&str>) {
+        if let (Some(a), Some(b)) = (then, now) {
+            self.then_to_now.insert(a.to_owned(), b.to_owned());
+            self.now_to_then.insert(b.to_owned(), a.to_owned());
+        }
+    }
+}
+
 /// The differences between the recorded app messages and the replayed ones (see the
 /// [module docs](self)); equal messages within `tolerance` of each other are no difference.
 pub fn diff(
@@ -458,19 +511,25 @@ pub fn diff(
     // After its end a recorded message is not required (the replay may never see it).
     let required = recorded
         .iter()
-        .position(|m| m.t_ms > ends.recorded_ms)
+        .position(|m| m.t_ms > ends.recorded_ms - END_RACE_MS)
         .unwrap_or(recorded.len());
     let (recorded, late) = recorded.split_at(required);
     let mut used = vec![false; replayed.len()];
+    let mut ids = Ids::default();
     let mut first_free = 0;
+    // Just past the last match: the window runs RESYNC_WINDOW beyond it, so a replayed
+    // message that matched nothing does not hold the window back for the rest of the call.
+    let mut cursor = 0;
     let mut timing = Vec::new();
     let mut missing = Vec::new();
     for (i, a) in recorded.iter().enumerate() {
         while first_free < replayed.len() && used[first_free] {
             first_free += 1;
         }
-        let window = first_free..replayed.len().min(first_free + RESYNC_WINDOW);
-        let same = |j: &usize| !used[*j] && replayed[*j].same(a);
+        let window = first_free..replayed.len().min(first_free.max(cursor) + RESYNC_WINDOW);
+        let same = |j: &usize| {
+            !used[*j] && replayed[*j].same_but_id(a) && ids.agree(a.id(), replayed[*j].id())
+        };
         // The same message in time first (a reordering within the tolerance is none), then
         // the same message at another time.
         let found = window
@@ -480,6 +539,8 @@ pub fn diff(
         match found {
             Some(j) => {
                 used[j] = true;
+                ids.pair(a.id(), replayed[j].id());
+                cursor = cursor.max(j + 1);
                 let shift = replayed[j].t_ms - a.t_ms;
                 if shift.abs() > tol {
                     timing.push(Difference::Timing {
@@ -495,12 +556,16 @@ pub fn diff(
     // A late recorded message still pairs with a replayed one (the same race, won the other
     // way round), so neither is a difference.
     for a in late {
-        if let Some(j) = (0..replayed.len()).find(|&j| !used[j] && replayed[j].same(a)) {
+        let found = (0..replayed.len()).find(|&j| {
+            !used[j] && replayed[j].same_but_id(a) && ids.agree(a.id(), replayed[j].id())
+        });
+        if let Some(j) = found {
             used[j] = true;
+            ids.pair(a.id(), replayed[j].id());
         }
     }
     let extra: Vec<usize> = (0..replayed.len())
-        .filter(|&j| !used[j] && replayed[j].t_ms <= ends.replayed_ms)
+        .filter(|&j| !used[j] && replayed[j].t_ms <= ends.replayed_ms - END_RACE_MS)
         .collect();
     let mut out: Vec<(usize, Difference)> = Vec::new();
     for k in 0..missing.len().max(extra.len()) {
@@ -624,7 +689,7 @@ mod tests {
     fn messages_after_the_end_are_not_behaviour_but_before_it_they_are() {
         let a = vec![
             m(1480.0, "audio_data", json!({"id": "p75"})),
-            m(1503.0, "audio_data", json!({"id": "p76"})),
+            m(1503.0, "audio_data", json!({"id": "p76", "bytes": 80})),
         ];
         let tol = Duration::from_millis(250);
         let ends = Ends {
@@ -640,10 +705,74 @@ mod tests {
         assert!(diff(&a, &a, tol, ends).is_empty());
         // A message before the end is still required.
         assert_eq!(diff(&a, &a[1..], tol, ends).len(), 1);
+        // One sent less than a frame before the end is in the race too (the answer to the
+        // caller's last frame), on either side.
+        let close = vec![m(1490.0, "audio_data", json!({"id": "p75"}))];
+        assert!(diff(&close, &[], tol, ends).is_empty());
+        assert!(diff(&[], &close, tol, ends).is_empty());
+        let earlier = vec![m(1470.0, "audio_data", json!({"id": "p75"}))];
+        assert_eq!(diff(&earlier, &[], tol, ends).len(), 1);
+        assert_eq!(diff(&[], &earlier, tol, ends).len(), 1);
         // A different message after the end pairs with nothing and is no difference either.
         let mut b = a.clone();
         b[1].fields = json!({"id": "x"});
         assert!(diff(&a, &b, tol, ends).is_empty());
+    }
+
+    #[test]
+    fn ids_are_compared_up_to_a_renaming_kept_for_the_whole_call() {
+        // The echo numbers plays and key presses from one counter: a key press answered
+        // before the frame echo instead of after takes the frame's number.
+        let a = vec![
+            m(498.0, "audio_data", json!({"id": "p25", "bytes": 160})),
+            m(499.0, "dtmf_data", json!({"id": "d26", "digits": "5"})),
+            m(520.0, "audio_data", json!({"id": "p27", "bytes": 160})),
+        ];
+        let b = vec![
+            m(501.0, "dtmf_data", json!({"id": "d25", "digits": "5"})),
+            m(502.0, "audio_data", json!({"id": "p26", "bytes": 160})),
+            m(521.0, "audio_data", json!({"id": "p27", "bytes": 160})),
+        ];
+        let tol = Duration::from_millis(250);
+        assert!(diff(&a, &b, tol, Ends::NONE).is_empty());
+        // A renaming holds for the call: a clear that names another play than recorded is
+        // a difference, though both ids exist.
+        let mut a2 = a.clone();
+        a2.push(m(600.0, "clear_audio_buffer", json!({"id": "p25"})));
+        let mut b2 = b.clone();
+        b2.push(m(600.0, "clear_audio_buffer", json!({"id": "p27"})));
+        let d = diff(&a2, &b2, tol, Ends::NONE);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].to_string().contains("clear_audio_buffer"), "{}", d[0]);
+        b2[3].fields = json!({"id": "p26"});
+        assert!(diff(&a2, &b2, tol, Ends::NONE).is_empty());
+        // Two recorded ids never share one replayed id.
+        let c = vec![
+            m(0.0, "audio_data", json!({"id": "p1"})),
+            m(1.0, "audio_data", json!({"id": "p2"})),
+        ];
+        let e = vec![c[0].clone(), c[0].clone()];
+        assert_eq!(diff(&c, &e, tol, Ends::NONE).len(), 1);
+    }
+
+    #[test]
+    fn a_message_that_matched_nothing_does_not_hold_the_window_back() {
+        // One extra replayed message early, then more than RESYNC_WINDOW matching ones.
+        let n = RESYNC_WINDOW + 20;
+        let a: Vec<_> = (0..n)
+            .map(|i| {
+                m(
+                    i as f64 * 20.0,
+                    "audio_data",
+                    json!({"id": format!("p{i}")}),
+                )
+            })
+            .collect();
+        let mut b = a.clone();
+        b.insert(1, m(25.0, "send_dtmf", json!({"digits": "9"})));
+        let d = diff(&a, &b, Duration::from_millis(250), Ends::NONE);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].to_string().contains("send_dtmf"), "{}", d[0]);
     }
 
     #[test]
