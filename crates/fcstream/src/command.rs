@@ -69,8 +69,14 @@ pub enum CommandError {
 impl Command {
     /// The wire message.
     pub fn to_proto(&self) -> AppMessage {
+        self.clone().into_proto()
+    }
+
+    /// The wire message, taking the command: its strings and audio move into it (the server's
+    /// send path: no copy of the id or content type per message).
+    pub fn into_proto(self) -> AppMessage {
         use am::Payload as P;
-        let payload = match self.clone() {
+        let payload = match self {
             Command::PlayAudio {
                 id,
                 audio,

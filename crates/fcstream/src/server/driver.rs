@@ -287,7 +287,7 @@ where
             if let Some(recording) = &mut self.recording {
                 recording.app(&cmd, now);
             }
-            if self.out.send(Ok(cmd.to_proto())).await.is_err() {
+            if self.out.send(Ok(cmd.into_proto())).await.is_err() {
                 return false;
             }
         }
