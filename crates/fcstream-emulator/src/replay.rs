@@ -480,6 +480,12 @@ struct Ids {
 }
 
 impl Ids {
+    /// Whether `now` can be `then`'s match: the same message, its id the one `then`'s id pairs
+    /// with (or both unpaired).
+    fn matches(&self, then: &AppMessage, now: &AppMessage) -> bool {
+        now.same_but_id(then) && self.agree(then.id(), now.id())
+    }
+
     fn agree(&self, then: Option<&str>, now: Option<&str>) -> bool {
         match (then, now) {
             (Some(a), Some(b)) => match (self.then_to_now.get(a), self.now_to_then.get(b)) {
@@ -527,9 +533,7 @@ pub fn diff(
             first_free += 1;
         }
         let window = first_free..replayed.len().min(first_free.max(cursor) + RESYNC_WINDOW);
-        let same = |j: &usize| {
-            !used[*j] && replayed[*j].same_but_id(a) && ids.agree(a.id(), replayed[*j].id())
-        };
+        let same = |j: &usize| !used[*j] && ids.matches(a, &replayed[*j]);
         // The same message in time first (a reordering within the tolerance is none), then
         // the same message at another time.
         let found = window
@@ -556,9 +560,7 @@ pub fn diff(
     // A late recorded message still pairs with a replayed one (the same race, won the other
     // way round), so neither is a difference.
     for a in late {
-        let found = (0..replayed.len()).find(|&j| {
-            !used[j] && replayed[j].same_but_id(a) && ids.agree(a.id(), replayed[j].id())
-        });
+        let found = (0..replayed.len()).find(|&j| !used[j] && ids.matches(a, &replayed[j]));
         if let Some(j) = found {
             used[j] = true;
             ids.pair(a.id(), replayed[j].id());
