@@ -229,7 +229,8 @@ pub enum EventError {
     BadBufferType(i32),
 }
 
-fn time(ts: Option<prost_types::Timestamp>) -> Option<SystemTime> {
+/// A wire timestamp as a `SystemTime` (`None` when absent or out of range).
+pub(crate) fn time(ts: Option<prost_types::Timestamp>) -> Option<SystemTime> {
     ts.and_then(|t| SystemTime::try_from(t).ok())
 }
 

@@ -36,7 +36,7 @@ impl<T, U> Default for FrameCodec<T, U> {
 }
 
 /// The settings of both directions.
-fn settings() -> BufferSettings {
+pub(crate) fn settings() -> BufferSettings {
     BufferSettings::new(CODEC_BUFFER_BYTES, YIELD_THRESHOLD)
 }
 

@@ -147,9 +147,28 @@ pub(crate) fn parse_play_id(id: &str) -> Option<u64> {
     }
 }
 
-/// The wire id of play number `n`.
+/// The wire id of play number `n`: `p` and its decimal digits.
+///
+/// Not `format!`: this runs once per play (an echo makes one per caller frame), and the
+/// formatting machinery cost more than the rest of the play's bookkeeping.
 pub(crate) fn wire_id(n: u64) -> String {
-    format!("p{n}")
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(1 + digits.len() - at);
+    id.push('p');
+    for &d in &digits[at..] {
+        id.push(char::from(d));
+    }
+    id
 }
 
 /// A ledger record as the pacer makes it: `Some(N)` for a plain play (its [`Heard::id`] is
@@ -688,6 +707,9 @@ mod tests {
     fn play_ids_match_only_their_exact_wire_form() {
         for n in [0u64, 1, 42, u64::MAX] {
             assert_eq!(parse_play_id(&wire_id(n)), Some(n));
+        }
+        for n in (0..100_000u64).chain([9, 10, 99, 100, u64::MAX / 10, u64::MAX - 1]) {
+            assert_eq!(wire_id(n), format!("p{n}"));
         }
         for other in [
             "",

@@ -4,9 +4,11 @@
 //! One per call; it shares nothing with other calls but the server's metrics, which it updates
 //! in batches.
 //!
-//! The app's handler runs **on this task** too (polled beside the stream, panics caught): an
-//! event the driver queues and the request the handler makes in answer cost no task switch,
-//! so an echoed frame wakes one task, as in a bare tonic loop. One timer per call, re-armed
+//! The driver runs inside the call's response stream (`outbox`: the task hyper runs for the
+//! HTTP/2 stream), and the app's handler runs **on it** too (polled beside the stream, panics
+//! caught): an event the driver queues and the request the handler makes in answer cost no
+//! task switch, and a message to the platform no channel, so an echoed frame wakes one task
+//! of ours and the connection's — one fewer than a bare tonic loop. One timer per call, re-armed
 //! only when a deadline moves earlier (a later one is checked when the timer fires), and one
 //! clock read per wake.
 
@@ -21,6 +23,8 @@ use futures_core::Stream;
 use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 
+use super::outbox::Outbox;
+
 use crate::time::Clock;
 use tokio_stream::StreamExt;
 use tracing::{debug, info, trace, warn};
@@ -28,13 +32,13 @@ use tracing::{debug, info, trace, warn};
 use super::metrics::Metrics;
 use super::service::HandlerFuture;
 use super::shutdown::Phase;
+use super::wire::Decoded;
 use crate::call::queue::EventQueue;
 use crate::call::session::{CallStats, Request, Session};
 use crate::call::shared::Shared;
 use crate::command::Command;
 use crate::error::EndCause;
 use crate::event::Event;
-use crate::proto::{AppMessage, PlatformMessage};
 
 /// Frames between two flushes of a call's counters into the server's metrics.
 const FLUSH_EVERY_FRAMES: u64 = 250;
@@ -58,8 +62,8 @@ pub(crate) struct Driver<S> {
     pub(crate) requests: mpsc::Receiver<Request>,
     /// Where the app's events go.
     pub(crate) events: Arc<EventQueue>,
-    /// The response stream to the platform.
-    pub(crate) out: mpsc::Sender<Result<AppMessage, tonic::Status>>,
+    /// The response stream to the platform (this task polls it: see `outbox`).
+    pub(crate) out: Arc<Outbox>,
     /// Set at the end.
     pub(crate) shared: Arc<Shared>,
     /// Idle timeout and maximum duration.
@@ -146,7 +150,7 @@ const MALFORMED_WARNINGS: u64 = 3;
 
 impl<S> Driver<S>
 where
-    S: Stream<Item = Result<PlatformMessage, tonic::Status>> + Unpin,
+    S: Stream<Item = Result<Decoded, tonic::Status>> + Unpin,
 {
     /// Runs the call to its end; returns why it ended, the call's counters, the status to end
     /// the stream with when the platform's side failed (so the platform learns why), and the
@@ -180,6 +184,8 @@ where
             },
         );
         let cause = loop {
+            // Every source is polled below: wakes until now need no other poll of the call.
+            self.out.begin_turn();
             batch.extend(self.session.take_outbound());
             if !self.send_all(&mut batch, now).await {
                 // tonic dropped the response stream: the platform is gone.
@@ -287,15 +293,14 @@ where
             if let Some(recording) = &mut self.recording {
                 recording.app(&cmd, now);
             }
-            if self.out.send(Ok(cmd.into_proto())).await.is_err() {
+            if !self.out.push(Ok(cmd)).await {
                 return false;
             }
         }
         true
     }
 
-    fn on_message(&mut self, msg: PlatformMessage, now: Instant) {
-        let decoded = Event::from_proto(msg);
+    fn on_message(&mut self, decoded: Decoded, now: Instant) {
         if let Some(recording) = &mut self.recording {
             recording.platform(&decoded, now);
         }

@@ -612,11 +612,22 @@ impl<T> Conn<T> {
                 self.gate = Gate::Closed(io::ErrorKind::ConnectionAborted);
             }
         }
+        self.write_closed()
+    }
+
+    /// An error to return if the connection is closed, without polling the server's stop
+    /// (writes: the stop is seen by the next read that would block, which the connection
+    /// makes many times a second).
+    fn write_closed(&self) -> Option<io::Error> {
         match self.gate {
-            Gate::Closed(kind) => Some(io::Error::new(kind, "connection closed by the server")),
+            Gate::Closed(kind) => Some(closed_error(kind)),
             _ => None,
         }
     }
+}
+
+fn closed_error(kind: io::ErrorKind) -> io::Error {
+    io::Error::new(kind, "connection closed by the server")
 }
 
 /// `from + after`, or a century away when that does not fit.
@@ -655,18 +666,26 @@ impl<T: AsyncRead + Unpin> AsyncRead for Conn<T> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if let Some(e) = this.closed(cx) {
-            return Poll::Ready(Err(e));
+        if let Gate::Closed(kind) = this.gate {
+            return Poll::Ready(Err(closed_error(kind)));
         }
-        let Gate::Preface { left, deadline } = &mut this.gate else {
+        if let Gate::Open = this.gate {
             return match Pin::new(&mut this.io).poll_read(cx, buf) {
-                // Nothing to read: the moment to look at the idle deadline (never per frame).
-                Poll::Pending => match this.idle_out(cx) {
+                // Nothing to read: the moment to look at the server's stop and the idle
+                // deadline (never per frame: a live connection reads until it would block
+                // many times a second, and an idle one is woken by either).
+                Poll::Pending => match this.closed(cx).or_else(|| this.idle_out(cx)) {
                     Some(e) => Poll::Ready(Err(e)),
                     None => Poll::Pending,
                 },
                 ready => ready,
             };
+        }
+        if let Some(e) = this.closed(cx) {
+            return Poll::Ready(Err(e));
+        }
+        let Gate::Preface { left, deadline } = &mut this.gate else {
+            return Poll::Ready(Err(closed_error(io::ErrorKind::ConnectionAborted)));
         };
         let before = buf.filled().len();
         match Pin::new(&mut this.io).poll_read(cx, buf) {
@@ -703,7 +722,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Conn<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if let Some(e) = this.closed(cx) {
+        if let Some(e) = this.write_closed() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut this.io).poll_write(cx, buf)
@@ -715,7 +734,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Conn<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if let Some(e) = this.closed(cx) {
+        if let Some(e) = this.write_closed() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
@@ -727,7 +746,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Conn<T> {
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if let Some(e) = this.closed(cx) {
+        if let Some(e) = this.write_closed() {
             return Poll::Ready(Err(e));
         }
         Pin::new(&mut this.io).poll_flush(cx)

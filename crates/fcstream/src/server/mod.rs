@@ -1,7 +1,10 @@
 //! The gRPC server: accepts the platform's streams, starts one task per call, runs the app's
 //! handler on it; with TLS, health, reflection, limits, metrics and graceful drain.
 //!
-//! Layout: [`service`] (the tonic service and the per-call task), [`metrics`] (Prometheus),
+//! Layout: [`service`] (the tonic service and the per-call task), `outbox` (the response
+//! stream that runs the call: [`CallStream`]), `driver` (a call's loop: stream, session,
+//! handler, timers), `wire` (the server's codec: platform messages straight to events,
+//! commands straight to the send buffer), [`metrics`] (Prometheus),
 //! [`shutdown`] (drain phases), [`defaults`] (every default, defined once), `incoming` (the
 //! accept loop: connection cap, handshake deadline, TLS, accept-error backoff). [`Server`]
 //! assembles them behind a builder with defaults that suit production.
@@ -10,8 +13,10 @@ pub mod defaults;
 pub(crate) mod driver;
 mod incoming;
 pub mod metrics;
+mod outbox;
 pub mod service;
 pub mod shutdown;
+mod wire;
 
 use std::future::Future;
 use std::path::Path;
@@ -26,9 +31,9 @@ use tracing::info;
 use crate::auth::StreamAuth;
 use crate::call::Call;
 use crate::error::{Error, Result};
-use crate::proto::grpc_stream_service_server::GrpcStreamServiceServer;
 pub use metrics::Metrics;
-pub use service::{CallConfig, CallService, Handler, HandlerFuture, ServiceOptions};
+pub use outbox::CallStream;
+pub use service::{CallConfig, CallServer, CallService, Handler, HandlerFuture, ServiceOptions};
 pub use shutdown::{Phase, Shutdown};
 
 use defaults::{FORCE_STOP_GRACE, IDLE_CONNECTION_GRACE};
@@ -309,7 +314,7 @@ impl Server {
         };
         let addr = listener.local_addr()?;
         let (health, health_service, reflection) = health_and_reflection::<
-            GrpcStreamServiceServer<CallService<Counted<H>>>,
+            service::CallServer<Counted<H>>,
         >(crate::proto::FILE_DESCRIPTOR_SET)
         .await?;
         let reflection_v1alpha = reflection_v1alpha(crate::proto::FILE_DESCRIPTOR_SET)?;
@@ -353,7 +358,7 @@ impl Server {
                 "draining: refusing new calls, live calls run on"
             );
             shutdown.drain();
-            not_serving::<GrpcStreamServiceServer<CallService<Counted<H>>>>(&health).await;
+            not_serving::<service::CallServer<Counted<H>>>(&health).await;
             tokio::spawn(async move {
                 tokio::time::sleep(drain_timeout).await;
                 if shutdown.phase() != Phase::Terminating {

@@ -1,5 +1,6 @@
 //! The tonic service for `freeclimb.GRPCStreamService`: admits a stream (limits, drain), waits
-//! for `NotifyCallStartedMessage`, and runs the call's driver beside the app's handler.
+//! for `NotifyCallStartedMessage`, and runs the call's driver beside the app's handler, all
+//! inside the stream's response ([`CallStream`]: no task or channel of its own per call).
 //!
 //! It is thin on purpose: every decision about the call itself is the session's.
 
@@ -10,22 +11,21 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
-use tokio_stream::wrappers::ReceiverStream;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_stream::StreamExt;
 use tonic::{Request as GrpcRequest, Response, Status, Streaming};
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use super::driver::{Driver, Handler as CallHandler, HandlerExit, Timers};
 use super::metrics::Metrics;
+use super::outbox::{CallStream, Outbox};
 use super::shutdown::{Phase, Shutdown};
+use super::wire::{CallCodec, Decoded};
 use crate::auth::{strip_tokens, StreamAuth};
 use crate::call::session::Session;
 use crate::call::{Call, PlaybackConfig};
 use crate::error::{EndCause, Result};
 use crate::event::{CallInfo, Event};
-use crate::proto::grpc_stream_service_server::{GrpcStreamService, GrpcStreamServiceServer};
-use crate::proto::{AppMessage, PlatformMessage};
 use crate::time::Clock;
 use crate::untrusted::{shown, LogBudget};
 
@@ -246,21 +246,127 @@ impl<H: Handler> CallService<H> {
     }
 
     /// The service wrapped for tonic's router.
-    pub fn into_server(self) -> GrpcStreamServiceServer<Self> {
-        GrpcStreamServiceServer::new(self)
+    pub fn into_server(self) -> CallServer<H> {
+        CallServer {
+            service: Arc::new(self),
+            max_decoding_message_size: None,
+        }
     }
 }
 
-type Outbound = mpsc::Sender<Result<AppMessage, Status>>;
+/// The route of the one method, `SendIVRData`.
+const ROUTE: &str = "/freeclimb.GRPCStreamService/SendIVRData";
 
-#[tonic::async_trait]
-impl<H: Handler> GrpcStreamService for CallService<H> {
-    type SendIVRDataStream = ReceiverStream<Result<AppMessage, Status>>;
+/// `freeclimb.GRPCStreamService` for tonic's router: what tonic would generate for the
+/// service, with fcstream's own codec ([`super::wire`]: platform messages decoded straight
+/// into events, commands encoded straight into the send buffer) in place of prost's.
+pub struct CallServer<H> {
+    /// The calls.
+    service: Arc<CallService<H>>,
+    /// The largest platform message accepted (tonic's default, 4 MiB, when `None`).
+    max_decoding_message_size: Option<usize>,
+}
 
+impl<H> CallServer<H> {
+    /// Refuses platform messages larger than `limit` bytes (the stream fails with
+    /// `RESOURCE_EXHAUSTED`).
+    #[must_use]
+    pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
+        self.max_decoding_message_size = Some(limit);
+        self
+    }
+}
+
+impl<H> Clone for CallServer<H> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+            max_decoding_message_size: self.max_decoding_message_size,
+        }
+    }
+}
+
+impl<H> std::fmt::Debug for CallServer<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallServer")
+            .field("max_decoding_message_size", &self.max_decoding_message_size)
+            .finish()
+    }
+}
+
+impl<H> tonic::server::NamedService for CallServer<H> {
+    const NAME: &'static str = "freeclimb.GRPCStreamService";
+}
+
+/// A boxed future of the router's services.
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = std::result::Result<T, E>> + Send + 'static>>;
+
+impl<H, B> tower_service::Service<http::Request<B>> for CallServer<H>
+where
+    H: Handler,
+    B: http_body::Body + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        if req.uri().path() != ROUTE {
+            // As tonic answers a method it does not know.
+            return Box::pin(async move {
+                let mut response = http::Response::new(tonic::body::Body::default());
+                let headers = response.headers_mut();
+                headers.insert(
+                    Status::GRPC_STATUS,
+                    (tonic::Code::Unimplemented as i32).into(),
+                );
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    tonic::metadata::GRPC_CONTENT_TYPE,
+                );
+                Ok(response)
+            });
+        }
+        let method = SendIvrData(self.service.clone());
+        let max = self.max_decoding_message_size;
+        Box::pin(async move {
+            let mut grpc =
+                tonic::server::Grpc::new(CallCodec).apply_max_message_size_config(max, None);
+            Ok(grpc.streaming(method, req).await)
+        })
+    }
+}
+
+/// The one method, for tonic's streaming server.
+struct SendIvrData<H>(Arc<CallService<H>>);
+
+impl<H: Handler> tonic::server::StreamingService<Decoded> for SendIvrData<H> {
+    type Response = crate::command::Command;
+    type ResponseStream = CallStream;
+    type Future = BoxFuture<Response<CallStream>, Status>;
+
+    fn call(&mut self, request: GrpcRequest<Streaming<Decoded>>) -> Self::Future {
+        let service = self.0.clone();
+        Box::pin(async move { service.send_ivr_data(request).await })
+    }
+}
+
+type Outbound = Arc<Outbox>;
+
+impl<H: Handler> CallService<H> {
+    /// Admits one stream and answers it with the call's [`CallStream`].
     async fn send_ivr_data(
         &self,
-        request: GrpcRequest<Streaming<PlatformMessage>>,
-    ) -> Result<Response<Self::SendIVRDataStream>, Status> {
+        request: GrpcRequest<Streaming<Decoded>>,
+    ) -> std::result::Result<Response<CallStream>, Status> {
         let state = &self.state;
         let options = &state.options;
         if options.shutdown.phase() != Phase::Running {
@@ -296,25 +402,26 @@ impl<H: Handler> GrpcStreamService for CallService<H> {
             ));
         };
         let inbound = request.into_inner();
-        let (out_tx, out_rx) = mpsc::channel(state.config.outbound_queue.max(1));
-        tokio::spawn(run_call(
+        let outbox = Outbox::new(state.config.outbound_queue);
+        let call = run_call(
             self.handler.clone(),
             self.state.clone(),
             inbound,
-            out_tx,
+            outbox.clone(),
             remote,
             pending,
-        ));
-        Ok(Response::new(ReceiverStream::new(out_rx)))
+        );
+        Ok(Response::new(CallStream::new(outbox, call)))
     }
 }
 
-/// Waits for the call to start, then runs driver and handler to the end. The permit is held
+/// Waits for the call to start, then runs driver and handler to the end, polled by the
+/// stream's [`CallStream`] (and on a task of its own once that is gone). The permit is held
 /// for the whole call.
 async fn run_call<H: Handler>(
     handler: Arc<H>,
     state: Arc<ServiceState>,
-    mut inbound: Streaming<PlatformMessage>,
+    mut inbound: Streaming<Decoded>,
     out: Outbound,
     remote: Option<SocketAddr>,
     pending: PendingStart,
@@ -356,7 +463,7 @@ async fn run_call<H: Handler>(
             REFUSALS.warn(|suppressed| {
                 warn!(remote = %Peer(remote), code = ?status.code(), message = status.message(), suppressed, "stream rejected before the call started")
             });
-            let _ = out.send(Err(status)).await;
+            out.push(Err(status)).await;
             return;
         }
     };
@@ -401,15 +508,17 @@ async fn run_call<H: Handler>(
         };
         let (cause, stats, failure, handler) = driver.run().await;
         if let Some(status) = failure {
-            let _ = out.send(Err(status)).await;
+            out.push(Err(status)).await;
         }
         metrics.call_finished();
         metrics.call_ended(&cause);
         info!(cause = %cause, frames_in = stats.frames_in, entries_out = stats.entries_out,
               malformed = stats.frames_malformed, platform_errors = stats.platform_errors, "call ended");
         // Unless the handler ended the call, the stream is over: let the platform see its end
-        // now, whatever the handler still does.
-        let out = (cause == EndCause::HandlerFinished).then_some(out);
+        // now, whatever the handler still does (it goes on, on a task of its own).
+        if cause != EndCause::HandlerFinished {
+            out.close();
+        }
         let status = match handler.finish().await {
             HandlerExit::Returned(Ok(())) => None,
             HandlerExit::Returned(Err(e)) if e.is_call_ended() => {
@@ -427,8 +536,8 @@ async fn run_call<H: Handler>(
                 Some(Status::internal("handler panicked"))
             }
         };
-        if let (Some(out), Some(status)) = (out, status) {
-            let _ = out.send(Err(status)).await;
+        if let Some(status) = status {
+            out.push(Err(status)).await;
         }
     }
     .instrument(span)
@@ -439,7 +548,7 @@ async fn run_call<H: Handler>(
 /// other message first, a bad content type, an early end or a timeout reject the stream
 /// (with the metric label of the cause).
 async fn first_message(
-    inbound: &mut Streaming<PlatformMessage>,
+    inbound: &mut Streaming<Decoded>,
     timeout: Duration,
     clock: &Clock,
 ) -> Result<CallInfo, (&'static str, Status)> {
@@ -463,7 +572,7 @@ async fn first_message(
             Ok(Some(Err(status))) => return Err(("stream_error", status)),
             Ok(Some(Ok(msg))) => msg,
         };
-        match Event::from_proto(msg) {
+        match msg {
             Ok(Some(Event::CallStarted(info))) => return Ok(info),
             Ok(Some(other)) => {
                 return Err((
