@@ -231,7 +231,16 @@ pub enum EventError {
 
 /// A wire timestamp as a `SystemTime` (`None` when absent or out of range).
 pub(crate) fn time(ts: Option<prost_types::Timestamp>) -> Option<SystemTime> {
-    ts.and_then(|t| SystemTime::try_from(t).ok())
+    let t = ts?;
+    // A timestamp as platforms send it (after 1970, nanos in range) in two additions, as
+    // prost's conversion makes it of a normalized one; the rest through prost (four per
+    // caller frame: the conversion's normalization was most of their cost).
+    if t.seconds >= 0 && (0..1_000_000_000).contains(&t.nanos) {
+        return SystemTime::UNIX_EPOCH
+            .checked_add(std::time::Duration::from_secs(t.seconds as u64))
+            .and_then(|s| s.checked_add(std::time::Duration::from_nanos(t.nanos as u64)));
+    }
+    SystemTime::try_from(t).ok()
 }
 
 fn stamp(t: Option<SystemTime>) -> Option<prost_types::Timestamp> {

@@ -424,6 +424,11 @@ impl Pacer {
     }
 
     /// Ledger records of plays that ended since the last call.
+    /// Whether [`Pacer::take_heard`] or [`Pacer::take_latencies`] has something.
+    pub(crate) fn has_output(&self) -> bool {
+        !self.ledger.is_empty() || !self.latencies.is_empty()
+    }
+
     pub(crate) fn take_heard(&mut self) -> std::vec::Drain<'_, Record> {
         self.ledger.drain(..)
     }
@@ -445,9 +450,26 @@ impl Pacer {
         }
     }
 
+    /// The first play with something left to send. Such plays are a suffix of `plays`: a play
+    /// is queued at the back with something to send, plays are sent in order (one is sent
+    /// whole before the next starts), a clear stops every play there is, and plays only leave
+    /// (never come back). So it is found from the back, in one step for an echo (whose
+    /// waiting plays are all sent), instead of walking past every play waiting for its
+    /// completion, three times per frame.
+    fn first_unsent(&self) -> Option<usize> {
+        let suffix = self.plays.iter().rev().take_while(|p| p.unsent()).count();
+        let first = (suffix > 0).then(|| self.plays.len() - suffix);
+        debug_assert_eq!(
+            first,
+            self.plays.iter().position(Play::unsent),
+            "plays with something to send are a suffix"
+        );
+        first
+    }
+
     /// Sends every chunk the limits allow.
     pub(crate) fn pump(&mut self, now: Instant, out: &mut Vec<Command>) {
-        while let Some(play) = self.plays.iter_mut().find(|p| p.unsent()) {
+        while let Some(play) = self.first_unsent().and_then(|i| self.plays.get_mut(i)) {
             let len = self.chunk_bytes.min(play.audio.len() - play.offset);
             let duration = self.content_type.duration_of(len);
             if !self.outstanding.is_empty()

@@ -177,6 +177,12 @@ impl Session {
     }
 
     /// Commands to send now, in order.
+    /// Whether [`Session::take_outbound`], [`Session::take_play_latencies`] or
+    /// [`Session::take_heard`] has something.
+    pub(crate) fn has_output(&self) -> bool {
+        !self.out.is_empty() || self.pacer.has_output()
+    }
+
     pub(crate) fn take_outbound(&mut self) -> std::vec::Drain<'_, Command> {
         self.out.drain(..)
     }

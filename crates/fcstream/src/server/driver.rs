@@ -145,6 +145,78 @@ impl Future for RunHandler<'_> {
     }
 }
 
+/// A future the driver's loop polls only after it woke (or once after it was re-armed), not
+/// on every turn of the loop: the call's timer and the server's phase are two of the
+/// loop's sources, and polling a tokio timer or a watch that has not fired costs more than
+/// the rest of a turn. It runs `inner` under a waker of its own that notes the wake, then
+/// wakes the call.
+struct Gated<F> {
+    /// The future.
+    inner: F,
+    /// Set by `inner`'s wake.
+    flag: Arc<Flag>,
+    /// The waker `inner` is polled with (`flag`).
+    waker: std::task::Waker,
+    /// Polled since it was made or re-armed (so its waker is registered).
+    polled: bool,
+}
+
+/// The wake of one [`Gated`] future.
+#[derive(Default)]
+struct Flag {
+    /// `inner` woke since its last poll.
+    fired: std::sync::atomic::AtomicBool,
+    /// The call's waker.
+    call: atomic_waker::AtomicWaker,
+}
+
+impl std::task::Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.fired.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.call.wake();
+    }
+}
+
+impl<F> Gated<F> {
+    fn new(inner: F) -> Self {
+        let flag = Arc::new(Flag::default());
+        Self {
+            inner,
+            waker: std::task::Waker::from(flag.clone()),
+            flag,
+            polled: false,
+        }
+    }
+
+    /// `inner` changed (a timer reset): poll it at the next turn.
+    fn rearm(&mut self) {
+        self.polled = false;
+    }
+}
+
+impl<F: Future + Unpin> Future for Gated<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        this.flag.call.register(cx.waker());
+        if this.polled
+            && !this
+                .flag
+                .fired
+                .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Poll::Pending;
+        }
+        this.polled = true;
+        Pin::new(&mut this.inner).poll(&mut Context::from_waker(&this.waker))
+    }
+}
+
 /// Malformed platform messages one call logs before it only counts them.
 const MALFORMED_WARNINGS: u64 = 3;
 
@@ -168,9 +240,10 @@ where
         let mut phase = self.phase.take();
         let terminating = wait_terminating(&mut phase);
         tokio::pin!(terminating);
+        let mut terminating = Gated::new(terminating);
         let mut terminated = false;
         let max_at = self.timers.max_duration.map(|d| started + d);
-        let mut timer = self.clock.sleep_until(started);
+        let mut timer = Gated::new(self.clock.sleep_until(started));
         // Whether `timer` is armed for a deadline still to come. A deadline that moves later
         // (the pacer's watchdog moves with every completion, the idle time-out with every
         // message) leaves the timer where it is: when it fires, the deadlines are checked and
@@ -186,15 +259,18 @@ where
         let cause = loop {
             // Every source is polled below: wakes until now need no other poll of the call.
             self.out.begin_turn();
-            batch.extend(self.session.take_outbound());
-            if !self.send_all(&mut batch, now).await {
-                // tonic dropped the response stream: the platform is gone.
-                self.session.end(EndCause::StreamClosed, now);
+            // (Most turns of the loop have nothing of these: skipped then.)
+            if self.session.has_output() {
+                batch.extend(self.session.take_outbound());
+                if !self.send_all(&mut batch, now).await {
+                    // tonic dropped the response stream: the platform is gone.
+                    self.session.end(EndCause::StreamClosed, now);
+                }
+                for latency in self.session.take_play_latencies() {
+                    self.metrics.play_completed(latency);
+                }
+                self.shared.record(self.session.take_heard());
             }
-            for latency in self.session.take_play_latencies() {
-                self.metrics.play_completed(latency);
-            }
-            self.shared.record(self.session.take_heard());
             if self.session.stats.frames_in - flushed.frames_in >= FLUSH_EVERY_FRAMES {
                 self.metrics.add_stats(&self.session.stats, &flushed);
                 flushed = self.session.stats;
@@ -211,8 +287,9 @@ where
             .flatten()
             .min();
             if let Some(at) = wake_at {
-                if !armed || at < timer.deadline() {
-                    timer.reset(at);
+                if !armed || at < timer.inner.deadline() {
+                    timer.inner.reset(at);
+                    timer.rearm();
                     armed = true;
                 }
             }

@@ -258,7 +258,7 @@ impl<H: Handler> CallService<H> {
 const ROUTE: &str = "/freeclimb.GRPCStreamService/SendIVRData";
 
 /// `freeclimb.GRPCStreamService` for tonic's router: what tonic would generate for the
-/// service, with fcstream's own codec ([`super::wire`]: platform messages decoded straight
+/// service, with fcstream's own codec (`server::wire`: platform messages decoded straight
 /// into events, commands encoded straight into the send buffer) in place of prost's.
 pub struct CallServer<H> {
     /// The calls.

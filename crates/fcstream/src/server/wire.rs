@@ -455,6 +455,21 @@ mod tests {
             prop_assert_eq!(codec, by_prost(&bytes));
         }
 
+        /// A wire timestamp becomes the `SystemTime` prost's conversion makes of it (the
+        /// fast path for normalized ones included).
+        #[test]
+        fn timestamps_convert_as_prost_converts_them(
+            ts in prop_oneof![
+                (any::<i64>(), any::<i32>()),
+                (0i64..i64::MAX, 0i32..1_000_000_000),
+                (0i64..4_000_000_000, 0i32..1_000_000_000),
+            ],
+        ) {
+            let (seconds, nanos) = ts;
+            let t = prost_types::Timestamp { seconds, nanos };
+            prop_assert_eq!(time(Some(t)), std::time::SystemTime::try_from(t).ok());
+        }
+
         /// A `PlayAudioMessage` is written byte for byte as prost writes it.
         #[test]
         fn plays_encode_as_prost_encodes_them(
