@@ -96,7 +96,8 @@ impl Outbox {
         let capacity = capacity.max(1);
         Arc::new(Self {
             inner: Mutex::new(Inner {
-                queue: VecDeque::with_capacity(capacity.min(16)),
+                // Small at first: a call hands over one or two messages per poll.
+                queue: VecDeque::with_capacity(capacity.min(4)),
                 ..Inner::default()
             }),
             capacity,
@@ -208,7 +209,7 @@ impl CallStream {
         }
     }
 
-    /// Moves the outbox's messages to `ready`; `Some(true)` if the stream is over (closed and
+    /// Moves the outbox's messages to `ready`; true if the stream is over (closed and
     /// empty).
     fn take(&mut self) -> bool {
         let mut inner = self.outbox.lock();
