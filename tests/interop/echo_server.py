@@ -8,7 +8,6 @@ DTMF, no acknowledgements are awaited). It listens on 127.0.0.1 on a port the OS
 writes that port to --port-file once it is serving.
 """
 import argparse
-import importlib
 import os
 import signal
 import sys
@@ -17,26 +16,7 @@ import threading
 from concurrent import futures
 
 import grpc
-import grpc_tools
-from grpc_tools import protoc
-
-
-def load_stubs(proto_path, out_dir):
-    proto_path = os.path.abspath(proto_path)
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    rc = protoc.main([
-        "grpc_tools.protoc",
-        "-I" + os.path.dirname(proto_path),
-        "-I" + include,
-        "--python_out=" + out_dir,
-        "--grpc_python_out=" + out_dir,
-        proto_path,
-    ])
-    if rc != 0:
-        sys.exit("protoc failed with status %d" % rc)
-    sys.path.insert(0, out_dir)
-    name = os.path.splitext(os.path.basename(proto_path))[0]
-    return importlib.import_module(name + "_pb2"), importlib.import_module(name + "_pb2_grpc")
+from freeclimb_stubs import load_stubs
 
 
 def make_servicer(pb2, pb2_grpc):

@@ -1,6 +1,7 @@
-# Sourced by the interop scripts that judge an independent echo server (run.sh, conform.sh,
-# conform-node.sh): the fcstream binary, a scratch directory and the server's process, both
-# cleaned up on exit, and the server started in the background until it reports its port.
+# Sourced by the interop scripts (run.sh, conform.sh, conform-node.sh, which judge an
+# independent echo server, and platform-python.sh): the fcstream binary, a scratch directory
+# and the server's process, both cleaned up on exit, and the server started in the background
+# until it reports its port.
 
 # BIN: $FCSTREAM_BIN, or target/debug/fcstream built now.
 if [ -z "${FCSTREAM_BIN:-}" ]; then

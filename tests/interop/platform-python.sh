@@ -9,25 +9,15 @@ cd "$(dirname "$0")/../.."
 PY="${PYTHON:-python3}"
 "$PY" -c 'import grpc, grpc_tools' 2>/dev/null || {
   echo "platform interop: grpcio and grpcio-tools are needed (see tests/interop/requirements.txt)"; exit 1; }
-if [ -z "${FCSTREAM_BIN:-}" ]; then
-  cargo build --quiet -p fcstream-cli
-fi
-BIN="${FCSTREAM_BIN:-target/debug/fcstream}"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source tests/interop/lib.sh
 
 "$BIN" serve --app echo --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
-pid=$!
+server_pid=$!
 addr=""
 for _ in $(seq 1 300); do
   addr="$(grep -o 'fcstream listening addr=[0-9.:]*' "$work/serve.log" | head -1 | cut -d= -f2 || true)"
   [ -n "$addr" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "fcstream serve did not start:"; cat "$work/serve.log"; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "fcstream serve did not start:"; cat "$work/serve.log"; exit 1; }
   sleep 0.1
 done
 [ -n "$addr" ] || { echo "fcstream serve did not report its address"; cat "$work/serve.log"; exit 1; }

@@ -14,6 +14,7 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use fcstream::proto::AppMessage;
+use fcstream::varint::{len as varint_len, put as put_varint};
 use fcstream::{Command, Event};
 use prost::Message;
 
@@ -28,19 +29,6 @@ const VARINT: u64 = 0;
 
 fn key(field: u64, wire_type: u64) -> u64 {
     (field << 3) | wire_type
-}
-
-fn varint_len(v: u64) -> usize {
-    // 1 byte per 7 bits, at least one.
-    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
-}
-
-fn put_varint(buf: &mut BytesMut, mut v: u64) {
-    while v >= 0x80 {
-        buf.put_u8((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.put_u8(v as u8);
 }
 
 /// A wall-clock instant as protobuf `Timestamp` fields (seconds, nanos).

@@ -52,6 +52,8 @@
 //!   the bridge's).
 //! - [`error`]: [`Error`], [`EndCause`] and [`Result`].
 //! - [`error_ids`]: the platform model's stable `NotifyErrorMessage` ids.
+//! - [`varint`]: protobuf varints for the hand-written codecs of the per-frame path (the
+//!   server's and the load generator's).
 //!
 //! ## Features
 //!
@@ -89,6 +91,7 @@ pub mod time;
 #[cfg(feature = "tls")]
 pub mod tls_client;
 pub mod untrusted;
+pub mod varint;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 

@@ -24,6 +24,7 @@ use tonic::Status;
 use crate::command::Command;
 use crate::event::{time, Ack, AudioFrame, Event, EventError};
 use crate::proto::PlatformMessage;
+use crate::varint::{len as varint_len, put as put_varint};
 
 /// A platform message as the call's driver takes it: an event, a message of a kind this
 /// version does not know (`Ok(None)`), or one it cannot convert.
@@ -147,25 +148,12 @@ const fn key(field: u8, wire_type: u8) -> u8 {
     (field << 3) | wire_type
 }
 
-fn varint_len(v: u64) -> usize {
-    // 1 byte per 7 bits, at least one.
-    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
-}
-
 fn len_field(n: usize) -> usize {
     if n == 0 {
         0
     } else {
         1 + varint_len(n as u64) + n
     }
-}
-
-fn put_varint(dst: &mut impl BufMut, mut v: u64) {
-    while v >= 0x80 {
-        dst.put_u8((v as u8) | 0x80);
-        v >>= 7;
-    }
-    dst.put_u8(v as u8);
 }
 
 fn put_len_field(dst: &mut impl BufMut, field: u8, bytes: &[u8]) {
@@ -521,23 +509,6 @@ mod tests {
             let mut ours = Vec::new();
             encode(cmd.clone(), &mut ours);
             assert_eq!(ours, cmd.into_proto().encode_to_vec());
-        }
-    }
-
-    #[test]
-    fn varint_lengths() {
-        for (v, n) in [
-            (0u64, 1),
-            (127, 1),
-            (128, 2),
-            (16_383, 2),
-            (16_384, 3),
-            (u64::MAX, 10),
-        ] {
-            assert_eq!(varint_len(v), n, "{v}");
-            let mut out = Vec::new();
-            put_varint(&mut out, v);
-            assert_eq!(out.len(), n);
         }
     }
 }
